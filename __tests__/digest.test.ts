@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto'
+import { describe, expect, it } from '@jest/globals'
+import { digestAuthenticator, digestAuthorization, parseChallenges, pickChallenge } from '../src/atlas/auth/digest.js'
+import { AtlasError } from '../src/atlas/errors.js'
+
+// RFC 7616 section 3.9.1: the same request answered with MD5 and with SHA-256.
+const RFC = {
+  username: 'Mufasa',
+  password: 'Circle of Life',
+  method: 'GET',
+  uri: '/dir/index.html',
+  nc: 1,
+  cnonce: 'f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ'
+}
+const RFC_CHALLENGE = (algorithm: string) =>
+  `Digest realm="http-auth@example.org", qop="auth, auth-int", algorithm=${algorithm}, nonce="7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v", opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"`
+
+function responseOf(header: string): string | undefined {
+  return /response="([0-9a-f]+)"/.exec(header)?.[1]
+}
+
+function unauthorized(header: string) {
+  return { status: 401, headers: { 'www-authenticate': header }, text: '' }
+}
+
+describe('HTTP Digest (RFC 7616)', () => {
+  it('matches the RFC example response for MD5', () => {
+    const [challenge] = parseChallenges([RFC_CHALLENGE('MD5')])
+    const header = digestAuthorization({ ...RFC, challenge: challenge! })
+    expect(responseOf(header)).toBe('8ca523f5e9506fed4657c9700eebdbec')
+    expect(header).toContain('qop=auth, nc=00000001, cnonce="f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ"')
+    expect(header).toContain('opaque="FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS"')
+  })
+
+  it('matches the RFC example response for SHA-256', () => {
+    const [challenge] = parseChallenges([RFC_CHALLENGE('SHA-256')])
+    expect(responseOf(digestAuthorization({ ...RFC, challenge: challenge! }))).toBe('753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1')
+  })
+
+  it('answers a challenge without qop the RFC 2069 way (no nc, no cnonce)', () => {
+    const [challenge] = parseChallenges(['Digest realm="r", nonce="n"'])
+    const header = digestAuthorization({ ...RFC, challenge: challenge! })
+    expect(header).not.toContain('nc=')
+    // RFC 2069: H(H(user:realm:pass):nonce:H(method:uri)), computed here step by step.
+    const md5 = (s: string) => createHash('md5').update(s).digest('hex')
+    const expected = md5(`${md5('Mufasa:r:Circle of Life')}:n:${md5('GET:/dir/index.html')}`)
+    expect(responseOf(header)).toBe(expected)
+  })
+
+  it('uses the session form of HA1 for -sess algorithms', () => {
+    const [plain] = parseChallenges([RFC_CHALLENGE('MD5')])
+    const [sess] = parseChallenges([RFC_CHALLENGE('MD5-sess')])
+    const a = responseOf(digestAuthorization({ ...RFC, challenge: plain! }))
+    const b = responseOf(digestAuthorization({ ...RFC, challenge: sess! }))
+    expect(b).toMatch(/^[0-9a-f]{32}$/)
+    expect(b).not.toBe(a)
+  })
+
+  it('picks the strongest algorithm among several challenges', () => {
+    const challenges = parseChallenges([`${RFC_CHALLENGE('MD5')}, Basic realm="x"`, RFC_CHALLENGE('SHA-256')])
+    expect(challenges.map((c) => c.scheme)).toEqual(['Digest', 'Basic', 'Digest'])
+    expect(pickChallenge(challenges).params['algorithm']).toBe('SHA-256')
+  })
+
+  it('parses quoted strings with escapes and commas', () => {
+    const [c] = parseChallenges(['Digest realm="a \\"quoted\\", realm", nonce="n,1", stale=TRUE'])
+    expect(c!.params).toEqual({ realm: 'a "quoted", realm', nonce: 'n,1', stale: 'TRUE' })
+  })
+
+  it('refuses an algorithm it does not know, naming it', () => {
+    expect(() => pickChallenge(parseChallenges(['Digest realm="r", nonce="n", algorithm=SHA-1']))).toThrow(/not support \(SHA-1\)/)
+    expect(() => pickChallenge(parseChallenges(['Bearer realm="r"']))).toThrow(AtlasError)
+  })
+
+  it('hashes the user name when the server asks for userhash', () => {
+    const [c] = parseChallenges(['Digest realm="r", nonce="n", qop="auth", algorithm=SHA-256, userhash=true'])
+    const header = digestAuthorization({ ...RFC, challenge: c! })
+    expect(header).toMatch(/username="[0-9a-f]{64}"/)
+    expect(header).toContain('userhash=true')
+  })
+
+  describe('a session', () => {
+    const url = new URL('https://cloud.mongodb.com/api/atlas/v2/x?pretty=true')
+
+    it('sends nothing first, then reuses the nonce with nc counting up', async () => {
+      const auth = digestAuthenticator('pub', 'priv', () => 'cn')
+      expect(await auth.authorize('GET', url)).toBeUndefined()
+      expect(auth.shouldRetry(unauthorized('Digest realm="MMS Public API", nonce="n1", algorithm=MD5, qop="auth"'), undefined)).toBe(true)
+      const first = await auth.authorize('GET', url)
+      const second = await auth.authorize('GET', url)
+      expect(first).toContain('nc=00000001')
+      expect(first).toContain('uri="/api/atlas/v2/x?pretty=true"')
+      expect(second).toContain('nc=00000002')
+      expect(second).toContain('nonce="n1"')
+    })
+
+    it('takes a new nonce on stale=true, restarting nc, but gives up on a plain 401 after credentials', async () => {
+      const auth = digestAuthenticator('pub', 'priv', () => 'cn')
+      auth.shouldRetry(unauthorized('Digest realm="r", nonce="n1", qop="auth"'), undefined)
+      const sent = await auth.authorize('GET', url)
+      expect(auth.shouldRetry(unauthorized('Digest realm="r", nonce="n2", qop="auth", stale=true'), sent)).toBe(true)
+      const renewed = await auth.authorize('GET', url)
+      expect(renewed).toContain('nonce="n2"')
+      expect(renewed).toContain('nc=00000001')
+      expect(auth.shouldRetry(unauthorized('Digest realm="r", nonce="n3", qop="auth", stale=false'), renewed)).toBe(false)
+    })
+
+    it('does not retry a 401 without a challenge', () => {
+      const auth = digestAuthenticator('pub', 'priv')
+      expect(auth.shouldRetry({ status: 401, headers: {}, text: '' }, undefined)).toBe(false)
+    })
+  })
+})

@@ -1,0 +1,167 @@
+import { describe, expect, it } from '@jest/globals'
+import type { RunResponse } from '../src/atlas/client.js'
+import { AtlasError } from '../src/atlas/errors.js'
+import { backoffDelay, pollDelay, pollRun, type PollOptions } from '../src/poll.js'
+import { FakeClock } from './support/fake-clock.js'
+
+type Step = RunResponse | AtlasError | ((clock: FakeClock) => RunResponse)
+
+function response(state: string, phase = 'EXPORT', rateLimit = {}): RunResponse {
+  return { run: { state, phase }, status: 200, rateLimit }
+}
+
+const transient = (retryAfterMs?: number) => new AtlasError('Atlas API 503', { kind: 'api', status: 503, retryable: true, retryAfterMs })
+
+/** Plays steps in order (the last repeats), each taking `requestMs` of fake time. */
+function scripted(clock: FakeClock, steps: Step[], requestMs = 100) {
+  const calls: number[] = []
+  const fetch = async () => {
+    calls.push(clock.now())
+    clock.time += requestMs
+    const step = steps.length > 1 ? steps.shift()! : steps[0]!
+    if (step instanceof AtlasError) throw step
+    return typeof step === 'function' ? step(clock) : step
+  }
+  return { fetch, calls }
+}
+
+function options(clock: FakeClock, fetch: PollOptions['fetch'], extra: Partial<PollOptions> = {}): PollOptions {
+  return { fetch, clock, wait: true, timeoutMs: 60_000, pollIntervalMs: 10_000, maxConsecutiveFailures: 6, random: () => 0.5, ...extra }
+}
+
+describe('the poll schedule', () => {
+  it('one-shot stops at the first answer, whatever the state', async () => {
+    const clock = new FakeClock()
+    const { fetch, calls } = scripted(clock, [response('IN_PROGRESS')])
+    const result = await pollRun(options(clock, fetch, { wait: false }))
+    expect(result.ending).toBe('finished')
+    expect(calls).toHaveLength(1)
+    expect(clock.sleeps).toEqual([])
+  })
+
+  it('waits at pollInterval until a terminal state and records each change once', async () => {
+    const clock = new FakeClock()
+    const { fetch, calls } = scripted(clock, [response('PENDING', 'SNAPSHOT'), response('IN_PROGRESS', 'SNAPSHOT'), response('IN_PROGRESS', 'SNAPSHOT'), response('IN_PROGRESS', 'EXPORT'), response('DONE', 'INGESTION')])
+    const changes: string[] = []
+    const result = await pollRun(options(clock, fetch, { onChange: (e) => changes.push(`${e.at}:${e.state}/${e.phase}`) }))
+    expect(result.ending).toBe('finished')
+    expect(result.polls).toBe(5)
+    expect(calls).toHaveLength(5)
+    expect(clock.sleeps).toEqual([10_000, 10_000, 10_000, 10_000])
+    expect(changes).toEqual(['100:PENDING/SNAPSHOT', '10200:IN_PROGRESS/SNAPSHOT', '30400:IN_PROGRESS/EXPORT', '40500:DONE/INGESTION'])
+    expect(result.timeline).toHaveLength(4)
+  })
+
+  it.each(['FAILED', 'DATASET_DELETED'])('stops on the terminal state %s', async (state) => {
+    const clock = new FakeClock()
+    const { fetch } = scripted(clock, [response('IN_PROGRESS'), response(state)])
+    const result = await pollRun(options(clock, fetch))
+    expect(result.ending).toBe('finished')
+    expect(result.last?.run.state).toBe(state)
+  })
+
+  it('keeps polling an unknown state (it may be a new in-between state) until the deadline', async () => {
+    const clock = new FakeClock()
+    const { fetch } = scripted(clock, [response('QUEUED_FOR_EXPORT')])
+    const result = await pollRun(options(clock, fetch, { timeoutMs: 30_000 }))
+    expect(result.ending).toBe('timeout')
+  })
+
+  it('times out with the last state, the final poll landing on the deadline, never overshooting by more than a request', async () => {
+    const clock = new FakeClock()
+    const start = clock.now()
+    const { fetch, calls } = scripted(clock, [response('IN_PROGRESS')])
+    const result = await pollRun(options(clock, fetch, { timeoutMs: 25_000 }))
+    expect(result.ending).toBe('timeout')
+    expect(result.last?.run.state).toBe('IN_PROGRESS')
+    expect(calls.map((t) => t - start)).toEqual([0, 10_100, 20_200, 25_000])
+    expect(clock.now() - start).toBeLessThanOrEqual(25_000 + 100)
+  })
+
+  it('retries transient faults with growing backoff and resets the count after a success', async () => {
+    const clock = new FakeClock()
+    const { fetch } = scripted(clock, [transient(), transient(), response('IN_PROGRESS'), transient(), response('DONE')])
+    const result = await pollRun(options(clock, fetch, { backoffBaseMs: 1000 }))
+    expect(result.ending).toBe('finished')
+    // random() = 0.5: 3/4 of base * 2^(n-1)
+    expect(clock.sleeps).toEqual([750, 1500, 10_000, 750])
+  })
+
+  it('waits at least Retry-After on a 429', async () => {
+    const clock = new FakeClock()
+    const { fetch } = scripted(clock, [new AtlasError('429', { kind: 'api', status: 429, retryable: true, retryAfterMs: 7000 }), response('DONE')])
+    await pollRun(options(clock, fetch))
+    expect(clock.sleeps).toEqual([7000])
+  })
+
+  it('gives up when Retry-After reaches past the deadline rather than ignore it', async () => {
+    const clock = new FakeClock()
+    const { fetch, calls } = scripted(clock, [new AtlasError('429', { kind: 'api', status: 429, retryable: true, retryAfterMs: 120_000 }), response('DONE')])
+    const result = await pollRun(options(clock, fetch, { timeoutMs: 60_000 }))
+    expect(result.ending).toBe('error')
+    expect(result.error?.status).toBe(429)
+    expect(calls).toHaveLength(1)
+  })
+
+  it('ends after maxConsecutiveFailures transient faults with the last error', async () => {
+    const clock = new FakeClock()
+    const { fetch, calls } = scripted(clock, [transient()])
+    const result = await pollRun(options(clock, fetch, { maxConsecutiveFailures: 4, timeoutMs: 3_600_000 }))
+    expect(result.ending).toBe('error')
+    expect(calls).toHaveLength(4)
+    expect(result.error?.status).toBe(503)
+  })
+
+  it('ends at once on an error that retrying cannot fix', async () => {
+    const clock = new FakeClock()
+    const { fetch, calls } = scripted(clock, [new AtlasError('401', { kind: 'api', status: 401 })])
+    const result = await pollRun(options(clock, fetch))
+    expect(result.ending).toBe('error')
+    expect(calls).toHaveLength(1)
+  })
+
+  it('slows down while RateLimit-Remaining is low', async () => {
+    const clock = new FakeClock()
+    const { fetch } = scripted(clock, [response('IN_PROGRESS', 'EXPORT', { limit: 100, remaining: 5 }), response('IN_PROGRESS', 'EXPORT', { limit: 100, remaining: 50 }), response('DONE')])
+    await pollRun(options(clock, fetch))
+    expect(clock.sleeps).toEqual([20_000, 10_000])
+  })
+
+  it('stops at once when cancelled, keeping the last answer', async () => {
+    const clock = new FakeClock()
+    const controller = new AbortController()
+    const { fetch } = scripted(clock, [
+      response('IN_PROGRESS'),
+      () => {
+        controller.abort()
+        throw new AtlasError('cancelled', { kind: 'cancelled' })
+      }
+    ])
+    const result = await pollRun(options(clock, fetch, { signal: controller.signal }))
+    expect(result.ending).toBe('cancelled')
+    expect(result.last?.run.state).toBe('IN_PROGRESS')
+  })
+
+  it('turns an unexpected exception into an error ending instead of throwing', async () => {
+    const clock = new FakeClock()
+    const result = await pollRun(options(clock, async () => { throw new TypeError('boom') }))
+    expect(result.ending).toBe('error')
+    expect(result.error?.message).toContain('boom')
+  })
+})
+
+describe('backoff', () => {
+  it('stays within half and all of the doubled base, capped', () => {
+    for (let n = 1; n <= 10; n++) {
+      const ceiling = Math.min(30_000, 1000 * 2 ** (n - 1))
+      expect(backoffDelay(n, 1000, 30_000, () => 0)).toBe(ceiling / 2)
+      expect(backoffDelay(n, 1000, 30_000, () => 0.999999)).toBeLessThanOrEqual(ceiling)
+      expect(backoffDelay(n, 1000, 30_000, () => 0.999999)).toBeGreaterThan(ceiling * 0.99)
+    }
+  })
+
+  it('keeps the interval when no rate-limit headers came', () => {
+    expect(pollDelay(15_000, response('IN_PROGRESS'))).toBe(15_000)
+    expect(pollDelay(15_000, response('IN_PROGRESS', 'EXPORT', { remaining: 1 }))).toBe(30_000)
+  })
+})

@@ -1,0 +1,43 @@
+import { describe, expect, it } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { parse } from 'yaml'
+import { AtlasError } from '../src/atlas/errors.js'
+import { buildOutputs } from '../src/report/outputs.js'
+import { ACTION_VERSION } from '../src/version.js'
+import { readmeIsCurrent } from './scripts/docs.mjs'
+
+const action = parse(readFileSync('action.yml', 'utf8'))
+
+describe('the project', () => {
+  it('runs its tests on Node 24, the runtime of the action', () => {
+    expect(process.versions.node.split('.')[0]).toBe('24')
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+  })
+
+  it('sends the version of package.json in its User-Agent', () => {
+    expect(ACTION_VERSION).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version)
+  })
+
+  it('documents every input and output of action.yml in the README', () => {
+    expect(readmeIsCurrent()).toBe(true)
+  })
+
+  it('declares every input the code reads, with a description', () => {
+    const source = readFileSync('src/settings.ts', 'utf8') + readFileSync('src/main.ts', 'utf8')
+    const patterns = /input\('([a-zA-Z]+)'\)|\b(?:readBoolean|readDuration)\(input, '([a-zA-Z]+)'|\b(?:id|secret): '([a-zA-Z]+)'/g
+    const read = new Set([...source.matchAll(patterns)].map((m) => m[1] ?? m[2] ?? m[3]))
+    expect(read.size).toBeGreaterThanOrEqual(15)
+    for (const name of read) expect(Object.keys(action.inputs)).toContain(name)
+    for (const [name, spec] of Object.entries<{ description?: string }>(action.inputs)) {
+      expect(name).toMatch(/^[a-z][a-zA-Z]*$/)
+      expect(spec.description?.length).toBeGreaterThan(10)
+    }
+  })
+
+  it('declares every output the action sets', () => {
+    const run = { state: 'DONE', phase: 'EXPORT', datasetName: 'd', snapshotId: 's', pipelineId: 'p', backupFrequencyType: 'DAILY', createdDate: 'c', lastUpdatedDate: 'l', scheduledDeletionDate: 'x', stats: { bytesExported: 1, numDocs: 2 } }
+    const error = new AtlasError('e', { kind: 'api', status: 503, errorCode: 'E' })
+    const outputs = buildOutputs({ ending: 'timeout', last: { run, status: 200, rateLimit: {} }, error, polls: 1, elapsedMs: 1, timeline: [] }, { ok: false, message: '' })
+    expect(Object.keys(outputs).sort()).toEqual(Object.keys(action.outputs).sort())
+  })
+})

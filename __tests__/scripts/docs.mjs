@@ -1,0 +1,54 @@
+// Writes the README's input and output tables from action.yml, so the docs cannot drift from the
+// action (as actions/checkout's generate-docs does).
+//   node __tests__/scripts/docs.mjs          rewrite README.md
+//   node __tests__/scripts/docs.mjs --check  exit 1 when README.md is out of date
+
+import { readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { parse } from 'yaml'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+
+const cell = (text) => String(text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ').trim()
+
+/** README text with the tables between the markers replaced by ones made from action.yml. */
+export function renderReadme(readme, actionYaml) {
+  const action = parse(actionYaml)
+  const inputs = [
+    '| Input | Required | Default | Description |',
+    '| --- | --- | --- | --- |',
+    ...Object.entries(action.inputs).map(([name, i]) => `| \`${name}\` | ${i.required ? 'yes' : 'no'} | ${i.default ? `\`${cell(i.default)}\`` : ''} | ${cell(i.description)} |`)
+  ].join('\n')
+  const outputs = ['| Output | Description |', '| --- | --- |', ...Object.entries(action.outputs).map(([name, o]) => `| \`${name}\` | ${cell(o.description)} |`)].join('\n')
+  const replace = (text, marker, table) => {
+    const start = `<!-- ${marker}:start -->`
+    const end = `<!-- ${marker}:end -->`
+    const from = text.indexOf(start)
+    const to = text.indexOf(end)
+    if (from === -1 || to === -1) throw new Error(`README.md lacks the ${start} … ${end} markers`)
+    return `${text.slice(0, from + start.length)}\n${table}\n${text.slice(to)}`
+  }
+  return replace(replace(readme, 'inputs', inputs), 'outputs', outputs)
+}
+
+export function readmeIsCurrent() {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8')
+  return renderReadme(readme, readFileSync(join(root, 'action.yml'), 'utf8')) === readme
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const path = join(root, 'README.md')
+  const readme = readFileSync(path, 'utf8')
+  const next = renderReadme(readme, readFileSync(join(root, 'action.yml'), 'utf8'))
+  if (process.argv.includes('--check')) {
+    if (next !== readme) {
+      console.error('README.md tables are out of date with action.yml: run `npm run docs`.')
+      process.exit(1)
+    }
+    console.log('README.md tables match action.yml.')
+  } else {
+    writeFileSync(path, next)
+    console.log('README.md tables written from action.yml.')
+  }
+}

@@ -1,0 +1,136 @@
+import { describe, expect, it } from '@jest/globals'
+import { InputError, readSettings, secretsOf } from '../src/settings.js'
+
+const base = { groupId: '32b6e34b3d91647abb20e7b8', pipelineName: 'nightly-export', runId: '6650f1a2b3c4d5e6f7a8b9c0', publicKey: 'pub', privateKey: 'priv' }
+
+function settingsFrom(inputs: Record<string, string>, env: Record<string, string> = {}) {
+  return readSettings((name) => inputs[name] ?? '', env)
+}
+
+function problemsOf(inputs: Record<string, string>, env: Record<string, string> = {}): string[] {
+  try {
+    settingsFrom(inputs, env)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return (error as InputError).problems
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('settings', () => {
+  it('applies the documented defaults', () => {
+    const s = settingsFrom(base)
+    expect(s.baseUrl.href).toBe('https://cloud.mongodb.com/')
+    expect(s.apiVersion).toBe('2023-01-01')
+    expect(s.successStates).toEqual(['DONE'])
+    expect([s.envelope, s.pretty, s.summary, s.wait]).toEqual([false, false, true, false])
+    expect([s.timeoutMs, s.pollIntervalMs, s.requestTimeoutMs]).toEqual([30 * 60_000, 15_000, 30_000])
+    expect(s.credentials).toEqual({ kind: 'digest', publicKey: 'pub', privateKey: 'priv' })
+  })
+
+  it.each([
+    ['groupId', '32B6E34B3D91647ABB20E7B8', 'groupId "32B6E34B3D91647ABB20E7B8" must be 24 lowercase hexadecimal'],
+    ['groupId', '', 'groupId is required'],
+    ['runId', '6650f1a2', 'runId "6650f1a2" must be 24 lowercase hexadecimal'],
+    ['pipelineName', 'a/b', 'pipelineName "a/b" must be 1 to 64 characters'],
+    ['pipelineName', 'has space', 'pipelineName "has space" must be 1 to 64'],
+    ['pipelineName', 'x'.repeat(65), 'must be 1 to 64 characters'],
+    ['pipelineName', 'cost$', 'without /, \\, space, " or $'],
+    ['pipelineName', 'bad\uD800name', 'lone surrogate'],
+    ['apiVersion', '2023-13-01', 'apiVersion "2023-13-01" must be a date written YYYY-MM-DD'],
+    ['apiVersion', 'latest', 'apiVersion "latest"'],
+    ['successStates', 'DONE,FINISHED', 'unknown: FINISHED'],
+    ['envelope', 'yes', 'envelope is "yes"; it must be true or false'],
+    ['timeout', '10 minutes', 'timeout is "10 minutes"; write a duration such as 90, 90s, 15m or 1h30m'],
+    ['requestTimeout', '0', 'requestTimeout is "0"; it must be at least 1s'],
+    ['baseUrl', 'http://cloud.mongodb.com', 'must use https'],
+    ['baseUrl', 'not a url', 'is not a URL'],
+    ['baseUrl', 'https://user:pw@cloud.mongodb.com', 'must not contain a user name or password'],
+    ['baseUrl', 'https://cloud.mongodb.com/?x=1', 'must not have a query']
+  ])('rejects %s=%j naming the input and the rule', (name, value, expected) => {
+    const problems = problemsOf({ ...base, [name]: value })
+    expect(problems.join('\n')).toContain(expected)
+  })
+
+  it('accepts a pipelineName with characters that need percent-encoding', () => {
+    expect(settingsFrom({ ...base, pipelineName: 'nightly#1?x&y%z+é' }).run.pipelineName).toBe('nightly#1?x&y%z+é')
+  })
+
+  it('counts pipelineName length in UTF-16 code units, as Atlas does', () => {
+    expect(problemsOf({ ...base, pipelineName: '😀'.repeat(33) }).join()).toContain('1 to 64 characters')
+    expect(settingsFrom({ ...base, pipelineName: '😀'.repeat(32) }).run.pipelineName).toHaveLength(64)
+  })
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({ groupId: 'x', runId: 'y', pipelineName: '', publicKey: 'p' })
+    expect(problems).toHaveLength(4)
+  })
+
+  it('allows plain http only to loopback hosts', () => {
+    expect(settingsFrom({ ...base, baseUrl: 'http://127.0.0.1:8080' }).baseUrl.href).toBe('http://127.0.0.1:8080/')
+    expect(settingsFrom({ ...base, baseUrl: 'http://localhost:1' }).baseUrl.host).toBe('localhost:1')
+    expect(settingsFrom({ ...base, baseUrl: 'http://[::1]:1' }).baseUrl.host).toBe('[::1]:1')
+    expect(problemsOf({ ...base, baseUrl: 'http://10.0.0.1' }).join()).toContain('must use https')
+    expect(problemsOf({ ...base, baseUrl: 'http://127.example.com' }).join()).toContain('must use https')
+  })
+
+  it('keeps a gateway path prefix in baseUrl', () => {
+    expect(settingsFrom({ ...base, baseUrl: 'https://gw.example.com/atlas' }).baseUrl.href).toBe('https://gw.example.com/atlas/')
+  })
+
+  it('normalises successStates and drops duplicates', () => {
+    expect(settingsFrom({ ...base, successStates: 'done, DATASET_DELETED,DONE' }).successStates).toEqual(['DONE', 'DATASET_DELETED'])
+  })
+
+  it('parses booleans as @actions/core does', () => {
+    expect(settingsFrom({ ...base, envelope: 'True', pretty: 'TRUE', summary: 'false', wait: 'FALSE' })).toMatchObject({ envelope: true, pretty: true, summary: false, wait: false })
+  })
+
+  it('rejects a pollInterval longer than the timeout in wait mode', () => {
+    expect(problemsOf({ ...base, wait: 'true', timeout: '1m', pollInterval: '2m' }).join()).toContain('pollInterval (2m) must not exceed timeout (1m)')
+    expect(settingsFrom({ ...base, wait: 'true', timeout: '1h30m', pollInterval: '90' })).toMatchObject({ timeoutMs: 5_400_000, pollIntervalMs: 90_000 })
+  })
+
+  describe('credentials', () => {
+    const run = { groupId: base.groupId, pipelineName: base.pipelineName, runId: base.runId }
+
+    it.each([
+      [{ clientId: 'id', clientSecret: 's' }, { kind: 'oauth', clientId: 'id', clientSecret: 's' }],
+      [{ publicKey: 'p', privateKey: 'k' }, { kind: 'digest', publicKey: 'p', privateKey: 'k' }],
+      [{ accessToken: 't' }, { kind: 'bearer', accessToken: 't' }]
+    ])('takes %j from inputs', (inputs, expected) => {
+      expect(settingsFrom({ ...run, ...inputs }).credentials).toEqual(expected)
+    })
+
+    it.each([
+      [{ MONGODB_ATLAS_CLIENT_ID: 'id', MONGODB_ATLAS_CLIENT_SECRET: 's' }, 'oauth'],
+      [{ MONGODB_ATLAS_PUBLIC_API_KEY: 'p', MONGODB_ATLAS_PRIVATE_API_KEY: 'k' }, 'digest']
+    ])('falls back to the environment %j', (env, kind) => {
+      expect(settingsFrom(run, env).credentials.kind).toBe(kind)
+    })
+
+    it('ignores the environment when any credential input is given', () => {
+      const s = settingsFrom({ ...run, accessToken: 't' }, { MONGODB_ATLAS_CLIENT_ID: 'id', MONGODB_ATLAS_CLIENT_SECRET: 's' })
+      expect(s.credentials.kind).toBe('bearer')
+    })
+
+    it.each([
+      [{ clientId: 'id' }, {}, 'input clientId is set but input clientSecret is missing'],
+      [{ privateKey: 'k' }, {}, 'input privateKey is set but input publicKey is missing'],
+      [{}, { MONGODB_ATLAS_CLIENT_SECRET: 's' }, 'environment variable MONGODB_ATLAS_CLIENT_SECRET is set but environment variable MONGODB_ATLAS_CLIENT_ID is missing'],
+      [{ clientId: 'id', clientSecret: 's', accessToken: 't' }, {}, 'credentials of more than one kind were given (oauth, bearer)'],
+      [{}, {}, 'no credentials: set clientId + clientSecret']
+    ])('rejects %j / env %j', (inputs, env, expected) => {
+      expect(problemsOf({ ...run, ...inputs }, env).join()).toContain(expected)
+    })
+
+    it('never puts a secret into an error message', () => {
+      const problems = problemsOf({ ...run, clientSecret: 'TOPSECRET', groupId: 'bad' })
+      expect(problems.join()).not.toContain('TOPSECRET')
+    })
+
+    it('lists the secrets to mask', () => {
+      expect(secretsOf({ kind: 'oauth', clientId: 'i', clientSecret: 's' })).toEqual(['i', 's'])
+    })
+  })
+})

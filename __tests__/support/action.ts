@@ -1,0 +1,47 @@
+// Helpers for action-level tests: run dist/index.js against the fake Atlas and check for leaks.
+import { expect } from '@jest/globals'
+import { DEMO } from './fake-atlas.mjs'
+import { runAction } from './run-action.mjs'
+
+export type ActionResult = Awaited<ReturnType<typeof runAction>>
+
+export const RUN_INPUTS = { groupId: DEMO.groupId, pipelineName: DEMO.pipelineName, runId: DEMO.runId }
+export const DIGEST_INPUTS = { publicKey: DEMO.publicKey, privateKey: DEMO.privateKey }
+export const OAUTH_INPUTS = { clientId: DEMO.clientId, clientSecret: DEMO.clientSecret }
+export const BEARER_INPUTS = { accessToken: DEMO.accessToken }
+
+/** Every secret a test may have handed the action, and the Basic credential derived from the pair. */
+export const KNOWN_SECRETS = [
+  DEMO.privateKey,
+  DEMO.clientSecret,
+  DEMO.accessToken,
+  Buffer.from(`${DEMO.clientId}:${DEMO.clientSecret}`).toString('base64')
+]
+
+/** Fails when any secret or token shows up anywhere the user can see it (the ::add-mask:: lines aside). */
+export function expectNoSecrets(result: ActionResult, extraSecrets: string[] = []): void {
+  const visible = [
+    result.stdout.split('\n').filter((line: string) => !line.startsWith('::add-mask::')).join('\n'),
+    result.stderr,
+    result.outputText,
+    result.summary
+  ].join('\n')
+  for (const secret of [...KNOWN_SECRETS, ...extraSecrets]) {
+    if (secret) expect(visible.includes(secret) ? `leaked: ${secret}` : 'no leak').toBe('no leak')
+  }
+  const tokens = visible.match(/fake-token-[0-9a-f]{32}/g)
+  expect(tokens).toBeNull()
+}
+
+/** Runs the action against a fake Atlas at baseUrl with the run inputs, then checks for leaks. */
+export async function check(baseUrl: string, inputs: Record<string, string>, env: Record<string, string> = {}, extraSecrets: string[] = []): Promise<ActionResult> {
+  const result = await runAction({ inputs: { ...RUN_INPUTS, baseUrl, ...inputs }, env })
+  expectNoSecrets(result, extraSecrets)
+  return result
+}
+
+/** The ::error:: annotation text the action printed (URL-decoded as the runner shows it). */
+export function errorAnnotation(result: ActionResult): string {
+  const line = result.stdout.split('\n').find((l: string) => l.startsWith('::error::')) ?? ''
+  return line.slice('::error::'.length).replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%')
+}

@@ -1,0 +1,272 @@
+// An Atlas-like server for tests and the local demo: the getPipelineRun path, the OAuth token and
+// revoke endpoints, HTTP Digest (RFC 7616) and bearer checks, scripted answers per run, and a log
+// of every request. Plain ESM JavaScript so `node` runs it as is.
+//
+//   node __tests__/support/fake-atlas.mjs [port]   starts it with the demo data and prints its URL
+
+import { createHash, randomBytes } from 'node:crypto'
+import { createServer } from 'node:http'
+import { pathToFileURL } from 'node:url'
+
+export const DEMO = {
+  groupId: '32b6e34b3d91647abb20e7b8',
+  pipelineName: 'nightly-export',
+  runId: '6650f1a2b3c4d5e6f7a8b9c0',
+  publicKey: 'demopubk',
+  privateKey: 'demo-private-key-0000-1111',
+  clientId: 'mdb_sa_id_demo0000000000000000',
+  clientSecret: 'mdb_sa_sk_demo-secret-value-0000',
+  accessToken: 'demo-static-bearer-token-0123456789'
+}
+
+/** A run document shaped like the spec's example, DONE by default. */
+export function runDocument(overrides = {}) {
+  return {
+    _id: DEMO.runId,
+    backupFrequencyType: 'DAILY',
+    createdDate: '2026-11-27T02:00:00Z',
+    datasetName: 'v1$atlas$snapshot$Cluster0$sales$orders$20261127T020000Z',
+    datasetRetentionPolicy: { lastModifiedDate: '2026-01-10T09:42:00Z', units: 'DAYS', value: 7 },
+    groupId: DEMO.groupId,
+    lastUpdatedDate: '2026-11-27T02:41:17Z',
+    phase: 'INGESTION',
+    pipelineId: '65a0c1d2e3f4a5b6c7d8e9f0',
+    scheduledDeletionDate: '2026-12-04T02:00:00Z',
+    snapshotId: '6650e0a1b2c3d4e5f6a7b8c9',
+    state: 'DONE',
+    stats: { bytesExported: 1288490188, numDocs: 1234567 },
+    ...overrides
+  }
+}
+
+export function apiError(status, errorCode, detail, reason = '') {
+  return { status, body: { detail, error: status, errorCode, parameters: [], reason } }
+}
+
+const REALM = 'MMS Public API'
+const HASHES = { MD5: 'md5', 'SHA-256': 'sha256', 'SHA-512-256': 'sha512-256' }
+
+function parseAuthParams(text) {
+  const params = {}
+  const re = /([a-zA-Z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))/g
+  let m
+  while ((m = re.exec(text))) params[m[1].toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]
+  return params
+}
+
+function sendJson(res, status, body, headers = {}) {
+  const text = typeof body === 'string' ? body : JSON.stringify(body)
+  res.writeHead(status, { 'content-type': 'application/json', ...headers })
+  res.end(text)
+}
+
+async function readBody(req) {
+  const chunks = []
+  for await (const chunk of req) chunks.push(chunk)
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/**
+ * Starts the server on 127.0.0.1 (port 0 = any free port).
+ * options.digest: { algorithm: 'MD5' | 'SHA-256' | 'MD5-sess' | ..., qop: 'auth' | null, nonceUses, nonceLifetimeMs, challenge }
+ * options.tokenExpiresIn: seconds in token answers (default 3600).
+ */
+export async function startFakeAtlas(options = {}) {
+  const digest = { algorithm: 'MD5', qop: 'auth', nonceUses: Infinity, nonceLifetimeMs: Infinity, ...options.digest }
+  const state = {
+    /** @type {Array<Record<string, any>>} */
+    requests: [],
+    /** @type {string[]} */
+    revoked: [],
+    scripts: new Map(),
+    tokenScript: [],
+    revokeScript: [],
+    nonces: new Map(),
+    tokens: new Map(),
+    keys: { [DEMO.publicKey]: DEMO.privateKey },
+    clients: { [DEMO.clientId]: DEMO.clientSecret },
+    bearers: new Set([DEMO.accessToken]),
+    tokenExpiresIn: options.tokenExpiresIn ?? 3600
+  }
+  const key = (groupId, pipelineName, runId) => `${groupId}/${pipelineName}/${runId}`
+  state.scripts.set(key(DEMO.groupId, DEMO.pipelineName, DEMO.runId), [{ run: runDocument() }])
+
+  function newNonce() {
+    const nonce = randomBytes(18).toString('base64')
+    state.nonces.set(nonce, { created: Date.now(), lastNc: 0, uses: 0 })
+    return nonce
+  }
+
+  function challenge(res, stale) {
+    const parts = [`realm="${REALM}"`, `nonce="${newNonce()}"`, `algorithm=${digest.algorithm}`]
+    if (digest.qop) parts.push(`qop="${digest.qop}"`)
+    parts.push(`stale=${stale ? 'true' : 'false'}`)
+    const header = digest.challenge ?? `Digest ${parts.join(', ')}`
+    sendJson(res, 401, { detail: 'You are not authorized for this resource.', error: 401, errorCode: 'NOT_ORG_GROUP_CREATOR', parameters: [], reason: 'Unauthorized' }, { 'www-authenticate': header })
+  }
+
+  /** 'ok' | 'challenge' | 'stale' | 'denied' for a Digest or Bearer Authorization header. */
+  function checkAuth(req, entry) {
+    const header = req.headers.authorization
+    if (!header) return 'challenge'
+    if (header.startsWith('Bearer ')) {
+      entry.auth = 'bearer'
+      const token = header.slice(7)
+      const issued = state.tokens.get(token)
+      if (state.bearers.has(token)) return 'ok'
+      if (issued && !state.revoked.includes(token) && issued.expiresAt > Date.now()) return 'ok'
+      return 'denied'
+    }
+    if (!header.startsWith('Digest ')) return 'challenge'
+    entry.auth = 'digest'
+    const p = parseAuthParams(header.slice(7))
+    entry.digest = { nc: p.nc, nonce: p.nonce, algorithm: p.algorithm, qop: p.qop, uri: p.uri }
+    const password = state.keys[p.username]
+    const algorithm = (p.algorithm ?? 'MD5').toUpperCase()
+    const hashName = HASHES[algorithm.replace(/-SESS$/, '')]
+    if (password === undefined || !hashName || p.uri !== req.url) return 'denied'
+    const H = (s) => createHash(hashName).update(s).digest('hex')
+    let ha1 = H(`${p.username}:${REALM}:${password}`)
+    if (algorithm.endsWith('-SESS')) ha1 = H(`${ha1}:${p.nonce}:${p.cnonce}`)
+    const ha2 = H(`${req.method}:${p.uri}`)
+    const expected = p.qop ? H(`${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`) : H(`${ha1}:${p.nonce}:${ha2}`)
+    if (expected !== p.response) return 'denied'
+    const nonce = state.nonces.get(p.nonce)
+    if (!nonce) return 'stale'
+    if (Date.now() - nonce.created > digest.nonceLifetimeMs || nonce.uses >= digest.nonceUses) {
+      state.nonces.delete(p.nonce)
+      return 'stale'
+    }
+    if (p.qop) {
+      const nc = parseInt(p.nc, 16)
+      if (!(nc > nonce.lastNc)) return 'denied' // a replayed or reused nc
+      nonce.lastNc = nc
+    }
+    nonce.uses += 1
+    return 'ok'
+  }
+
+  function checkBasic(req) {
+    const header = req.headers.authorization ?? ''
+    if (!header.startsWith('Basic ')) return false
+    const [id, ...rest] = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':')
+    return state.clients[id] !== undefined && state.clients[id] === rest.join(':')
+  }
+
+  /** Plays one scripted step: the answer, a reset, or a hang. */
+  async function play(step, req, res, envelope) {
+    if (step.delayMs) await new Promise((r) => setTimeout(r, step.delayMs))
+    if (step.reset) {
+      req.socket.destroy()
+      return
+    }
+    if (step.hang) return // never answer; the client's timeout must end it
+    if (step.raw !== undefined) {
+      res.writeHead(step.status ?? 200, { 'content-type': step.contentType ?? 'text/html', ...step.headers })
+      if (step.resetMidBody) {
+        res.write(step.raw.slice(0, Math.floor(step.raw.length / 2)))
+        setTimeout(() => req.socket.destroy(), 20)
+        return
+      }
+      res.end(step.raw)
+      return
+    }
+    const status = step.run ? 200 : step.status
+    const body = step.run ?? step.body
+    if (envelope) sendJson(res, 200, { status, content: body }, step.headers)
+    else sendJson(res, status, body, step.headers)
+  }
+
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1')
+    const entry = { method: req.method, rawPath: url.pathname, query: Object.fromEntries(url.searchParams), headers: { ...req.headers }, auth: 'none', at: Date.now() }
+    state.requests.push(entry)
+    try {
+      if (req.method === 'POST' && url.pathname === '/api/oauth/token') {
+        entry.kind = 'token'
+        entry.body = await readBody(req)
+        const step = state.tokenScript.shift()
+        if (step) return void (await play(step, req, res, false))
+        if (!checkBasic(req)) return sendJson(res, 401, { error: 'invalid_client', error_description: 'Invalid client credentials' })
+        if (!/(^|&)grant_type=client_credentials(&|$)/.test(entry.body)) return sendJson(res, 400, { error: 'unsupported_grant_type' })
+        const token = `fake-token-${randomBytes(16).toString('hex')}`
+        state.tokens.set(token, { expiresAt: Date.now() + state.tokenExpiresIn * 1000 })
+        return sendJson(res, 200, { access_token: token, token_type: 'Bearer', expires_in: state.tokenExpiresIn })
+      }
+      if (req.method === 'POST' && url.pathname === '/api/oauth/revoke') {
+        entry.kind = 'revoke'
+        entry.body = await readBody(req)
+        const step = state.revokeScript.shift()
+        if (step) return void (await play(step, req, res, false))
+        if (!checkBasic(req)) return sendJson(res, 401, { error: 'invalid_client' })
+        const token = new URLSearchParams(entry.body).get('token')
+        state.revoked.push(token)
+        res.writeHead(200).end()
+        return
+      }
+      const match = /^\/api\/atlas\/v2\/groups\/([^/]+)\/pipelines\/([^/]+)\/runs\/([^/]+)$/.exec(url.pathname)
+      if (req.method !== 'GET' || !match) return sendJson(res, 404, apiError(404, 'RESOURCE_NOT_FOUND', `No resource at ${req.method} ${url.pathname}`).body)
+      entry.kind = 'run'
+      const [groupId, pipelineName, runId] = match.slice(1).map(decodeURIComponent)
+      Object.assign(entry, { groupId, pipelineName, runId })
+      const verdict = checkAuth(req, entry)
+      entry.authResult = verdict
+      if (verdict === 'challenge') return challenge(res, false)
+      if (verdict === 'stale') return challenge(res, true)
+      if (verdict === 'denied') {
+        if (entry.auth === 'digest') return challenge(res, false)
+        return sendJson(res, 401, apiError(401, 'UNAUTHORIZED', 'The access token is invalid or expired.').body)
+      }
+      const accept = req.headers.accept ?? ''
+      const version = /^application\/vnd\.atlas\.(\d{4}-\d{2}-\d{2})\+json$/.exec(accept)?.[1]
+      if (version !== '2023-01-01') {
+        return sendJson(res, 406, apiError(406, 'INVALID_VERSION_DATE', `The version date ${version ?? accept} is not valid for this resource.`).body)
+      }
+      const script = state.scripts.get(key(groupId, pipelineName, runId))
+      if (!script) return sendJson(res, 404, apiError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource pipeline run ${runId}.`).body)
+      const step = script.length > 1 ? script.shift() : script[0]
+      await play(step, req, res, url.searchParams.get('envelope') === 'true')
+    } catch (error) {
+      sendJson(res, 500, apiError(500, 'UNEXPECTED_ERROR', String(error)).body)
+    }
+  })
+  const sockets = new Set()
+  server.on('connection', (socket) => {
+    sockets.add(socket)
+    socket.on('close', () => sockets.delete(socket))
+  })
+  await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
+  const { port } = server.address()
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    state,
+    /** Every request seen, oldest first. */
+    get requests() {
+      return state.requests
+    },
+    /** Scripts the answers for one run: each request takes the next step; the last one repeats. */
+    script(steps, ref = {}) {
+      const r = { ...DEMO, ...ref }
+      state.scripts.set(key(r.groupId, r.pipelineName, r.runId), [...steps])
+    },
+    /** Steps played by the token endpoint before it answers normally again. */
+    scriptToken(steps) {
+      state.tokenScript.push(...steps)
+    },
+    scriptRevoke(steps) {
+      state.revokeScript.push(...steps)
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy()
+      await new Promise((resolve) => server.close(resolve))
+    }
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const atlas = await startFakeAtlas({ port: Number(process.argv[2] ?? 0) })
+  console.log(`Fake Atlas listening at ${atlas.url}`)
+  console.log(`  run: ${atlas.url}/api/atlas/v2/groups/${DEMO.groupId}/pipelines/${DEMO.pipelineName}/runs/${DEMO.runId}`)
+  console.log(`  API key (digest): ${DEMO.publicKey} / ${DEMO.privateKey}`)
+}

@@ -1,0 +1,129 @@
+import { AtlasError, isRetryableStatus, parseRetryAfter } from '../errors.js'
+import { parseJson } from '../json.js'
+import { headerValue, type HttpResponse, type Transport } from '../transport.js'
+import type { Authenticator, SecretSink } from './authenticator.js'
+
+// Atlas service accounts: OAuth 2.0 client credentials (RFC 6749 section 4.4) at
+// {baseUrl}/api/oauth/token, revoked at the end (RFC 7009) as atlas-sdk-go does.
+
+export interface OAuthOptions {
+  baseUrl: URL
+  clientId: string
+  clientSecret: string
+  transport: Transport
+  userAgent: string
+  /** Receives the Basic credential and every token the moment they exist, to be masked. */
+  onSecret: SecretSink
+  now?: () => number
+}
+
+/** Refresh this long before expires_in runs out, so a token never expires between check and use. */
+const REFRESH_MARGIN_MS = 60_000
+
+interface Token {
+  value: string
+  expiresAt: number
+}
+
+function describeOAuthError(response: HttpResponse, what: string): AtlasError {
+  let code: string | undefined
+  let detail: string | undefined
+  try {
+    const body = parseJson(response.text) as Record<string, unknown>
+    code = typeof body['error'] === 'string' ? body['error'] : typeof body['errorCode'] === 'string' ? body['errorCode'] : undefined
+    const text = body['error_description'] ?? body['detail']
+    detail = typeof text === 'string' ? text : undefined
+  } catch {
+    // Not JSON (a proxy's HTML page): the status says enough.
+  }
+  const suffix = [code, detail].filter(Boolean).join(': ')
+  const message = `Atlas answered ${response.status} to the ${what}${suffix ? ` (${suffix})` : ''}`
+  if (isRetryableStatus(response.status)) {
+    return new AtlasError(message, {
+      kind: 'api',
+      status: response.status,
+      errorCode: code,
+      detail,
+      retryable: true,
+      retryAfterMs: parseRetryAfter(headerValue(response.headers, 'retry-after'))
+    })
+  }
+  return new AtlasError(message, { kind: 'auth', status: response.status, errorCode: code, detail })
+}
+
+/** A service account session: one token, refreshed shortly before it expires or once after a 401. */
+export function oauthAuthenticator(options: OAuthOptions): Authenticator {
+  const now = options.now ?? Date.now
+  const basic = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`, 'utf8').toString('base64')}`
+  options.onSecret(basic.slice('Basic '.length))
+  const formHeaders = {
+    authorization: basic,
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+    'user-agent': options.userAgent
+  }
+  let token: Token | undefined
+  let fetchedForLastRequest = false
+
+  async function requestToken(signal?: AbortSignal): Promise<Token> {
+    const response = await options.transport.send({
+      method: 'POST',
+      url: new URL('api/oauth/token', options.baseUrl),
+      headers: formHeaders,
+      body: 'grant_type=client_credentials',
+      signal
+    })
+    if (response.status !== 200) throw describeOAuthError(response, 'token request (POST /api/oauth/token)')
+    let body: unknown
+    try {
+      body = parseJson(response.text)
+    } catch {
+      throw new AtlasError('The token endpoint answered 200 with a body that is not JSON', { kind: 'protocol', status: 200 })
+    }
+    const record = (body ?? {}) as Record<string, unknown>
+    const value = record['access_token']
+    if (typeof value !== 'string' || value === '') {
+      throw new AtlasError('The token endpoint answered 200 without an access_token', { kind: 'protocol', status: 200 })
+    }
+    options.onSecret(value)
+    const expiresIn = typeof record['expires_in'] === 'number' && record['expires_in'] > 0 ? record['expires_in'] : 3600
+    return { value, expiresAt: now() + expiresIn * 1000 }
+  }
+
+  return {
+    scheme: 'oauth',
+    async authorize(_method, _url, signal) {
+      fetchedForLastRequest = false
+      if (!token || now() >= token.expiresAt - REFRESH_MARGIN_MS) {
+        token = await requestToken(signal)
+        fetchedForLastRequest = true
+      }
+      return `Bearer ${token.value}`
+    },
+    shouldRetry() {
+      // A token fresh from the endpoint that is refused will be refused again: the account lacks
+      // access. An older one may have been revoked or expired early: fetch a new one, once.
+      if (fetchedForLastRequest) return false
+      token = undefined
+      return true
+    },
+    async close() {
+      if (!token) return undefined
+      const value = token.value
+      token = undefined
+      try {
+        const response = await options.transport.send({
+          method: 'POST',
+          url: new URL('api/oauth/revoke', options.baseUrl),
+          headers: formHeaders,
+          body: `token=${encodeURIComponent(value)}&token_type_hint=access_token`
+        })
+        if (response.status >= 300) return `Could not revoke the Atlas access token (HTTP ${response.status}); it expires by itself within an hour`
+        return undefined
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error)
+        return `Could not revoke the Atlas access token (${reason}); it expires by itself within an hour`
+      }
+    }
+  }
+}

@@ -1,0 +1,120 @@
+import type { Authenticator } from './auth/authenticator.js'
+import { AtlasError, isRetryableStatus, parseRetryAfter } from './errors.js'
+import { parseJson } from './json.js'
+import { headerValue, type HttpResponse, type Transport } from './transport.js'
+import type { ApiErrorBody, PipelineRun, RunRef } from './types.js'
+
+export interface ClientOptions {
+  /** Ends with "/"; may carry a path prefix (a gateway in front of Atlas). */
+  baseUrl: URL
+  /** The resource version for the versioned media type, e.g. 2023-01-01. */
+  apiVersion: string
+  envelope: boolean
+  pretty: boolean
+  userAgent: string
+  transport: Transport
+  auth: Authenticator
+}
+
+export interface RateLimit {
+  limit?: number
+  remaining?: number
+}
+
+export interface RunResponse {
+  run: PipelineRun
+  /** The status that decided the outcome (the envelope's, when envelope=true). */
+  status: number
+  rateLimit: RateLimit
+}
+
+/** Atlas's address for one run. pipelineName may hold ?, #, %, & or non-ASCII: each segment is percent-encoded. */
+export function pipelineRunUrl(baseUrl: URL, ref: RunRef, query: { envelope: boolean; pretty: boolean }): URL {
+  const path = ['api/atlas/v2/groups', ref.groupId, 'pipelines', ref.pipelineName, 'runs', ref.runId]
+    .map((segment, index) => (index === 0 ? segment : encodeURIComponent(segment)))
+    .join('/')
+  const url = new URL(path, baseUrl)
+  // The defaults (false) are left out: a plain URL is what Atlas's own examples send.
+  if (query.envelope) url.searchParams.set('envelope', 'true')
+  if (query.pretty) url.searchParams.set('pretty', 'true')
+  return url
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function numberHeader(response: HttpResponse, name: string): number | undefined {
+  const value = headerValue(response.headers, name)
+  return value !== undefined && /^\d+$/.test(value.trim()) ? Number(value) : undefined
+}
+
+interface Answer {
+  status: number
+  /** The parsed body, or undefined when it was not JSON. */
+  body: unknown
+}
+
+/** The status and body that count: with envelope=true Atlas answers 200 and puts both in the body. */
+function readAnswer(response: HttpResponse, envelope: boolean): Answer {
+  let body: unknown
+  try {
+    body = response.text.trim() === '' ? undefined : parseJson(response.text)
+  } catch {
+    body = undefined
+  }
+  if (envelope && response.status === 200 && isObject(body) && typeof body['status'] === 'number') {
+    return { status: body['status'], body: body['content'] }
+  }
+  return { status: response.status, body }
+}
+
+function apiError(answer: Answer, response: HttpResponse): AtlasError {
+  const body: ApiErrorBody = isObject(answer.body) ? (answer.body as ApiErrorBody) : {}
+  const errorCode = typeof body.errorCode === 'string' ? body.errorCode : undefined
+  const detail = typeof body.detail === 'string' && body.detail !== '' ? body.detail : typeof body.reason === 'string' ? body.reason : undefined
+  const described = isObject(answer.body) ? '' : ' (the body was not an Atlas error document)'
+  const head = `Atlas API ${answer.status}${errorCode ? ` ${errorCode}` : ''}`
+  return new AtlasError(`${head}${detail ? `: ${detail}` : described}`, {
+    kind: 'api',
+    status: answer.status,
+    errorCode,
+    detail,
+    body: isObject(answer.body) ? body : undefined,
+    retryable: isRetryableStatus(answer.status),
+    retryAfterMs: parseRetryAfter(headerValue(response.headers, 'retry-after'))
+  })
+}
+
+/** The getPipelineRun operation. One call is one logical request: a challenge or a refreshed token may add one round trip. */
+export class AtlasClient {
+  constructor(private readonly options: ClientOptions) {}
+
+  async getPipelineRun(ref: RunRef, signal?: AbortSignal): Promise<RunResponse> {
+    const { options } = this
+    const url = pipelineRunUrl(options.baseUrl, ref, options)
+    const headers = { accept: `application/vnd.atlas.${options.apiVersion}+json`, 'user-agent': options.userAgent }
+    // Round 1 may be a digest challenge, round 2 a stale nonce; a third 401 is an answer, not a hiccup.
+    for (let round = 1; ; round++) {
+      const authorization = await options.auth.authorize('GET', url, signal)
+      const response = await options.transport.send({
+        method: 'GET',
+        url,
+        headers: authorization === undefined ? headers : { ...headers, authorization },
+        signal
+      })
+      const answer = readAnswer(response, options.envelope)
+      if (answer.status === 401 && round < 3 && options.auth.shouldRetry(response, authorization)) continue
+      if (answer.status !== 200) throw apiError(answer, response)
+      if (!isObject(answer.body)) {
+        const what = answer.body === undefined ? 'is not JSON' : `is JSON but not an object (${Array.isArray(answer.body) ? 'an array' : answer.body === null ? 'null' : typeof answer.body})`
+        throw new AtlasError(`Atlas answered 200 but the body ${what}; expected a pipeline run document`, { kind: 'protocol', status: 200 })
+      }
+      return {
+        run: answer.body as PipelineRun,
+        status: answer.status,
+        rateLimit: { limit: numberHeader(response, 'ratelimit-limit'), remaining: numberHeader(response, 'ratelimit-remaining') }
+      }
+    }
+  }
+}

@@ -1,0 +1,145 @@
+import { AtlasError } from './atlas/errors.js'
+import type { RunResponse } from './atlas/client.js'
+import { isTerminal } from './atlas/types.js'
+
+// The schedule of requests, one-shot and wait mode alike: fetch, retry transient faults with
+// backoff (never sooner than Retry-After), poll until a terminal state, and stop at the deadline
+// or on cancellation. It knows nothing of GitHub; time comes from an injected clock.
+
+export interface Clock {
+  now(): number
+  /** Resolves after ms, or early when signal aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve()
+      const timer = setTimeout(done, ms)
+      function done(): void {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', done)
+        resolve()
+      }
+      signal?.addEventListener('abort', done, { once: true })
+    })
+}
+
+export interface TimelineEntry {
+  /** ms since the first request. */
+  at: number
+  state?: string
+  phase?: string
+}
+
+export type PollEnding = 'finished' | 'timeout' | 'error' | 'cancelled'
+
+export interface PollResult {
+  ending: PollEnding
+  /** The last run Atlas returned, if any. */
+  last?: RunResponse
+  /** The error that ended polling, or the last transient one before a timeout. */
+  error?: AtlasError
+  /** Requests for the run that got an answer or failed (retries included). */
+  polls: number
+  elapsedMs: number
+  /** State and phase changes, first seen first. */
+  timeline: TimelineEntry[]
+}
+
+export interface PollOptions {
+  fetch: (signal: AbortSignal) => Promise<RunResponse>
+  /** false: stop at the first answer, whatever the state (one-shot). true: stop at a terminal state. */
+  wait: boolean
+  timeoutMs: number
+  pollIntervalMs: number
+  /** Failed requests in a row that end polling (transient faults only; others end it at once). */
+  maxConsecutiveFailures: number
+  clock?: Clock
+  signal?: AbortSignal
+  /** First retry waits about this long, doubling each time (with jitter). */
+  backoffBaseMs?: number
+  backoffCapMs?: number
+  random?: () => number
+  onChange?: (entry: TimelineEntry) => void
+  onPoll?: (message: string) => void
+}
+
+/** One-shot: four tries in all. Wait mode: six failed polls in a row (about 30 s of backoff). */
+export const MAX_ATTEMPTS_ONE_SHOT = 4
+export const MAX_CONSECUTIVE_FAILURES_WAIT = 6
+
+/** Equal-jitter exponential backoff: between half and all of base * 2^(failures-1), capped. */
+export function backoffDelay(failures: number, baseMs: number, capMs: number, random: () => number): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, failures - 1))
+  return Math.round(ceiling / 2 + (ceiling / 2) * random())
+}
+
+/** The interval to the next poll: doubled while Atlas says few requests remain in its window. */
+export function pollDelay(intervalMs: number, response: RunResponse): number {
+  const { limit, remaining } = response.rateLimit
+  if (remaining === undefined) return intervalMs
+  const low = limit !== undefined ? remaining <= Math.max(1, Math.floor(limit / 10)) : remaining <= 1
+  return low ? intervalMs * 2 : intervalMs
+}
+
+function toAtlasError(error: unknown): AtlasError {
+  if (error instanceof AtlasError) return error
+  const message = error instanceof Error ? error.message : String(error)
+  return new AtlasError(`Unexpected error while asking Atlas: ${message}`, { kind: 'protocol' }, { cause: error })
+}
+
+/** Runs the schedule to its end. Never throws: every ending is a PollResult. */
+export async function pollRun(options: PollOptions): Promise<PollResult> {
+  const clock = options.clock ?? systemClock
+  const random = options.random ?? Math.random
+  const baseMs = options.backoffBaseMs ?? 1000
+  const capMs = options.backoffCapMs ?? 30_000
+  const signal = options.signal ?? new AbortController().signal
+  const start = clock.now()
+  const deadline = start + options.timeoutMs
+  const timeline: TimelineEntry[] = []
+  let last: RunResponse | undefined
+  let lastError: AtlasError | undefined
+  let polls = 0
+  let failures = 0
+  const result = (ending: PollEnding, error?: AtlasError): PollResult => ({ ending, last, error, polls, elapsedMs: clock.now() - start, timeline })
+
+  for (;;) {
+    if (signal.aborted) return result('cancelled', lastError)
+    let delay: number
+    try {
+      polls += 1
+      const response = await options.fetch(signal)
+      last = response
+      lastError = undefined
+      failures = 0
+      const { state, phase } = response.run
+      const previous = timeline[timeline.length - 1]
+      if (!previous || previous.state !== state || previous.phase !== phase) {
+        const entry = { at: clock.now() - start, state, phase }
+        timeline.push(entry)
+        options.onChange?.(entry)
+      }
+      options.onPoll?.(`poll ${polls}: state ${state ?? '(none)'}, phase ${phase ?? '(none)'}`)
+      if (!options.wait || isTerminal(state)) return result('finished')
+      delay = pollDelay(options.pollIntervalMs, response)
+    } catch (caught) {
+      const error = toAtlasError(caught)
+      if (error.kind === 'cancelled' || signal.aborted) return result('cancelled', lastError)
+      lastError = error
+      failures += 1
+      options.onPoll?.(`poll ${polls} failed (${failures} in a row): ${error.message}`)
+      if (!error.retryable || failures >= options.maxConsecutiveFailures) return result('error', error)
+      delay = Math.max(backoffDelay(failures, baseMs, capMs, random), error.retryAfterMs ?? 0)
+      // Atlas asked for more patience than the deadline leaves: waiting less would be ignored.
+      if (error.retryAfterMs !== undefined && clock.now() + error.retryAfterMs > deadline) return result('error', error)
+    }
+    const left = deadline - clock.now()
+    if (left <= 0) return result('timeout', lastError)
+    // The last poll lands on the deadline, so a run that finishes at the wire is still seen.
+    await clock.sleep(Math.min(delay, left), signal)
+  }
+}

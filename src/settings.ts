@@ -1,0 +1,216 @@
+import { RUN_STATES, type RunRef } from './atlas/types.js'
+import { parseDuration } from './duration.js'
+
+// Every input, and the environment fallbacks, become one validated Settings object here; nothing
+// below this module reads an input. All problems are reported at once, before any request.
+
+export type Credentials =
+  | { kind: 'oauth'; clientId: string; clientSecret: string }
+  | { kind: 'digest'; publicKey: string; privateKey: string }
+  | { kind: 'bearer'; accessToken: string }
+
+export interface Settings {
+  run: RunRef
+  credentials: Credentials
+  /** Always ends with "/". */
+  baseUrl: URL
+  apiVersion: string
+  envelope: boolean
+  pretty: boolean
+  successStates: string[]
+  summary: boolean
+  wait: boolean
+  timeoutMs: number
+  pollIntervalMs: number
+  requestTimeoutMs: number
+}
+
+/** Reads one input as @actions/core does: trimmed, "" when not given. */
+export type InputReader = (name: string) => string
+
+/** Bad inputs: the message lists each problem with the input's name and the rule. */
+export class InputError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.length === 1 ? `Invalid input: ${problems[0]}` : `Invalid inputs:\n- ${problems.join('\n- ')}`)
+    this.name = 'InputError'
+  }
+}
+
+export const DEFAULTS = {
+  baseUrl: 'https://cloud.mongodb.com',
+  apiVersion: '2023-01-01',
+  successStates: 'DONE',
+  timeout: '30m',
+  pollInterval: '15s',
+  requestTimeout: '30s'
+} as const
+
+const HEX24 = /^[a-f0-9]{24}$/
+// The spec's pattern for pipelineName. Like Atlas (Java), the length counts UTF-16 code units.
+const PIPELINE_NAME = /^[^/\\ "$]{1,64}$/
+const API_VERSION = /^\d{4}-\d{2}-\d{2}$/
+const MIN_POLL_MS = 1000
+
+const CREDENTIAL_PAIRS = [
+  { kind: 'oauth', id: 'clientId', secret: 'clientSecret', idEnv: 'MONGODB_ATLAS_CLIENT_ID', secretEnv: 'MONGODB_ATLAS_CLIENT_SECRET', what: 'service account' },
+  { kind: 'digest', id: 'publicKey', secret: 'privateKey', idEnv: 'MONGODB_ATLAS_PUBLIC_API_KEY', secretEnv: 'MONGODB_ATLAS_PRIVATE_API_KEY', what: 'API key' }
+] as const
+
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
+}
+
+function readBoolean(input: InputReader, name: string, fallback: boolean, problems: string[]): boolean {
+  const value = input(name)
+  if (value === '') return fallback
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  problems.push(`${name} is "${value}"; it must be true or false`)
+  return fallback
+}
+
+function readCredentials(input: InputReader, env: Record<string, string | undefined>, problems: string[]): Credentials | undefined {
+  const fromInputs = [...CREDENTIAL_PAIRS.flatMap((p) => [p.id, p.secret]), 'accessToken'].some((name) => input(name) !== '')
+  // Inputs win as a whole: the environment is consulted only when no credential input is set, so a
+  // variable left over from an earlier step cannot mix with what the step was given.
+  const read = (inputName: string, envName?: string): string => (fromInputs ? input(inputName) : (envName && env[envName]?.trim()) || '')
+  const source = (inputName: string, envName: string): string => (fromInputs ? `input ${inputName}` : `environment variable ${envName}`)
+  const complete: Credentials[] = []
+  for (const pair of CREDENTIAL_PAIRS) {
+    const id = read(pair.id, pair.idEnv)
+    const secret = read(pair.secret, pair.secretEnv)
+    if (id !== '' && secret !== '') {
+      complete.push(pair.kind === 'oauth' ? { kind: 'oauth', clientId: id, clientSecret: secret } : { kind: 'digest', publicKey: id, privateKey: secret })
+    } else if (id !== '' || secret !== '') {
+      const [given, missing] = id !== '' ? [source(pair.id, pair.idEnv), source(pair.secret, pair.secretEnv)] : [source(pair.secret, pair.secretEnv), source(pair.id, pair.idEnv)]
+      problems.push(`${given} is set but ${missing} is missing; a ${pair.what} needs both`)
+      return undefined
+    }
+  }
+  const accessToken = fromInputs ? input('accessToken') : ''
+  if (accessToken !== '') complete.push({ kind: 'bearer', accessToken })
+  if (complete.length > 1) {
+    problems.push(`credentials of more than one kind were given (${complete.map((c) => c.kind).join(', ')}); give exactly one: clientId + clientSecret, publicKey + privateKey, or accessToken`)
+    return undefined
+  }
+  if (complete.length === 0) {
+    problems.push(
+      'no credentials: set clientId + clientSecret (a service account), publicKey + privateKey (an API key) or accessToken, ' +
+        'or the environment variables MONGODB_ATLAS_CLIENT_ID + MONGODB_ATLAS_CLIENT_SECRET or MONGODB_ATLAS_PUBLIC_API_KEY + MONGODB_ATLAS_PRIVATE_API_KEY'
+    )
+    return undefined
+  }
+  return complete[0]
+}
+
+function readBaseUrl(value: string, problems: string[]): URL {
+  const fallback = new URL(`${DEFAULTS.baseUrl}/`)
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch {
+    problems.push(`baseUrl "${value}" is not a URL; use e.g. ${DEFAULTS.baseUrl}`)
+    return fallback
+  }
+  if (url.username !== '' || url.password !== '') {
+    problems.push('baseUrl must not contain a user name or password; pass credentials through their own inputs')
+    return fallback
+  }
+  if (url.search !== '' || url.hash !== '') {
+    problems.push(`baseUrl "${value}" must not have a query or fragment`)
+    return fallback
+  }
+  const plainLoopback = url.protocol === 'http:' && isLoopbackHost(url.hostname)
+  if (url.protocol !== 'https:' && !plainLoopback) {
+    problems.push(`baseUrl "${value}" must use https (plain http is allowed only to localhost/127.0.0.1/[::1]), so credentials never travel in clear text`)
+    return fallback
+  }
+  if (!url.pathname.endsWith('/')) url.pathname += '/'
+  return url
+}
+
+function readDuration(input: InputReader, name: string, fallback: string, problems: string[]): number {
+  const value = input(name) || fallback
+  const ms = parseDuration(value)
+  if (ms === undefined) {
+    problems.push(`${name} is "${value}"; write a duration such as 90, 90s, 15m or 1h30m`)
+    return parseDuration(fallback) as number
+  }
+  if (ms < MIN_POLL_MS) {
+    problems.push(`${name} is "${value}"; it must be at least 1s`)
+    return MIN_POLL_MS
+  }
+  return ms
+}
+
+function isValidDate(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`)
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text)
+}
+
+/** Reads and validates every input; throws InputError listing all problems. */
+export function readSettings(input: InputReader, env: Record<string, string | undefined>): Settings {
+  const problems: string[] = []
+  const groupId = input('groupId')
+  const pipelineName = input('pipelineName')
+  const runId = input('runId')
+  for (const [name, value] of [['groupId', groupId], ['runId', runId]] as const) {
+    if (value === '') problems.push(`${name} is required: the 24-character hexadecimal id (e.g. 32b6e34b3d91647abb20e7b8)`)
+    else if (!HEX24.test(value)) problems.push(`${name} "${value}" must be 24 lowercase hexadecimal characters (pattern ^([a-f0-9]{24})$)`)
+  }
+  if (pipelineName === '') problems.push('pipelineName is required: the name of the Data Lake pipeline')
+  else if (!PIPELINE_NAME.test(pipelineName)) problems.push(`pipelineName "${pipelineName}" must be 1 to 64 characters without /, \\, space, " or $ (pattern ^[^/\\\\ "$]{1,64}$)`)
+  else if (!pipelineName.isWellFormed()) problems.push('pipelineName contains a broken Unicode character (a lone surrogate) that cannot be sent in a URL')
+
+  const credentials = readCredentials(input, env, problems)
+  const baseUrl = readBaseUrl(input('baseUrl') || DEFAULTS.baseUrl, problems)
+
+  const apiVersion = input('apiVersion') || DEFAULTS.apiVersion
+  if (!API_VERSION.test(apiVersion) || !isValidDate(apiVersion)) problems.push(`apiVersion "${apiVersion}" must be a date written YYYY-MM-DD (this resource has only 2023-01-01)`)
+
+  const successStates = (input('successStates') || DEFAULTS.successStates)
+    .split(/[,\s]+/)
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean)
+  const unknown = successStates.filter((s) => !(RUN_STATES as readonly string[]).includes(s))
+  if (unknown.length > 0 || successStates.length === 0) {
+    problems.push(`successStates "${input('successStates')}" must be a comma-separated list of ${RUN_STATES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`)
+  }
+
+  const envelope = readBoolean(input, 'envelope', false, problems)
+  const pretty = readBoolean(input, 'pretty', false, problems)
+  const summary = readBoolean(input, 'summary', true, problems)
+  const wait = readBoolean(input, 'wait', false, problems)
+  const timeoutMs = readDuration(input, 'timeout', DEFAULTS.timeout, problems)
+  const pollIntervalMs = readDuration(input, 'pollInterval', DEFAULTS.pollInterval, problems)
+  const requestTimeoutMs = readDuration(input, 'requestTimeout', DEFAULTS.requestTimeout, problems)
+  if (wait && pollIntervalMs > timeoutMs) problems.push(`pollInterval (${input('pollInterval') || DEFAULTS.pollInterval}) must not exceed timeout (${input('timeout') || DEFAULTS.timeout})`)
+
+  if (problems.length > 0 || credentials === undefined) throw new InputError(problems)
+  return {
+    run: { groupId, pipelineName, runId },
+    credentials,
+    baseUrl,
+    apiVersion,
+    envelope,
+    pretty,
+    successStates: [...new Set(successStates)],
+    summary,
+    wait,
+    timeoutMs,
+    pollIntervalMs,
+    requestTimeoutMs
+  }
+}
+
+/** Every secret in the settings, to be masked before anything can print it. */
+export function secretsOf(credentials: Credentials): string[] {
+  switch (credentials.kind) {
+    case 'oauth':
+      return [credentials.clientId, credentials.clientSecret]
+    case 'digest':
+      return [credentials.publicKey, credentials.privateKey]
+    case 'bearer':
+      return [credentials.accessToken]
+  }
+}
