@@ -69,7 +69,7 @@ async function readBody(req) {
 /**
  * Starts the server on 127.0.0.1 (port 0 = any free port).
  * options.digest: { algorithm: 'MD5' | 'SHA-256' | 'MD5-sess' | ..., qop: 'auth' | null, nonceUses, nonceLifetimeMs, challenge }
- * options.tokenExpiresIn: seconds in token answers (default 3600).
+ * options.tokenExpiresIn: seconds in token answers (default 3600); options.tokenLifetimeMs: how long tokens really work.
  */
 export async function startFakeAtlas(options = {}) {
   const digest = { algorithm: 'MD5', qop: 'auth', nonceUses: Infinity, nonceLifetimeMs: Infinity, ...options.digest }
@@ -86,7 +86,9 @@ export async function startFakeAtlas(options = {}) {
     keys: { [DEMO.publicKey]: DEMO.privateKey },
     clients: { [DEMO.clientId]: DEMO.clientSecret },
     bearers: new Set([DEMO.accessToken]),
-    tokenExpiresIn: options.tokenExpiresIn ?? 3600
+    tokenExpiresIn: options.tokenExpiresIn ?? 3600,
+    // How long the server really honours a token; shorter than tokenExpiresIn simulates early revocation.
+    tokenLifetimeMs: options.tokenLifetimeMs
   }
   const key = (groupId, pipelineName, runId) => `${groupId}/${pipelineName}/${runId}`
   state.scripts.set(key(DEMO.groupId, DEMO.pipelineName, DEMO.runId), [{ run: runDocument() }])
@@ -190,7 +192,7 @@ export async function startFakeAtlas(options = {}) {
         if (!checkBasic(req)) return sendJson(res, 401, { error: 'invalid_client', error_description: 'Invalid client credentials' })
         if (!/(^|&)grant_type=client_credentials(&|$)/.test(entry.body)) return sendJson(res, 400, { error: 'unsupported_grant_type' })
         const token = `fake-token-${randomBytes(16).toString('hex')}`
-        state.tokens.set(token, { expiresAt: Date.now() + state.tokenExpiresIn * 1000 })
+        state.tokens.set(token, { expiresAt: Date.now() + (state.tokenLifetimeMs ?? state.tokenExpiresIn * 1000) })
         return sendJson(res, 200, { access_token: token, token_type: 'Bearer', expires_in: state.tokenExpiresIn })
       }
       if (req.method === 'POST' && url.pathname === '/api/oauth/revoke') {

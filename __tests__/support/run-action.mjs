@@ -43,6 +43,7 @@ function baseEnv() {
  * Runs dist/index.js. inputs: { groupId: '…' } → INPUT_GROUPID. Resolves when the process exits
  * (or is killed after timeoutMs) with its exit code, output, outputs and summary.
  * onStart(child) lets a test signal the process while it runs.
+ * @param {{ inputs?: Record<string, string>, env?: Record<string, string | undefined>, timeoutMs?: number, onStart?: (child: import('node:child_process').ChildProcess) => void }} [options]
  */
 export function runAction({ inputs = {}, env = {}, timeoutMs = 30000, onStart } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'atlas-action-'))

@@ -17,12 +17,13 @@ export interface OAuthOptions {
   now?: () => number
 }
 
-/** Refresh this long before expires_in runs out, so a token never expires between check and use. */
+/** Refresh this long before expires_in runs out (a tenth of a short lifetime), so a token never expires between check and use. */
 const REFRESH_MARGIN_MS = 60_000
 
 interface Token {
   value: string
-  expiresAt: number
+  /** When to fetch a new one: shortly before the token expires. */
+  refreshAt: number
 }
 
 function describeOAuthError(response: HttpResponse, what: string): AtlasError {
@@ -87,14 +88,15 @@ export function oauthAuthenticator(options: OAuthOptions): Authenticator {
     }
     options.onSecret(value)
     const expiresIn = typeof record['expires_in'] === 'number' && record['expires_in'] > 0 ? record['expires_in'] : 3600
-    return { value, expiresAt: now() + expiresIn * 1000 }
+    const lifetimeMs = expiresIn * 1000
+    return { value, refreshAt: now() + lifetimeMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 10) }
   }
 
   return {
     scheme: 'oauth',
     async authorize(_method, _url, signal) {
       fetchedForLastRequest = false
-      if (!token || now() >= token.expiresAt - REFRESH_MARGIN_MS) {
+      if (!token || now() >= token.refreshAt) {
         token = await requestToken(signal)
         fetchedForLastRequest = true
       }
