@@ -15,6 +15,11 @@ import { USER_AGENT } from './version.js'
 
 // run(): inputs → settings → client → poll → report. The only place that fails the step.
 
+/** Text from the API on one log line: a newline could start a workflow command (::set-output::…). */
+function oneLine(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ')
+}
+
 /** Inputs and variables that may hold a secret: masked before anything else happens. */
 const SECRET_SOURCES = {
   inputs: ['clientId', 'clientSecret', 'publicKey', 'privateKey', 'accessToken'],
@@ -71,7 +76,7 @@ async function check(settings: Settings): Promise<{ result: PollResult; startedA
       maxConsecutiveFailures: settings.wait ? MAX_CONSECUTIVE_FAILURES_WAIT : MAX_ATTEMPTS_ONE_SHOT,
       signal: cancel.signal,
       onChange: (entry) => {
-        if (settings.wait) core.info(`[+${formatDuration(entry.at)}] state ${entry.state ?? '(none)'}, phase ${entry.phase ?? '(none)'}`)
+        if (settings.wait) core.info(oneLine(`[+${formatDuration(entry.at)}] state ${entry.state ?? '(none)'}, phase ${entry.phase ?? '(none)'}`))
       },
       onPoll: (message) => core.debug(message)
     })
@@ -106,7 +111,7 @@ export async function run(): Promise<void> {
     const verdict = judge(result, settings)
     for (const [name, value] of Object.entries(buildOutputs(result, verdict))) core.setOutput(name, value)
     if (settings.summary) await writeSummary(renderSummary(result, verdict, settings, startedAt))
-    if (verdict.ok) core.info(verdict.message)
+    if (verdict.ok) core.info(oneLine(verdict.message))
     else core.setFailed(verdict.hint ? `${verdict.message}\n${verdict.hint}` : verdict.message)
   } catch (error) {
     if (error instanceof InputError) {

@@ -1,6 +1,7 @@
 // Helpers for action-level tests: run dist/index.js against the fake Atlas and check for leaks.
-import { expect } from '@jest/globals'
-import { DEMO } from './fake-atlas.mjs'
+import { afterAll, beforeAll, beforeEach, expect } from '@jest/globals'
+import { createHash } from 'node:crypto'
+import { DEMO, runDocument, startFakeAtlas } from './fake-atlas.mjs'
 import { runAction } from './run-action.mjs'
 
 export type ActionResult = Awaited<ReturnType<typeof runAction>>
@@ -15,7 +16,9 @@ export const KNOWN_SECRETS = [
   DEMO.privateKey,
   DEMO.clientSecret,
   DEMO.accessToken,
-  Buffer.from(`${DEMO.clientId}:${DEMO.clientSecret}`).toString('base64')
+  Buffer.from(`${DEMO.clientId}:${DEMO.clientSecret}`).toString('base64'),
+  // Digest's HA1 is as good as the password for that realm.
+  ...['md5', 'sha256'].map((hash) => createHash(hash).update(`${DEMO.publicKey}:MMS Public API:${DEMO.privateKey}`).digest('hex'))
 ]
 
 /** Fails when any secret or token shows up anywhere the user can see it (the ::add-mask:: lines aside). */
@@ -33,10 +36,15 @@ export function expectNoSecrets(result: ActionResult, extraSecrets: string[] = [
   expect(tokens).toBeNull()
 }
 
-/** Runs the action against a fake Atlas at baseUrl with the run inputs, then checks for leaks. */
+/**
+ * Runs the action against a fake Atlas at baseUrl with the run inputs, then checks that no secret
+ * leaked and that nothing reached stderr (no crash, no unhandled rejection, no stack trace).
+ */
 export async function check(baseUrl: string, inputs: Record<string, string>, env: Record<string, string> = {}, extraSecrets: string[] = []): Promise<ActionResult> {
   const result = await runAction({ inputs: { ...RUN_INPUTS, baseUrl, ...inputs }, env })
   expectNoSecrets(result, extraSecrets)
+  expect(result.stderr).toBe('')
+  expect(result.signal).toBeNull()
   return result
 }
 
@@ -44,4 +52,25 @@ export async function check(baseUrl: string, inputs: Record<string, string>, env
 export function errorAnnotation(result: ActionResult): string {
   const line = result.stdout.split('\n').find((l: string) => l.startsWith('::error::')) ?? ''
   return line.slice('::error::'.length).replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%')
+}
+
+export type FakeAtlas = Awaited<ReturnType<typeof startFakeAtlas>>
+
+/**
+ * One Atlas-like server for a whole test file: started before the tests, stopped after, and reset
+ * before each test (request log cleared, the demo run answering DONE).
+ */
+export function useSharedAtlas(): { atlas: FakeAtlas } {
+  const shared = {} as { atlas: FakeAtlas }
+  beforeAll(async () => {
+    shared.atlas = await startFakeAtlas()
+  })
+  afterAll(async () => {
+    await shared.atlas.close()
+  })
+  beforeEach(() => {
+    shared.atlas.requests.length = 0
+    shared.atlas.script([{ run: runDocument() }])
+  })
+  return shared
 }

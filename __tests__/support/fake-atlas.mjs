@@ -180,8 +180,10 @@ export async function startFakeAtlas(options = {}) {
   }
 
   const server = createServer(async (req, res) => {
-    const url = new URL(req.url, 'http://127.0.0.1')
-    const entry = { method: req.method, rawPath: url.pathname, query: Object.fromEntries(url.searchParams), headers: { ...req.headers }, auth: 'none', at: Date.now() }
+    // The raw request-target, not a URL parse of it: a parser would resolve %2E%2E segments.
+    const [rawPath = '', search = ''] = (req.url ?? '').split(/\?(.*)/s)
+    const url = { pathname: rawPath, searchParams: new URLSearchParams(search) }
+    const entry = { method: req.method, rawPath, query: Object.fromEntries(url.searchParams), headers: { ...req.headers }, auth: 'none', at: Date.now() }
     state.requests.push(entry)
     try {
       if (req.method === 'POST' && url.pathname === '/api/oauth/token') {

@@ -28,16 +28,23 @@ export interface RunResponse {
   rateLimit: RateLimit
 }
 
-/** Atlas's address for one run. pipelineName may hold ?, #, %, & or non-ASCII: each segment is percent-encoded. */
-export function pipelineRunUrl(baseUrl: URL, ref: RunRef, query: { envelope: boolean; pretty: boolean }): URL {
-  const path = ['api/atlas/v2/groups', ref.groupId, 'pipelines', ref.pipelineName, 'runs', ref.runId]
-    .map((segment, index) => (index === 0 ? segment : encodeURIComponent(segment)))
-    .join('/')
-  const url = new URL(path, baseUrl)
+/**
+ * One path segment, percent-encoded. Dots are encoded too: a pipeline named "." or ".." must not
+ * turn into a dot-segment that a URL parser or proxy would resolve into another resource.
+ */
+export function encodeSegment(segment: string): string {
+  return encodeURIComponent(segment).replace(/\./g, '%2E')
+}
+
+/**
+ * The request-target for one run, under baseUrl's path. pipelineName may hold ?, #, %, &, dots
+ * or non-ASCII; the result is sent as is, never re-parsed (a URL parser would undo %2E%2E).
+ */
+export function pipelineRunPath(baseUrl: URL, ref: RunRef, query: { envelope: boolean; pretty: boolean }): string {
+  const segments = ['groups', ref.groupId, 'pipelines', ref.pipelineName, 'runs', ref.runId].map((s, i) => (i % 2 === 0 ? s : encodeSegment(s)))
   // The defaults (false) are left out: a plain URL is what Atlas's own examples send.
-  if (query.envelope) url.searchParams.set('envelope', 'true')
-  if (query.pretty) url.searchParams.set('pretty', 'true')
-  return url
+  const params = [query.envelope ? 'envelope=true' : '', query.pretty ? 'pretty=true' : ''].filter(Boolean)
+  return `${baseUrl.pathname}api/atlas/v2/${segments.join('/')}${params.length ? `?${params.join('&')}` : ''}`
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -92,14 +99,16 @@ export class AtlasClient {
 
   async getPipelineRun(ref: RunRef, signal?: AbortSignal): Promise<RunResponse> {
     const { options } = this
-    const url = pipelineRunUrl(options.baseUrl, ref, options)
+    const origin = options.baseUrl.origin
+    const path = pipelineRunPath(options.baseUrl, ref, options)
     const headers = { accept: `application/vnd.atlas.${options.apiVersion}+json`, 'user-agent': options.userAgent }
     // Round 1 may be a digest challenge, round 2 a stale nonce; a third 401 is an answer, not a hiccup.
     for (let round = 1; ; round++) {
-      const authorization = await options.auth.authorize('GET', url, signal)
+      const authorization = await options.auth.authorize('GET', path, signal)
       const response = await options.transport.send({
         method: 'GET',
-        url,
+        origin,
+        path,
         headers: authorization === undefined ? headers : { ...headers, authorization },
         signal
       })

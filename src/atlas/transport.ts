@@ -3,7 +3,10 @@ import { AtlasError } from './errors.js'
 
 export interface HttpRequest {
   method: 'GET' | 'POST'
-  url: URL
+  /** scheme://host[:port] */
+  origin: string
+  /** The request-target exactly as sent: already percent-encoded, never re-normalised. */
+  path: string
   headers: Record<string, string>
   body?: string
   /** Aborts the request when the job is cancelled. */
@@ -85,7 +88,7 @@ function errorCode(error: unknown): string | undefined {
 /** Turns whatever undici threw into an AtlasError that says what happened in plain words. */
 export function describeTransportError(error: unknown, request: HttpRequest, timedOut: boolean): AtlasError {
   if (error instanceof AtlasError) return error
-  const where = `${request.url.origin}`
+  const where = request.origin
   if (request.signal?.aborted) {
     return new AtlasError(`The request to ${where} was cancelled`, { kind: 'cancelled' }, { cause: error })
   }
@@ -101,14 +104,14 @@ export function describeTransportError(error: unknown, request: HttpRequest, tim
   return new AtlasError(`Could not reach Atlas at ${where} (${reason})`, { kind: 'network', errorCode: code, retryable: !permanent }, { cause: error })
 }
 
-async function readBounded(body: AsyncIterable<Buffer>, maxBytes: number, url: URL): Promise<string> {
+async function readBounded(body: AsyncIterable<Buffer>, maxBytes: number, origin: string): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of body) {
     size += chunk.length
     if (size > maxBytes) {
       throw new AtlasError(
-        `The response from ${url.origin} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; a pipeline run is a few KB, so this is not an Atlas answer`,
+        `The response from ${origin} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; a pipeline run is a few KB, so this is not an Atlas answer`,
         { kind: 'protocol' }
       )
     }
@@ -126,8 +129,8 @@ export function createTransport(options: TransportOptions): Transport {
       const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout
       try {
         const response = await dispatcher.request({
-          origin: request.url.origin,
-          path: request.url.pathname + request.url.search,
+          origin: request.origin,
+          path: request.path,
           method: request.method,
           headers: request.headers,
           body: request.body,
@@ -141,14 +144,14 @@ export function createTransport(options: TransportOptions): Transport {
           response.body.destroy()
           // Following a redirect would send credentials to wherever it points: refuse and say where.
           const location = response.headers['location']
-          const target = typeof location === 'string' ? safeHost(location, request.url) : 'an unknown place'
-          throw new AtlasError(`Atlas answered ${status} with a redirect to ${target}; redirects are not followed so that credentials stay with ${request.url.host}`, {
+          const target = typeof location === 'string' ? safeHost(location, request.origin) : 'an unknown place'
+          throw new AtlasError(`Atlas answered ${status} with a redirect to ${target}; redirects are not followed so that credentials stay with ${new URL(request.origin).host}`, {
             kind: 'protocol',
             status,
             redirectHost: target
           })
         }
-        const text = await readBounded(response.body, options.maxBodyBytes, request.url)
+        const text = await readBounded(response.body, options.maxBodyBytes, request.origin)
         return { status, headers: response.headers, text }
       } catch (error) {
         throw describeTransportError(error, request, timeout.aborted)
@@ -160,7 +163,7 @@ export function createTransport(options: TransportOptions): Transport {
   }
 }
 
-function safeHost(location: string, base: URL): string {
+function safeHost(location: string, base: string): string {
   try {
     return new URL(location, base).host
   } catch {

@@ -4,7 +4,7 @@ import type { HttpResponse } from '../transport.js'
 export interface Authenticator {
   readonly scheme: 'digest' | 'oauth' | 'bearer'
   /** The Authorization header for a request, or undefined when the scheme needs a challenge first. */
-  authorize(method: string, url: URL, signal?: AbortSignal): Promise<string | undefined>
+  authorize(method: string, path: string, signal?: AbortSignal): Promise<string | undefined>
   /** After a 401: whether the same request may succeed with what the answer taught us (a nonce, a new token). */
   shouldRetry(response: HttpResponse, sentAuthorization: string | undefined): boolean
   /** Ends the session (revokes an obtained token). Never throws: returns a warning to show instead. */

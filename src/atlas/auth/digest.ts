@@ -130,10 +130,10 @@ export function digestAuthenticator(username: string, password: string, newCnonc
   let nc = 0
   return {
     scheme: 'digest',
-    async authorize(method, url) {
+    async authorize(method, path) {
       if (!challenge) return undefined
       nc += 1
-      return digestAuthorization({ username, password, method, uri: url.pathname + url.search, challenge, nc, cnonce: newCnonce() })
+      return digestAuthorization({ username, password, method, uri: path, challenge, nc, cnonce: newCnonce() })
     },
     shouldRetry(response: HttpResponse, sent: string | undefined) {
       const offered = parseChallenges(headerValues(response.headers, 'www-authenticate'))

@@ -69,7 +69,8 @@ export function oauthAuthenticator(options: OAuthOptions): Authenticator {
   async function requestToken(signal?: AbortSignal): Promise<Token> {
     const response = await options.transport.send({
       method: 'POST',
-      url: new URL('api/oauth/token', options.baseUrl),
+      origin: options.baseUrl.origin,
+      path: `${options.baseUrl.pathname}api/oauth/token`,
       headers: formHeaders,
       body: 'grant_type=client_credentials',
       signal
@@ -94,7 +95,7 @@ export function oauthAuthenticator(options: OAuthOptions): Authenticator {
 
   return {
     scheme: 'oauth',
-    async authorize(_method, _url, signal) {
+    async authorize(_method, _path, signal) {
       fetchedForLastRequest = false
       if (!token || now() >= token.refreshAt) {
         token = await requestToken(signal)
@@ -116,7 +117,8 @@ export function oauthAuthenticator(options: OAuthOptions): Authenticator {
       try {
         const response = await options.transport.send({
           method: 'POST',
-          url: new URL('api/oauth/revoke', options.baseUrl),
+          origin: options.baseUrl.origin,
+          path: `${options.baseUrl.pathname}api/oauth/revoke`,
           headers: formHeaders,
           body: `token=${encodeURIComponent(value)}&token_type_hint=access_token`
         })

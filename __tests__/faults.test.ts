@@ -1,0 +1,174 @@
+// The fault matrix, action-level: each fault ends with a clear message, exit code 1, the outputs
+// that are known, nothing on stderr, and no secret anywhere (check() asserts the last two).
+import { describe, expect, it } from '@jest/globals'
+import { createServer } from 'node:net'
+import { BEARER_INPUTS, check, DIGEST_INPUTS, errorAnnotation, OAUTH_INPUTS, useSharedAtlas } from './support/action.js'
+import { runDocument, startFakeAtlas } from './support/fake-atlas.mjs'
+
+const shared = useSharedAtlas()
+
+const runs = () => shared.atlas.requests.filter((r) => r.kind === 'run')
+
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+describe('network faults', () => {
+  it('connection refused: retried, then named with a hint about baseUrl and proxies', async () => {
+    const port = await closedPort()
+    const result = await check(`http://127.0.0.1:${port}`, BEARER_INPUTS)
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result)).toContain(`Could not reach Atlas at http://127.0.0.1:${port} (ECONNREFUSED)`)
+    expect(errorAnnotation(result)).toContain('HTTPS_PROXY')
+    expect(result.outputs).toMatchObject({ errorCode: 'ECONNREFUSED', succeeded: 'false', polls: '4' })
+  })
+
+  it('reset before the headers, every time: a bounded number of tries', async () => {
+    shared.atlas.script([{ reset: true }])
+    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result)).toMatch(/Could not reach Atlas at http:\/\/127\.0\.0\.1:\d+ \((ECONNRESET|UND_ERR_SOCKET)\)/)
+    expect(runs()).toHaveLength(4)
+  })
+
+  it('reset in the middle of the body', async () => {
+    shared.atlas.script([{ raw: JSON.stringify(runDocument({ datasetName: 'x'.repeat(100_000) })), contentType: 'application/json', resetMidBody: true }])
+    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result)).toMatch(/Could not reach Atlas at .* \((ECONNRESET|UND_ERR_SOCKET)\)/)
+    expect(runs()).toHaveLength(4)
+  })
+
+  it('a hang past the request timeout ends at the overall deadline with the last error', async () => {
+    shared.atlas.script([{ hang: true }])
+    const started = Date.now()
+    const result = await check(shared.atlas.url, { ...BEARER_INPUTS, requestTimeout: '1s', timeout: '3s' })
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result)).toMatch(/^Timed out after \ds and \d polls: .* is still unknown \(Atlas never answered\)\. The last request failed: Atlas at http:\/\/127\.0\.0\.1:\d+ did not answer within the request timeout\./)
+    expect(Date.now() - started).toBeLessThan(3000 + 1000 + 2000)
+  })
+})
+
+describe('answers that are not Atlas', () => {
+  it.each([
+    ['an empty body', { raw: '', contentType: 'application/json' }, 'Atlas answered 200 but the body is not JSON'],
+    ['a JSON string', { raw: '"DONE"', contentType: 'application/json' }, 'is JSON but not an object (string)'],
+    ['a 20 MB body', { raw: `{"state":"DONE","pad":"${'x'.repeat(20 * 1024 * 1024)}"}`, contentType: 'application/json' }, 'larger than 4 MiB; a pipeline run is a few KB']
+  ])('%s', async (_name, step, message) => {
+    shared.atlas.script([step])
+    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result)).toContain(message)
+    expect(runs()).toHaveLength(1)
+  })
+
+  it("a proxy's 502 HTML page: retried, then reported by status", async () => {
+    shared.atlas.script([{ raw: '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>', status: 502 }])
+    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result)).toContain('Atlas API 502 (the body was not an Atlas error document)')
+    expect(errorAnnotation(result)).not.toContain('<html>')
+    expect(result.outputs).toMatchObject({ httpStatus: '502' })
+    expect(runs()).toHaveLength(4)
+  })
+
+  it.each([
+    ['the same host', '/api/atlas/v2/elsewhere', /redirect to 127\.0\.0\.1:\d+/],
+    ['another host', 'https://attacker.example.org/x', /redirect to attacker\.example\.org/]
+  ])('a redirect to %s is refused, credentials stay home', async (_name, location, message) => {
+    shared.atlas.script([{ status: 307, body: {}, headers: { location } }])
+    const result = await check(shared.atlas.url, DIGEST_INPUTS)
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result)).toMatch(message)
+    expect(result.outputs['httpStatus']).toBe('307')
+    expect(shared.atlas.requests).toHaveLength(2) // the challenge, then the signed request that was redirected
+  })
+})
+
+describe('authentication faults', () => {
+  it('a Digest challenge with an algorithm we do not speak', async () => {
+    const server = await startFakeAtlas({ digest: { challenge: 'Digest realm="MMS Public API", nonce="abc", algorithm=SHA-1, qop="auth"' } })
+    try {
+      const result = await check(server.url, DIGEST_INPUTS)
+      expect(result.code).toBe(1)
+      expect(errorAnnotation(result)).toContain('Atlas offered Digest with an algorithm this action does not support (SHA-1)')
+      expect(server.requests).toHaveLength(1)
+    } finally {
+      await server.close()
+    }
+  })
+
+  it.each([
+    ['answers 500 (retried)', [{ status: 500, body: { error: 'server_error' } }], 'Atlas answered 500 to the token request (POST /api/oauth/token) (server_error)', 4],
+    ['answers invalid JSON', [{ raw: '{"access_token": ', status: 200, contentType: 'application/json' }], 'The token endpoint answered 200 with a body that is not JSON', 1],
+    ['answers without access_token', [{ status: 200, body: { token_type: 'Bearer', expires_in: 3600 } }], 'The token endpoint answered 200 without an access_token', 1]
+  ])('a token endpoint that %s', async (_name, steps, message, tokenRequests) => {
+    shared.atlas.scriptToken(Array.from({ length: 4 }, () => steps[0]!))
+    const result = await check(shared.atlas.url, OAUTH_INPUTS)
+    shared.atlas.state.tokenScript.length = 0
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result)).toContain(message)
+    expect(shared.atlas.requests.filter((r) => r.kind === 'token')).toHaveLength(tokenRequests)
+    expect(runs()).toHaveLength(0)
+  })
+})
+
+describe('secrets with debug logging on', () => {
+  it.each([
+    ['a service account', OAUTH_INPUTS],
+    ['an API key', DIGEST_INPUTS],
+    ['a bearer token', BEARER_INPUTS]
+  ])('%s leaks nowhere, passing or failing', async (_name, inputs) => {
+    const debug = { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' }
+    const passed = await check(shared.atlas.url, inputs, debug)
+    expect(passed.code).toBe(0)
+    expect(passed.stdout).toContain('::debug::')
+    shared.atlas.script([{ status: 403, body: { error: 403, errorCode: 'FORBIDDEN', detail: 'no' } }])
+    const failed = await check(shared.atlas.url, inputs, debug)
+    expect(failed.code).toBe(1)
+  })
+})
+
+describe('injection through API text', () => {
+  const hostile = 'x|y <img src=x onerror=alert(1)> **bold** [link](https://evil.example) `code`\nghadelimiter_00000000-0000-0000-0000-000000000000\nstate<<EOF\nDONE\nEOF\n| fake | row |'
+
+  it('cannot break an output, the log or the summary', async () => {
+    shared.atlas.script([{ run: runDocument({ state: 'FAILED', datasetName: hostile, phase: 'EXPORT\n::set-output name=state::DONE' }) }])
+    const result = await check(shared.atlas.url, { ...BEARER_INPUTS, wait: 'true' })
+    // Wait mode logs each phase change: API text must not start a workflow command of its own.
+    expect(result.stdout.split('\n').filter((l: string) => l.startsWith('::set-output'))).toEqual([])
+    expect(result.stdout).toContain('phase EXPORT ::set-output name=state::DONE')
+    expect(result.code).toBe(1)
+    expect(result.outputs['state']).toBe('FAILED')
+    expect(result.outputs['datasetName']).toBe(hostile)
+    expect(result.outputs['phase']).toBe('EXPORT\n::set-output name=state::DONE')
+    expect(result.summary).not.toContain('<img')
+    expect(result.summary).not.toContain('**bold**')
+    expect(result.summary).not.toContain('[link]')
+    expect(result.summary).not.toContain('| fake | row |')
+    const datasetRow = result.summary.split('\n').find((l: string) => l.startsWith('| Dataset |'))!
+    expect(datasetRow.split('|')).toHaveLength(4)
+  })
+
+  it('cannot break the summary through an error detail', async () => {
+    shared.atlas.script([{ status: 404, body: { error: 404, errorCode: 'RESOURCE_NOT_FOUND', detail: hostile } }])
+    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    expect(result.code).toBe(1)
+    expect(result.summary).not.toContain('<img')
+    expect(result.summary).not.toContain('| fake | row |')
+    expect(result.outputs['errorCode']).toBe('RESOURCE_NOT_FOUND')
+  })
+
+  it('a pipeline named "." or ".." is sent as itself, not as a dot-segment', async () => {
+    for (const pipelineName of ['.', '..']) {
+      shared.atlas.script([{ run: runDocument() }], { pipelineName })
+      const result = await check(shared.atlas.url, { ...BEARER_INPUTS, pipelineName })
+      expect(result.code).toBe(0)
+      expect(shared.atlas.requests[shared.atlas.requests.length - 1]!.pipelineName).toBe(pipelineName)
+    }
+  })
+})
