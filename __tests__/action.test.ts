@@ -14,8 +14,8 @@ describe('a DONE run', () => {
     const result = await check(shared.atlas.url, DIGEST_INPUTS)
     expect(result.code).toBe(0)
     expect(result.outputs).toMatchObject({ state: 'DONE', phase: 'INGESTION', bytesExported: '1288490188', numDocs: '1234567', httpStatus: '200', succeeded: 'true' })
-    expect(JSON.parse(result.outputs['stats']!)).toEqual({ bytesExported: 1288490188, numDocs: 1234567 })
-    expect(JSON.parse(result.outputs['run']!)).toEqual(runDocument())
+    expect(JSON.parse(result.outputs['stats'])).toEqual({ bytesExported: 1288490188, numDocs: 1234567 })
+    expect(JSON.parse(result.outputs['run'])).toEqual(runDocument())
     expect(shared.atlas.requests.map((r) => `${r.kind} ${r.auth} ${r.authResult}`)).toEqual(['run none challenge', 'run digest ok'])
     const signed = shared.atlas.requests[1]!
     expect(signed.headers['accept']).toBe('application/vnd.atlas.2023-01-01+json')
@@ -160,7 +160,10 @@ describe('Atlas errors', () => {
   })
 
   it('fails on a wrong service account secret without asking for the run', async () => {
-    const result = await check(shared.atlas.url, { clientId: DEMO.clientId, clientSecret: 'wrong-secret-value-77' }, {}, ['wrong-secret-value-77', Buffer.from(`${DEMO.clientId}:wrong-secret-value-77`).toString('base64')])
+    const result = await check(shared.atlas.url, { clientId: DEMO.clientId, clientSecret: 'wrong-secret-value-77' }, {}, [
+      'wrong-secret-value-77',
+      Buffer.from(`${DEMO.clientId}:wrong-secret-value-77`).toString('base64')
+    ])
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain('Atlas answered 401 to the token request (POST /api/oauth/token) (invalid_client: Invalid client credentials)')
     expect(errorAnnotation(result)).toContain('Check clientId and clientSecret')

@@ -48,7 +48,9 @@ describe('network faults', () => {
     const started = Date.now()
     const result = await check(shared.atlas.url, { ...BEARER_INPUTS, requestTimeout: '1s', timeout: '3s' })
     expect(result.code).toBe(1)
-    expect(errorAnnotation(result)).toMatch(/^Timed out after \ds and \d polls: .* is still unknown \(Atlas never answered\)\. The last request failed: Atlas at http:\/\/127\.0\.0\.1:\d+ did not answer within the request timeout\./)
+    expect(errorAnnotation(result)).toMatch(
+      /^Timed out after \ds and \d polls: .* is still unknown \(Atlas never answered\)\. The last request failed: Atlas at http:\/\/127\.0\.0\.1:\d+ did not answer within the request timeout\./
+    )
     expect(Date.now() - started).toBeLessThan(3000 + 1000 + 2000)
   })
 })
@@ -134,7 +136,8 @@ describe('secrets with debug logging on', () => {
 })
 
 describe('injection through API text', () => {
-  const hostile = 'x|y <img src=x onerror=alert(1)> **bold** [link](https://evil.example) `code`\nghadelimiter_00000000-0000-0000-0000-000000000000\nstate<<EOF\nDONE\nEOF\n| fake | row |'
+  const hostile =
+    'x|y <img src=x onerror=alert(1)> **bold** [link](https://evil.example) `code`\nghadelimiter_00000000-0000-0000-0000-000000000000\nstate<<EOF\nDONE\nEOF\n| fake | row |'
 
   it('cannot break an output, the log or the summary', async () => {
     shared.atlas.script([{ run: runDocument({ state: 'FAILED', datasetName: hostile, phase: 'EXPORT\n::set-output name=state::DONE' }) }])

@@ -41,7 +41,13 @@ describe('the poll schedule', () => {
 
   it('waits at pollInterval until a terminal state and records each change once', async () => {
     const clock = new FakeClock()
-    const { fetch, calls } = scripted(clock, [response('PENDING', 'SNAPSHOT'), response('IN_PROGRESS', 'SNAPSHOT'), response('IN_PROGRESS', 'SNAPSHOT'), response('IN_PROGRESS', 'EXPORT'), response('DONE', 'INGESTION')])
+    const { fetch, calls } = scripted(clock, [
+      response('PENDING', 'SNAPSHOT'),
+      response('IN_PROGRESS', 'SNAPSHOT'),
+      response('IN_PROGRESS', 'SNAPSHOT'),
+      response('IN_PROGRESS', 'EXPORT'),
+      response('DONE', 'INGESTION')
+    ])
     const changes: string[] = []
     const result = await pollRun(options(clock, fetch, { onChange: (e) => changes.push(`${e.at}:${e.state}/${e.phase}`) }))
     expect(result.ending).toBe('finished')
@@ -122,7 +128,11 @@ describe('the poll schedule', () => {
 
   it('slows down while RateLimit-Remaining is low', async () => {
     const clock = new FakeClock()
-    const { fetch } = scripted(clock, [response('IN_PROGRESS', 'EXPORT', { limit: 100, remaining: 5 }), response('IN_PROGRESS', 'EXPORT', { limit: 100, remaining: 50 }), response('DONE')])
+    const { fetch } = scripted(clock, [
+      response('IN_PROGRESS', 'EXPORT', { limit: 100, remaining: 5 }),
+      response('IN_PROGRESS', 'EXPORT', { limit: 100, remaining: 50 }),
+      response('DONE')
+    ])
     await pollRun(options(clock, fetch))
     expect(clock.sleeps).toEqual([20_000, 10_000])
   })
@@ -144,7 +154,11 @@ describe('the poll schedule', () => {
 
   it('turns an unexpected exception into an error ending instead of throwing', async () => {
     const clock = new FakeClock()
-    const result = await pollRun(options(clock, async () => { throw new TypeError('boom') }))
+    const result = await pollRun(
+      options(clock, async () => {
+        throw new TypeError('boom')
+      })
+    )
     expect(result.ending).toBe('error')
     expect(result.error?.message).toContain('boom')
   })

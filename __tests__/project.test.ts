@@ -35,9 +35,24 @@ describe('the project', () => {
   })
 
   it('declares every output the action sets', () => {
-    const run = { state: 'DONE', phase: 'EXPORT', datasetName: 'd', snapshotId: 's', pipelineId: 'p', backupFrequencyType: 'DAILY', createdDate: 'c', lastUpdatedDate: 'l', scheduledDeletionDate: 'x', stats: { bytesExported: 1, numDocs: 2 } }
+    const run = {
+      state: 'DONE',
+      phase: 'EXPORT',
+      datasetName: 'd',
+      snapshotId: 's',
+      pipelineId: 'p',
+      backupFrequencyType: 'DAILY',
+      createdDate: 'c',
+      lastUpdatedDate: 'l',
+      scheduledDeletionDate: 'x',
+      stats: { bytesExported: 1, numDocs: 2 }
+    }
     const error = new AtlasError('e', { kind: 'api', status: 503, errorCode: 'E' })
-    const outputs = buildOutputs({ ending: 'timeout', last: { run, status: 200, rateLimit: {} }, error, polls: 1, elapsedMs: 1, timeline: [] }, { ok: false, message: '' })
+    const outputs = buildOutputs(
+      { ending: 'timeout', last: { run, status: 200, rateLimit: {} }, error, polls: 1, elapsedMs: 1, timeline: [] },
+      { ok: false, message: '' },
+      'https://github.com/o/r/actions/runs/1'
+    )
     expect(Object.keys(outputs).sort()).toEqual(Object.keys(action.outputs).sort())
   })
 })

@@ -106,20 +106,35 @@ describe(`properties (${RUNS} cases each)`, () => {
 
   it('baseUrl: accepted only as https (or http to loopback), with the run path under it', () => {
     const host = fc.oneof(fc.constantFrom('localhost', '127.0.0.1', '127.9.8.7', '[::1]', 'cloud.mongodb.com', 'cloud.mongodbgov.com', '10.0.0.1', 'example.com'), fc.domain())
-    const url = fc.tuple(fc.constantFrom('https', 'http', 'ftp', 'HTTPS', ''), host, fc.option(fc.integer({ min: 1, max: 65535 })), fc.constantFrom('', '/', '/gw', '/gw/', '/a b', '/%2e%2e/'), fc.constantFrom('', '?x=1', '#f'), fc.constantFrom('', 'u:p@'))
+    const url = fc.tuple(
+      fc.constantFrom('https', 'http', 'ftp', 'HTTPS', ''),
+      host,
+      fc.option(fc.integer({ min: 1, max: 65535 })),
+      fc.constantFrom('', '/', '/gw', '/gw/', '/a b', '/%2e%2e/'),
+      fc.constantFrom('', '?x=1', '#f'),
+      fc.constantFrom('', 'u:p@')
+    )
     fc.assert(
-      fc.property(fc.oneof(url.map(([s, h, p, path, tail, auth]) => `${s}${s ? '://' : ''}${auth}${h}${p ? `:${p}` : ''}${path}${tail}`), nasty), (baseUrl) => {
-        const settings = settle({ ...VALID, baseUrl })
-        if (Array.isArray(settings)) {
-          expect(settings.join()).toContain('baseUrl')
-          return
+      fc.property(
+        fc.oneof(
+          url.map(([s, h, p, path, tail, auth]) => `${s}${s ? '://' : ''}${auth}${h}${p ? `:${p}` : ''}${path}${tail}`),
+          nasty
+        ),
+        (baseUrl) => {
+          const settings = settle({ ...VALID, baseUrl })
+          if (Array.isArray(settings)) {
+            expect(settings.join()).toContain('baseUrl')
+            return
+          }
+          const parsed = settings.baseUrl
+          const loopback = ['localhost', '[::1]'].includes(parsed.hostname) || /^127\./.test(parsed.hostname)
+          expect(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && loopback)).toBe(true)
+          expect(parsed.username + parsed.password + parsed.search + parsed.hash).toBe('')
+          expect(pipelineRunPath(parsed, settings.run, { envelope: false, pretty: false })).toBe(
+            `${parsed.pathname}api/atlas/v2/groups/${VALID.groupId}/pipelines/nightly/runs/${VALID.runId}`
+          )
         }
-        const parsed = settings.baseUrl
-        const loopback = ['localhost', '[::1]'].includes(parsed.hostname) || /^127\./.test(parsed.hostname)
-        expect(parsed.protocol === 'https:' || (parsed.protocol === 'http:' && loopback)).toBe(true)
-        expect(parsed.username + parsed.password + parsed.search + parsed.hash).toBe('')
-        expect(pipelineRunPath(parsed, settings.run, { envelope: false, pretty: false })).toBe(`${parsed.pathname}api/atlas/v2/groups/${VALID.groupId}/pipelines/nightly/runs/${VALID.runId}`)
-      }),
+      ),
       { numRuns: RUNS }
     )
   })
@@ -153,7 +168,10 @@ describe(`properties (${RUNS} cases each)`, () => {
 
   it('successStates: any mix of known states in any case and spacing is accepted; an unknown one is named', () => {
     const known = fc.constantFrom('PENDING', 'IN_PROGRESS', 'DONE', 'FAILED', 'DATASET_DELETED', 'done', 'Failed')
-    const token = fc.oneof({ weight: 4, arbitrary: known }, { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ_'), minLength: 1, maxLength: 12 }) })
+    const token = fc.oneof(
+      { weight: 4, arbitrary: known },
+      { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ_'), minLength: 1, maxLength: 12 }) }
+    )
     fc.assert(
       fc.property(fc.array(token, { minLength: 1, maxLength: 6 }), fc.constantFrom(',', ', ', ' ,', ' '), (tokens, separator) => {
         const settings = settle({ ...VALID, successStates: tokens.join(separator) })

@@ -13,7 +13,14 @@ const inputs: Record<string, string> = { groupId: '32b6e34b3d91647abb20e7b8', pi
 const settings = (extra: Record<string, string> = {}): Settings => readSettings((n) => extra[n] ?? inputs[n] ?? '', {})
 
 function finished(run: Record<string, unknown>, extra: Partial<PollResult> = {}): PollResult {
-  return { ending: 'finished', last: { run, status: 200, rateLimit: {} }, polls: 1, elapsedMs: 300, timeline: [{ at: 0, state: run['state'] as string, phase: run['phase'] as string }], ...extra }
+  return {
+    ending: 'finished',
+    last: { run, status: 200, rateLimit: {} },
+    polls: 1,
+    elapsedMs: 300,
+    timeline: [{ at: 0, state: run['state'] as string, phase: run['phase'] as string }],
+    ...extra
+  }
 }
 
 function failed(error: AtlasError): PollResult {
@@ -22,7 +29,10 @@ function failed(error: AtlasError): PollResult {
 
 describe('the verdict', () => {
   it('passes only a state in successStates', () => {
-    expect(judge(finished({ state: 'DONE', phase: 'INGESTION' }), settings())).toEqual({ ok: true, message: 'Pipeline run 6650f1a2b3c4d5e6f7a8b9c0 of nightly-export is DONE (phase INGESTION).' })
+    expect(judge(finished({ state: 'DONE', phase: 'INGESTION' }), settings())).toEqual({
+      ok: true,
+      message: 'Pipeline run 6650f1a2b3c4d5e6f7a8b9c0 of nightly-export is DONE (phase INGESTION).'
+    })
     expect(judge(finished({ state: 'DATASET_DELETED' }), settings()).ok).toBe(false)
     expect(judge(finished({ state: 'DATASET_DELETED' }), settings({ successStates: 'DONE,DATASET_DELETED' })).ok).toBe(true)
     expect(judge(finished({ state: 'DONE' }), settings({ successStates: 'FAILED' })).message).toContain('is DONE, but successStates is FAILED')
@@ -88,9 +98,22 @@ describe('the verdict', () => {
 
 describe('outputs', () => {
   it('sets every known field, with int64 stats kept to the digit', () => {
-    const run = parseJson('{"state":"DONE","phase":"INGESTION","datasetName":"d","stats":{"bytesExported":18446744073709551615,"numDocs":12},"snapshotId":"s"}') as Record<string, unknown>
+    const run = parseJson('{"state":"DONE","phase":"INGESTION","datasetName":"d","stats":{"bytesExported":18446744073709551615,"numDocs":12},"snapshotId":"s"}') as Record<
+      string,
+      unknown
+    >
     const outputs = buildOutputs(finished(run), { ok: true, message: '' })
-    expect(outputs).toMatchObject({ state: 'DONE', phase: 'INGESTION', datasetName: 'd', snapshotId: 's', bytesExported: '18446744073709551615', numDocs: '12', httpStatus: '200', succeeded: 'true', polls: '1' })
+    expect(outputs).toMatchObject({
+      state: 'DONE',
+      phase: 'INGESTION',
+      datasetName: 'd',
+      snapshotId: 's',
+      bytesExported: '18446744073709551615',
+      numDocs: '12',
+      httpStatus: '200',
+      succeeded: 'true',
+      polls: '1'
+    })
     expect(outputs['stats']).toBe('{"bytesExported":18446744073709551615,"numDocs":12}')
     expect(JSON.parse(outputs['run']!)).toMatchObject({ state: 'DONE' })
     expect(outputs['errorCode']).toBeUndefined()
@@ -134,7 +157,13 @@ describe('the job summary', () => {
 
   it('draws a timeline of changes in wait mode, and stays small however long the wait', () => {
     const timeline = Array.from({ length: 5000 }, (_, i) => ({ at: i * 1000, state: i % 2 ? 'IN_PROGRESS' : 'PENDING', phase: 'x'.repeat(2000) }))
-    const result: PollResult = { ending: 'timeout', last: { run: { state: 'IN_PROGRESS', datasetName: 'y'.repeat(100_000) }, status: 200, rateLimit: {} }, polls: 5000, elapsedMs: 5_000_000, timeline }
+    const result: PollResult = {
+      ending: 'timeout',
+      last: { run: { state: 'IN_PROGRESS', datasetName: 'y'.repeat(100_000) }, status: 200, rateLimit: {} },
+      polls: 5000,
+      elapsedMs: 5_000_000,
+      timeline
+    }
     const md = renderSummary(result, judge(result, settings({ wait: 'true' })), settings({ wait: 'true' }), 0)
     expect(md).toContain('#### Timeline (5000 polls over 1h 23m 20s)')
     expect(md).toContain('4960 changes in the middle are not shown.')

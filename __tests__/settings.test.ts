@@ -83,7 +83,12 @@ describe('settings', () => {
   })
 
   it('parses booleans as @actions/core does', () => {
-    expect(settingsFrom({ ...base, envelope: 'True', pretty: 'TRUE', summary: 'false', wait: 'FALSE' })).toMatchObject({ envelope: true, pretty: true, summary: false, wait: false })
+    expect(settingsFrom({ ...base, envelope: 'True', pretty: 'TRUE', summary: 'false', wait: 'FALSE' })).toMatchObject({
+      envelope: true,
+      pretty: true,
+      summary: false,
+      wait: false
+    })
   })
 
   it('rejects a pollInterval longer than the timeout in wait mode', () => {
@@ -95,8 +100,14 @@ describe('settings', () => {
     const run = { groupId: base.groupId, pipelineName: base.pipelineName, runId: base.runId }
 
     it.each([
-      [{ clientId: 'id', clientSecret: 's' }, { kind: 'oauth', clientId: 'id', clientSecret: 's' }],
-      [{ publicKey: 'p', privateKey: 'k' }, { kind: 'digest', publicKey: 'p', privateKey: 'k' }],
+      [
+        { clientId: 'id', clientSecret: 's' },
+        { kind: 'oauth', clientId: 'id', clientSecret: 's' }
+      ],
+      [
+        { publicKey: 'p', privateKey: 'k' },
+        { kind: 'digest', publicKey: 'p', privateKey: 'k' }
+      ],
       [{ accessToken: 't' }, { kind: 'bearer', accessToken: 't' }]
     ])('takes %j from inputs', (inputs, expected) => {
       expect(settingsFrom({ ...run, ...inputs }).credentials).toEqual(expected)

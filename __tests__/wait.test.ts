@@ -29,13 +29,19 @@ describe('wait mode', () => {
     expect(result.code).toBe(0)
     expect(kinds()).toEqual(['run', 'run', 'run', 'run'])
     const changes = result.stdout.split('\n').filter((l: string) => /^\[\+\d/.test(l))
-    expect(changes).toEqual([expect.stringMatching(/state PENDING, phase SNAPSHOT$/), expect.stringMatching(/state IN_PROGRESS, phase EXPORT$/), expect.stringMatching(/state DONE, phase INGESTION$/)])
+    expect(changes).toEqual([
+      expect.stringMatching(/state PENDING, phase SNAPSHOT$/),
+      expect.stringMatching(/state IN_PROGRESS, phase EXPORT$/),
+      expect.stringMatching(/state DONE, phase INGESTION$/)
+    ])
     expect(result.outputs).toMatchObject({ state: 'DONE', polls: '4', succeeded: 'true' })
     expect(Number(result.outputs['waitedSeconds'])).toBeGreaterThanOrEqual(3)
     expect(result.summary).toContain('#### Timeline (4 polls over')
     expect(result.summary).toMatch(/\| PENDING \| SNAPSHOT \| 1s \|/)
     // Polls are spaced by pollInterval.
-    const gaps = runs().slice(1).map((r, i) => r.at - runs()[i]!.at)
+    const gaps = runs()
+      .slice(1)
+      .map((r, i) => r.at - runs()[i]!.at)
     for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(950)
   })
 
@@ -131,7 +137,16 @@ describe('wait mode', () => {
     atlas.script([running(), running(), running(), { run: runDocument() }])
     const result = await check(atlas.url, { ...OAUTH_INPUTS, ...WAIT })
     expect(result.code).toBe(0)
-    expect(atlas.requests.map((r) => `${r.kind}${r.authResult ? ` ${r.authResult}` : ''}`)).toEqual(['token', 'run ok', 'run ok', 'run denied', 'token', 'run ok', 'run ok', 'revoke'])
+    expect(atlas.requests.map((r) => `${r.kind}${r.authResult ? ` ${r.authResult}` : ''}`)).toEqual([
+      'token',
+      'run ok',
+      'run ok',
+      'run denied',
+      'token',
+      'run ok',
+      'run ok',
+      'revoke'
+    ])
   })
 
   it('stops at once on SIGTERM: revokes the token, writes outputs and the summary, exits non-zero', async () => {

@@ -8,6 +8,7 @@ import { createTransport, DEFAULT_MAX_BODY_BYTES, type Transport } from './atlas
 import { formatDuration } from './duration.js'
 import { MAX_ATTEMPTS_ONE_SHOT, MAX_CONSECUTIVE_FAILURES_WAIT, pollRun, type PollResult } from './poll.js'
 import { buildOutputs } from './report/outputs.js'
+import { statusReporter } from './report/status.js'
 import { renderSummary } from './report/summary.js'
 import { InputError, readSettings, type Settings } from './settings.js'
 import { judge } from './verdict.js'
@@ -20,9 +21,19 @@ function oneLine(text: string): string {
   return text.replace(/[\r\n]+/g, ' ')
 }
 
+/** An error with its stack and causes, for the debug log only: never the user's message. */
+function describeForDebug(error: unknown): string {
+  const parts: string[] = []
+  for (let current = error, depth = 0; current !== undefined && depth < 4; depth++) {
+    parts.push(current instanceof Error ? (current.stack ?? current.message) : JSON.stringify(current))
+    current = current instanceof Error ? current.cause : undefined
+  }
+  return parts.join('\ncaused by: ')
+}
+
 /** Inputs and variables that may hold a secret: masked before anything else happens. */
 const SECRET_SOURCES = {
-  inputs: ['clientId', 'clientSecret', 'publicKey', 'privateKey', 'accessToken'],
+  inputs: ['clientId', 'clientSecret', 'publicKey', 'privateKey', 'accessToken', 'githubToken'],
   env: ['MONGODB_ATLAS_CLIENT_ID', 'MONGODB_ATLAS_CLIENT_SECRET', 'MONGODB_ATLAS_PUBLIC_API_KEY', 'MONGODB_ATLAS_PRIVATE_API_KEY']
 }
 
@@ -35,7 +46,14 @@ function createAuthenticator(settings: Settings, transport: Transport): Authenti
   const { credentials } = settings
   switch (credentials.kind) {
     case 'oauth':
-      return oauthAuthenticator({ baseUrl: settings.baseUrl, clientId: credentials.clientId, clientSecret: credentials.clientSecret, transport, userAgent: USER_AGENT, onSecret: (s) => core.setSecret(s) })
+      return oauthAuthenticator({
+        baseUrl: settings.baseUrl,
+        clientId: credentials.clientId,
+        clientSecret: credentials.clientSecret,
+        transport,
+        userAgent: USER_AGENT,
+        onSecret: (s) => core.setSecret(s)
+      })
     case 'digest':
       return digestAuthenticator(credentials.publicKey, credentials.privateKey)
     case 'bearer':
@@ -80,7 +98,7 @@ async function check(settings: Settings): Promise<{ result: PollResult; startedA
       },
       onPoll: (message) => core.debug(message)
     })
-    if (result.error) core.debug(`last error: ${result.error.stack ?? result.error.message}${result.error.cause ? `\ncause: ${String(result.error.cause)}` : ''}`)
+    if (result.error) core.debug(`last error: ${describeForDebug(result.error)}`)
     return { result, startedAt }
   } finally {
     cancel.dispose()
@@ -107,10 +125,17 @@ export async function run(): Promise<void> {
   try {
     maskSecrets()
     const settings = readSettings((name) => core.getInput(name), process.env)
+    const status = settings.status ? statusReporter(settings.status) : undefined
+    if (settings.wait) status?.post('pending', `Waiting for pipeline run ${settings.run.runId} of ${settings.run.pipelineName}`)
     const { result, startedAt } = await check(settings)
     const verdict = judge(result, settings)
-    for (const [name, value] of Object.entries(buildOutputs(result, verdict))) core.setOutput(name, value)
+    for (const [name, value] of Object.entries(buildOutputs(result, verdict, settings.workflowRunUrl))) core.setOutput(name, value)
     if (settings.summary) await writeSummary(renderSummary(result, verdict, settings, startedAt))
+    if (status) {
+      // failure: the run ended badly; error: we could not tell (Atlas error, timeout, cancelled).
+      status.post(verdict.ok ? 'success' : result.ending === 'finished' ? 'failure' : 'error', verdict.message)
+      for (const warning of await status.settle()) core.warning(warning)
+    }
     if (verdict.ok) core.info(oneLine(verdict.message))
     else core.setFailed(verdict.hint ? `${verdict.message}\n${verdict.hint}` : verdict.message)
   } catch (error) {
@@ -119,7 +144,9 @@ export async function run(): Promise<void> {
       return
     }
     // A bug of ours: say so plainly, keep the stack for debug logs only.
-    core.debug(error instanceof Error ? (error.stack ?? error.message) : String(error))
-    core.setFailed(`Unexpected error in atlas-pipeline-run-action: ${error instanceof Error ? error.message : String(error)}. Please report it with the debug log (re-run with debug logging enabled).`)
+    core.debug(describeForDebug(error))
+    core.setFailed(
+      `Unexpected error in atlas-pipeline-run-action: ${error instanceof Error ? error.message : String(error)}. Please report it with the debug log (re-run with debug logging enabled).`
+    )
   }
 }

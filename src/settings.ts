@@ -5,9 +5,14 @@ import { parseDuration } from './duration.js'
 // below this module reads an input. All problems are reported at once, before any request.
 
 export type Credentials =
-  | { kind: 'oauth'; clientId: string; clientSecret: string }
-  | { kind: 'digest'; publicKey: string; privateKey: string }
-  | { kind: 'bearer'; accessToken: string }
+  { kind: 'oauth'; clientId: string; clientSecret: string } | { kind: 'digest'; publicKey: string; privateKey: string } | { kind: 'bearer'; accessToken: string }
+
+/** Where and how to post a commit status; absent when statusContext is empty. */
+export interface StatusSettings {
+  context: string
+  token: string
+  targetUrl?: string
+}
 
 export interface Settings {
   run: RunRef
@@ -23,6 +28,9 @@ export interface Settings {
   timeoutMs: number
   pollIntervalMs: number
   requestTimeoutMs: number
+  /** The workflow run this step is part of, when the runner says (GITHUB_SERVER_URL, _REPOSITORY, _RUN_ID). */
+  workflowRunUrl?: string
+  status?: StatusSettings
 }
 
 /** Reads one input as @actions/core does: trimmed, "" when not given. */
@@ -90,7 +98,9 @@ function readCredentials(input: InputReader, env: Record<string, string | undefi
   const accessToken = fromInputs ? input('accessToken') : ''
   if (accessToken !== '') complete.push({ kind: 'bearer', accessToken })
   if (complete.length > 1) {
-    problems.push(`credentials of more than one kind were given (${complete.map((c) => c.kind).join(', ')}); give exactly one: clientId + clientSecret, publicKey + privateKey, or accessToken`)
+    problems.push(
+      `credentials of more than one kind were given (${complete.map((c) => c.kind).join(', ')}); give exactly one: clientId + clientSecret, publicKey + privateKey, or accessToken`
+    )
     return undefined
   }
   if (complete.length === 0) {
@@ -143,6 +153,26 @@ function readDuration(input: InputReader, name: string, fallback: string, proble
   return ms
 }
 
+/** The URL of the workflow run, from the variables every runner sets; undefined outside a runner. */
+export function workflowRunUrl(env: Record<string, string | undefined>): string | undefined {
+  const server = env['GITHUB_SERVER_URL'] || 'https://github.com'
+  const repository = env['GITHUB_REPOSITORY']
+  const runId = env['GITHUB_RUN_ID']
+  if (!repository || !runId) return undefined
+  const attempt = env['GITHUB_RUN_ATTEMPT']
+  return `${server}/${repository}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`
+}
+
+function readStatus(input: InputReader, env: Record<string, string | undefined>, targetUrl: string | undefined, problems: string[]): StatusSettings | undefined {
+  const context = input('statusContext')
+  if (context === '') return undefined
+  if (context.length > 255) problems.push('statusContext must be at most 255 characters')
+  const token = input('githubToken')
+  if (token === '') problems.push('statusContext is set but githubToken is empty; it defaults to the workflow token (github.token), which needs the statuses: write permission')
+  if (!env['GITHUB_REPOSITORY']) problems.push('statusContext is set but GITHUB_REPOSITORY is not: commit statuses can only be posted from a workflow run')
+  return { context, token, targetUrl }
+}
+
 function isValidDate(text: string): boolean {
   const date = new Date(`${text}T00:00:00Z`)
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text)
@@ -154,7 +184,10 @@ export function readSettings(input: InputReader, env: Record<string, string | un
   const groupId = input('groupId')
   const pipelineName = input('pipelineName')
   const runId = input('runId')
-  for (const [name, value] of [['groupId', groupId], ['runId', runId]] as const) {
+  for (const [name, value] of [
+    ['groupId', groupId],
+    ['runId', runId]
+  ] as const) {
     if (value === '') problems.push(`${name} is required: the 24-character hexadecimal id (e.g. 32b6e34b3d91647abb20e7b8)`)
     else if (!HEX24.test(value)) problems.push(`${name} "${value}" must be 24 lowercase hexadecimal characters (pattern ^([a-f0-9]{24})$)`)
   }
@@ -174,7 +207,9 @@ export function readSettings(input: InputReader, env: Record<string, string | un
     .filter(Boolean)
   const unknown = successStates.filter((s) => !(RUN_STATES as readonly string[]).includes(s))
   if (unknown.length > 0 || successStates.length === 0) {
-    problems.push(`successStates "${input('successStates')}" must be a comma-separated list of ${RUN_STATES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`)
+    problems.push(
+      `successStates "${input('successStates')}" must be a comma-separated list of ${RUN_STATES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`
+    )
   }
 
   const envelope = readBoolean(input, 'envelope', false, problems)
@@ -184,7 +219,10 @@ export function readSettings(input: InputReader, env: Record<string, string | un
   const timeoutMs = readDuration(input, 'timeout', DEFAULTS.timeout, problems)
   const pollIntervalMs = readDuration(input, 'pollInterval', DEFAULTS.pollInterval, problems)
   const requestTimeoutMs = readDuration(input, 'requestTimeout', DEFAULTS.requestTimeout, problems)
-  if (wait && pollIntervalMs > timeoutMs) problems.push(`pollInterval (${input('pollInterval') || DEFAULTS.pollInterval}) must not exceed timeout (${input('timeout') || DEFAULTS.timeout})`)
+  const runUrl = workflowRunUrl(env)
+  const status = readStatus(input, env, runUrl, problems)
+  if (wait && pollIntervalMs > timeoutMs)
+    problems.push(`pollInterval (${input('pollInterval') || DEFAULTS.pollInterval}) must not exceed timeout (${input('timeout') || DEFAULTS.timeout})`)
 
   if (problems.length > 0 || credentials === undefined) throw new InputError(problems)
   return {
@@ -199,7 +237,9 @@ export function readSettings(input: InputReader, env: Record<string, string | un
     wait,
     timeoutMs,
     pollIntervalMs,
-    requestTimeoutMs
+    requestTimeoutMs,
+    workflowRunUrl: runUrl,
+    status
   }
 }
 

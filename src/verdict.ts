@@ -25,7 +25,11 @@ function describeState(state: string | undefined, phase: string | undefined): st
 export function errorHint(error: AtlasError, settings: Settings): string | undefined {
   if (error.redirectHost !== undefined) return `If Atlas really lives at ${error.redirectHost}, set baseUrl to that address.`
   if (error.kind === 'auth' || error.status === 401) {
-    const which = { oauth: 'clientId and clientSecret (is the service account secret expired?)', digest: 'publicKey and privateKey (is the API key deleted or disabled?)', bearer: 'accessToken (tokens expire after an hour)' }[settings.credentials.kind]
+    const which = {
+      oauth: 'clientId and clientSecret (is the service account secret expired?)',
+      digest: 'publicKey and privateKey (is the API key deleted or disabled?)',
+      bearer: 'accessToken (tokens expire after an hour)'
+    }[settings.credentials.kind]
     return `Check ${which}.`
   }
   switch (error.status) {
@@ -91,9 +95,17 @@ export function judge(result: PollResult, settings: Settings): Verdict {
         hint: settings.wait ? undefined : 'Set wait: true to block until the run finishes, or run this check later.'
       }
     case 'FAILED':
-      return { ok: false, message: `${runName} FAILED${phase ? ` in phase ${phase}` : ''}.`, hint: 'Look at the pipeline run in the Atlas UI for the cause, then trigger a new run.' }
+      return {
+        ok: false,
+        message: `${runName} FAILED${phase ? ` in phase ${phase}` : ''}.`,
+        hint: 'Look at the pipeline run in the Atlas UI for the cause, then trigger a new run.'
+      }
     case 'DATASET_DELETED':
-      return { ok: false, message: `${runName} is DATASET_DELETED: its dataset has been deleted.`, hint: `Trigger a new run, or add DATASET_DELETED to successStates if that is expected (${expected}).` }
+      return {
+        ok: false,
+        message: `${runName} is DATASET_DELETED: its dataset has been deleted.`,
+        hint: `Trigger a new run, or add DATASET_DELETED to successStates if that is expected (${expected}).`
+      }
     case 'DONE':
       return { ok: false, message: `${runName} is DONE, but ${expected}.` }
     default:

@@ -4,8 +4,7 @@
 //   BENCH_PAIRS=N   pairs per comparison (default 15, at least 10)
 
 import { execFileSync, spawn } from 'node:child_process'
-import { createHash } from 'node:crypto'
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -47,7 +46,6 @@ const r = await fetch(process.env.RUN_URL, { headers: { accept: '${ACCEPT}', aut
 const run = await r.json()
 console.log('state=' + run.state)`,
   digest: `
-import { createHash } from 'node:crypto'
 const H = (s) => createHash('md5').update(s).digest('hex')
 const url = new URL(process.env.RUN_URL)
 const first = await fetch(url, { headers: { accept: '${ACCEPT}' } })
@@ -120,7 +118,16 @@ const contenders = {
     const dir = mkdtempSync(join(work, 'step-'))
     writeFileSync(join(dir, 'out'), '')
     writeFileSync(join(dir, 'summary'), '')
-    const env = { ...baseEnv, ...credentialInputs[kind], INPUT_GROUPID: DEMO.groupId, INPUT_PIPELINENAME: DEMO.pipelineName, INPUT_RUNID: DEMO.runId, INPUT_BASEURL: atlas.url, GITHUB_OUTPUT: join(dir, 'out'), GITHUB_STEP_SUMMARY: join(dir, 'summary') }
+    const env = {
+      ...baseEnv,
+      ...credentialInputs[kind],
+      INPUT_GROUPID: DEMO.groupId,
+      INPUT_PIPELINENAME: DEMO.pipelineName,
+      INPUT_RUNID: DEMO.runId,
+      INPUT_BASEURL: atlas.url,
+      GITHUB_OUTPUT: join(dir, 'out'),
+      GITHUB_STEP_SUMMARY: join(dir, 'summary')
+    }
     return measure(node, [join(root, 'dist', 'index.js')], env).then((r) => (rmSync(dir, { recursive: true }), r))
   },
   node: (kind) => measure(node, [join(work, `floor-${kind}.mjs`)], baseEnv),
@@ -168,7 +175,15 @@ async function simulateWait(kind, { pollIntervalMs, timeoutMs, doneAfterPolls })
   const auth =
     kind === 'digest'
       ? digestAuthenticator(DEMO.publicKey, DEMO.privateKey)
-      : oauthAuthenticator({ baseUrl: new URL(`${atlas.url}/`), clientId: DEMO.clientId, clientSecret: DEMO.clientSecret, transport, userAgent: 'bench', onSecret: () => {}, now: clock.now })
+      : oauthAuthenticator({
+          baseUrl: new URL(`${atlas.url}/`),
+          clientId: DEMO.clientId,
+          clientSecret: DEMO.clientSecret,
+          transport,
+          userAgent: 'bench',
+          onSecret: () => {},
+          now: clock.now
+        })
   const client = new AtlasClient({ baseUrl: new URL(`${atlas.url}/`), apiVersion: '2023-01-01', envelope: false, pretty: false, userAgent: 'bench', transport, auth })
   const steps = Array.from({ length: doneAfterPolls ? doneAfterPolls - 1 : 1 }, () => ({ run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT' }) }))
   atlas.script(doneAfterPolls ? [...steps, { run: runDocument() }] : steps)
@@ -209,7 +224,9 @@ for (const kind of ['digest', 'oauth']) {
   waits[`${kind}-hour`] = await simulateWait(kind, { pollIntervalMs: 15_000, timeoutMs: 3_600_000 })
 }
 for (const [name, w] of Object.entries(waits)) {
-  console.log(`wait ${name}: ${w.result.polls} polls, ${w.requests} requests (${count(w.kinds, 'token')} token, ${count(w.kinds, 'revoke')} revoke), heap ${w.heap.length ? `${(w.heap[0] / 1048576).toFixed(1)} → ${(w.heap.at(-1) / 1048576).toFixed(1)} MiB` : 'not sampled (run with --expose-gc)'}`)
+  console.log(
+    `wait ${name}: ${w.result.polls} polls, ${w.requests} requests (${count(w.kinds, 'token')} token, ${count(w.kinds, 'revoke')} revoke), heap ${w.heap.length ? `${(w.heap[0] / 1048576).toFixed(1)} → ${(w.heap.at(-1) / 1048576).toFixed(1)} MiB` : 'not sampled (run with --expose-gc)'}`
+  )
 }
 await atlas.close()
 
@@ -218,7 +235,11 @@ await atlas.close()
 const dist = join(root, 'dist', 'index.js')
 const distBytes = statSync(dist).size
 const distGzip = gzipSync(readFileSync(dist)).length
-const chunks = execFileSync('ls', [join(root, 'dist')]).toString().trim().split('\n').filter((f) => /^\d+\.index\.js$/.test(f))
+const chunks = execFileSync('ls', [join(root, 'dist')])
+  .toString()
+  .trim()
+  .split('\n')
+  .filter((f) => /^\d+\.index\.js$/.test(f))
 const m = (rows, key) => median(rows.map((r) => r[key]))
 const ratio = (rows, other) => median(rows.action.map((r, i) => r.wall / rows[other][i].wall))
 const oneShotRows = Object.entries(oneShot).map(

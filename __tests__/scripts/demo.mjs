@@ -12,7 +12,12 @@ import { runAction } from '../support/run-action.mjs'
 function show(title, result) {
   console.log(`\n===== ${title}: exit code ${result.code} (${result.ms} ms) =====`)
   console.log('--- log ---')
-  process.stdout.write(result.stdout.split('\n').filter((l) => !l.startsWith('::debug::')).join('\n'))
+  process.stdout.write(
+    result.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::debug::'))
+      .join('\n')
+  )
   if (result.stderr) process.stdout.write(result.stderr)
   console.log('--- outputs ---')
   for (const [name, value] of Object.entries(result.outputs)) console.log(`${name}=${value}`)
@@ -58,7 +63,10 @@ try {
     { run: runDocument({ state: 'IN_PROGRESS', phase: 'INGESTION' }) },
     { run: runDocument() }
   ])
-  show('wait mode, service account (OAuth)', await runAction({ inputs: { ...inputs, clientId: DEMO.clientId, clientSecret: DEMO.clientSecret, wait: 'true', pollInterval: '1s', timeout: '1m' } }))
+  show(
+    'wait mode, service account (OAuth)',
+    await runAction({ inputs: { ...inputs, clientId: DEMO.clientId, clientSecret: DEMO.clientSecret, wait: 'true', pollInterval: '1s', timeout: '1m' } })
+  )
   console.log(`The demo server saw ${atlas.requests.length} requests: ${atlas.requests.map((r) => r.kind).join(', ')}`)
 } finally {
   await atlas.close()

@@ -10,7 +10,11 @@ import { parse } from 'yaml'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
-const cell = (text) => String(text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ').trim()
+const cell = (text) =>
+  String(text ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ')
+    .trim()
 
 /** README text with the tables between the markers replaced by ones made from action.yml. */
 export function renderReadme(readme, actionYaml) {

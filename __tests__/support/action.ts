@@ -24,7 +24,10 @@ export const KNOWN_SECRETS = [
 /** Fails when any secret or token shows up anywhere the user can see it (the ::add-mask:: lines aside). */
 export function expectNoSecrets(result: ActionResult, extraSecrets: string[] = []): void {
   const visible = [
-    result.stdout.split('\n').filter((line: string) => !line.startsWith('::add-mask::')).join('\n'),
+    result.stdout
+      .split('\n')
+      .filter((line: string) => !line.startsWith('::add-mask::'))
+      .join('\n'),
     result.stderr,
     result.outputText,
     result.summary

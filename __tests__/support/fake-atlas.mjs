@@ -104,7 +104,12 @@ export async function startFakeAtlas(options = {}) {
     if (digest.qop) parts.push(`qop="${digest.qop}"`)
     parts.push(`stale=${stale ? 'true' : 'false'}`)
     const header = digest.challenge ?? `Digest ${parts.join(', ')}`
-    sendJson(res, 401, { detail: 'You are not authorized for this resource.', error: 401, errorCode: 'NOT_ORG_GROUP_CREATOR', parameters: [], reason: 'Unauthorized' }, { 'www-authenticate': header })
+    sendJson(
+      res,
+      401,
+      { detail: 'You are not authorized for this resource.', error: 401, errorCode: 'NOT_ORG_GROUP_CREATOR', parameters: [], reason: 'Unauthorized' },
+      { 'www-authenticate': header }
+    )
   }
 
   /** 'ok' | 'challenge' | 'stale' | 'denied' for a Digest or Bearer Authorization header. */

@@ -43,9 +43,10 @@ function baseEnv() {
  * Runs dist/index.js. inputs: { groupId: '…' } → INPUT_GROUPID. Resolves when the process exits
  * (or is killed after timeoutMs) with its exit code, output, outputs and summary.
  * onStart(child) lets a test signal the process while it runs.
- * @param {{ inputs?: Record<string, string>, env?: Record<string, string | undefined>, timeoutMs?: number, onStart?: (child: import('node:child_process').ChildProcess) => void }} [options]
+ * entry: another copy of the bundle to run (default dist/index.js).
+ * @param {{ inputs?: Record<string, string>, env?: Record<string, string | undefined>, timeoutMs?: number, entry?: string, onStart?: (child: import('node:child_process').ChildProcess) => void }} [options]
  */
-export function runAction({ inputs = {}, env = {}, timeoutMs = 30000, onStart } = {}) {
+export function runAction({ inputs = {}, env = {}, timeoutMs = 30000, entry = ACTION_ENTRY, onStart } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'atlas-action-'))
   const outputFile = join(dir, 'output')
   const summaryFile = join(dir, 'summary')
@@ -55,7 +56,7 @@ export function runAction({ inputs = {}, env = {}, timeoutMs = 30000, onStart } 
   for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   const started = Date.now()
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [ACTION_ENTRY], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [entry], { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))

@@ -77,7 +77,7 @@ function readAnswer(response: HttpResponse, envelope: boolean): Answer {
 }
 
 function apiError(answer: Answer, response: HttpResponse): AtlasError {
-  const body: ApiErrorBody = isObject(answer.body) ? (answer.body as ApiErrorBody) : {}
+  const body: ApiErrorBody = isObject(answer.body) ? answer.body : {}
   const errorCode = typeof body.errorCode === 'string' ? body.errorCode : undefined
   const detail = typeof body.detail === 'string' && body.detail !== '' ? body.detail : typeof body.reason === 'string' ? body.reason : undefined
   const described = isObject(answer.body) ? '' : ' (the body was not an Atlas error document)'
@@ -116,11 +116,12 @@ export class AtlasClient {
       if (answer.status === 401 && round < 3 && options.auth.shouldRetry(response, authorization)) continue
       if (answer.status !== 200) throw apiError(answer, response)
       if (!isObject(answer.body)) {
-        const what = answer.body === undefined ? 'is not JSON' : `is JSON but not an object (${Array.isArray(answer.body) ? 'an array' : answer.body === null ? 'null' : typeof answer.body})`
+        const what =
+          answer.body === undefined ? 'is not JSON' : `is JSON but not an object (${Array.isArray(answer.body) ? 'an array' : answer.body === null ? 'null' : typeof answer.body})`
         throw new AtlasError(`Atlas answered 200 but the body ${what}; expected a pipeline run document`, { kind: 'protocol', status: 200 })
       }
       return {
-        run: answer.body as PipelineRun,
+        run: answer.body,
         status: answer.status,
         rateLimit: { limit: numberHeader(response, 'ratelimit-limit'), remaining: numberHeader(response, 'ratelimit-remaining') }
       }

@@ -15,7 +15,7 @@ function keepBigIntegers(this: unknown, _key: string, value: unknown, context?: 
 
 /** Parses JSON text; integers beyond 2^53 come back as bigint. Throws SyntaxError on bad JSON. */
 export function parseJson(text: string): unknown {
-  return JSON.parse(text, keepBigIntegers as (key: string, value: unknown) => unknown)
+  return JSON.parse(text, keepBigIntegers)
 }
 
 declare global {

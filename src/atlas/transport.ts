@@ -110,10 +110,9 @@ async function readBounded(body: AsyncIterable<Buffer>, maxBytes: number, origin
   for await (const chunk of body) {
     size += chunk.length
     if (size > maxBytes) {
-      throw new AtlasError(
-        `The response from ${origin} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; a pipeline run is a few KB, so this is not an Atlas answer`,
-        { kind: 'protocol' }
-      )
+      throw new AtlasError(`The response from ${origin} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; a pipeline run is a few KB, so this is not an Atlas answer`, {
+        kind: 'protocol'
+      })
     }
     chunks.push(chunk)
   }

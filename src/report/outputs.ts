@@ -13,7 +13,7 @@ function scalar(value: unknown): string | undefined {
 }
 
 /** Output name → value for everything known about the run and how the check went. */
-export function buildOutputs(result: PollResult, verdict: Verdict): Record<string, string> {
+export function buildOutputs(result: PollResult, verdict: Verdict, workflowRunUrl?: string): Record<string, string> {
   const outputs: Record<string, string> = {}
   const put = (name: string, value: string | undefined): void => {
     if (value !== undefined) outputs[name] = value
@@ -33,5 +33,6 @@ export function buildOutputs(result: PollResult, verdict: Verdict): Record<strin
   put('succeeded', String(verdict.ok))
   put('polls', String(result.polls))
   put('waitedSeconds', String(Math.round(result.elapsedMs / 1000)))
+  put('url', workflowRunUrl)
   return outputs
 }

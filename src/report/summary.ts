@@ -78,11 +78,16 @@ function timeline(result: PollResult, startedAt: number): string {
 export function renderSummary(result: PollResult, verdict: Verdict, settings: Settings, startedAt: number): string {
   const run = result.last?.run
   const icon = verdict.ok ? '✅' : '❌'
-  const headline = verdict.ok ? `passed: ${run?.state ?? ''}` : result.ending === 'error' ? 'failed: Atlas error' : `failed: ${result.ending === 'finished' ? (run?.state ?? 'no state') : result.ending}`
+  const headline = verdict.ok
+    ? `passed: ${run?.state ?? ''}`
+    : result.ending === 'error'
+      ? 'failed: Atlas error'
+      : `failed: ${result.ending === 'finished' ? (run?.state ?? 'no state') : result.ending}`
   const parts = [
     `### ${icon} Atlas pipeline run ${esc(headline)}`,
     '',
-    `Pipeline <code>${esc(settings.run.pipelineName)}</code> · run <code>${esc(settings.run.runId)}</code> · project <code>${esc(settings.run.groupId)}</code>`,
+    `Pipeline <code>${esc(settings.run.pipelineName)}</code> · run <code>${esc(settings.run.runId)}</code> · project <code>${esc(settings.run.groupId)}</code>` +
+      (settings.workflowRunUrl ? ` · [workflow run](${encodeURI(settings.workflowRunUrl).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)})` : ''),
     '',
     `> ${esc(verdict.message, 2000)}`
   ]

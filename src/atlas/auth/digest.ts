@@ -66,7 +66,10 @@ export function pickChallenge(challenges: Challenge[]): Challenge {
   const best = [...digests].sort((a, b) => strength(b) - strength(a))[0] as Challenge
   if (strength(best) < 0) {
     const offered = digests.map((c) => c.params['algorithm']).join(', ')
-    throw new AtlasError(`Atlas offered Digest with an algorithm this action does not support (${offered}); supported: MD5, SHA-256, SHA-512-256 and their -sess forms`, { kind: 'protocol', status: 401 })
+    throw new AtlasError(`Atlas offered Digest with an algorithm this action does not support (${offered}); supported: MD5, SHA-256, SHA-512-256 and their -sess forms`, {
+      kind: 'protocol',
+      status: 401
+    })
   }
   if (best.params['nonce'] === undefined || best.params['realm'] === undefined) {
     throw new AtlasError('Atlas sent a Digest challenge without a nonce or realm', { kind: 'protocol', status: 401 })
@@ -92,7 +95,10 @@ export function digestAuthorization(input: DigestInput): string {
   const H = (data: string): string => createHash(hashName).update(data, 'utf8').digest('hex')
   const realm = params['realm'] ?? ''
   const nonce = params['nonce'] ?? ''
-  const qops = (params['qop'] ?? '').split(',').map((q) => q.trim().toLowerCase()).filter(Boolean)
+  const qops = (params['qop'] ?? '')
+    .split(',')
+    .map((q) => q.trim().toLowerCase())
+    .filter(Boolean)
   // Prefer auth; auth-int over an empty GET body is the same work with H("") in HA2.
   const qop = qops.includes('auth') ? 'auth' : qops.includes('auth-int') ? 'auth-int' : undefined
   if (qops.length > 0 && qop === undefined) {

@@ -1,0 +1,56 @@
+import type { StatusSettings } from '../settings.js'
+
+// Commit statuses for required checks. @actions/github (octokit, about 1 MB) is imported only
+// here and only when a status is posted, so a plain check never loads it.
+
+export type CommitState = 'pending' | 'success' | 'failure' | 'error'
+
+/** GitHub caps a status description at 140 characters. */
+const MAX_DESCRIPTION = 140
+
+function clip(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim()
+  return oneLine.length > MAX_DESCRIPTION ? `${oneLine.slice(0, MAX_DESCRIPTION - 1)}…` : oneLine
+}
+
+/** Posts one status on the commit the workflow runs for (a pull request's head, not its merge commit). */
+async function createStatus(settings: StatusSettings, state: CommitState, description: string): Promise<void> {
+  const { context, getOctokit } = await import('@actions/github')
+  const pullRequest = context.payload.pull_request as { head?: { sha?: string } } | undefined
+  const sha = pullRequest?.head?.sha ?? context.sha
+  const { owner, repo } = context.repo
+  await getOctokit(settings.token).rest.repos.createCommitStatus({
+    owner,
+    repo,
+    sha,
+    state,
+    context: settings.context,
+    description: clip(description),
+    ...(settings.targetUrl ? { target_url: settings.targetUrl } : {})
+  })
+}
+
+/**
+ * Posts statuses in order (pending before the verdict) without holding up the check: post()
+ * returns at once; settle() waits for all and returns the warnings of those that failed.
+ */
+export function statusReporter(settings: StatusSettings): { post(state: CommitState, description: string): void; settle(): Promise<string[]> } {
+  let chain: Promise<void> = Promise.resolve()
+  const warnings: string[] = []
+  return {
+    post(state, description) {
+      chain = chain.then(() =>
+        createStatus(settings, state, description).catch((error: unknown) => {
+          const status = (error as { status?: number }).status
+          const reason = error instanceof Error ? error.message : String(error)
+          const hint = status === 403 || status === 404 ? ' (the token needs the statuses: write permission)' : ''
+          warnings.push(`Could not post the ${state} commit status "${settings.context}": ${reason}${hint}. The check's verdict stands.`)
+        })
+      )
+    },
+    async settle() {
+      await chain
+      return warnings
+    }
+  }
+}
