@@ -1,0 +1,2 @@
+// Type stubs for test-only packages that ship without types.
+declare module 'http-auth'
