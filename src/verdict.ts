@@ -50,6 +50,8 @@ export function errorHint(error: AtlasError, settings: Settings): string | undef
   if (error.status !== undefined && error.status >= 500) return 'Atlas (or a proxy in front of it) failed even after retries; try again later.'
   if (error.kind === 'timeout') return 'Atlas did not answer in time; raise requestTimeout or check the network between the runner and Atlas.'
   if (error.kind === 'network') {
+    if (error.errorCode === 'PROXY_407') return 'The proxy asks for credentials: put them in the proxy URL, e.g. HTTPS_PROXY=http://user:password@proxy.example:3128.'
+    if (error.errorCode?.startsWith('PROXY_')) return 'Check the proxy settings (HTTPS_PROXY, NO_PROXY) and that the proxy may reach Atlas.'
     if (error.message.includes('TLS')) return 'If a corporate proxy or CA signs this certificate, give the CA file to the runner with NODE_EXTRA_CA_CERTS.'
     return `Check baseUrl (${settings.baseUrl.origin}) and the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY).`
   }

@@ -6,6 +6,7 @@
 
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import { pathToFileURL } from 'node:url'
 
 export const DEMO = {
@@ -69,6 +70,7 @@ async function readBody(req) {
 /**
  * Starts the server on 127.0.0.1 (port 0 = any free port).
  * options.digest: { algorithm: 'MD5' | 'SHA-256' | 'MD5-sess' | ..., qop: 'auth' | null, nonceUses, nonceLifetimeMs, challenge }
+ * options.tls: { key, cert } to serve https instead of http.
  * options.tokenExpiresIn: seconds in token answers (default 3600); options.tokenLifetimeMs: how long tokens really work.
  */
 export async function startFakeAtlas(options = {}) {
@@ -184,7 +186,7 @@ export async function startFakeAtlas(options = {}) {
     else sendJson(res, status, body, step.headers)
   }
 
-  const server = createServer(async (req, res) => {
+  const server = (options.tls ? createTlsServer.bind(null, options.tls) : createServer)(async (req, res) => {
     // The raw request-target, not a URL parse of it: a parser would resolve %2E%2E segments.
     const [rawPath = '', search = ''] = (req.url ?? '').split(/\?(.*)/s)
     const url = { pathname: rawPath, searchParams: new URLSearchParams(search) }
@@ -247,7 +249,7 @@ export async function startFakeAtlas(options = {}) {
   await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
   const { port } = server.address()
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     state,
     /** Every request seen, oldest first. */

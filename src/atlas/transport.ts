@@ -73,16 +73,18 @@ const TLS_CODES = new Set([
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 
-/** The innermost error code in a cause chain (undici wraps system errors). */
-function errorCode(error: unknown): string | undefined {
+/** The innermost error code in a cause chain (undici wraps system errors), and all the messages. */
+function errorDetails(error: unknown): { code?: string; messages: string } {
   let current: unknown = error
   let code: string | undefined
+  const messages: string[] = []
   for (let depth = 0; current instanceof Error && depth < 5; depth++) {
     const own = (current as { code?: unknown }).code
     if (typeof own === 'string') code = own
+    messages.push(current.message)
     current = current.cause
   }
-  return code
+  return { code, messages: messages.join(' / ') }
 }
 
 /** Turns whatever undici threw into an AtlasError that says what happened in plain words. */
@@ -92,7 +94,16 @@ export function describeTransportError(error: unknown, request: HttpRequest, tim
   if (request.signal?.aborted) {
     return new AtlasError(`The request to ${where} was cancelled`, { kind: 'cancelled' }, { cause: error })
   }
-  const code = errorCode(error)
+  const { code, messages } = errorDetails(error)
+  // undici reports a proxy's refusal of CONNECT only in its message: "Proxy response (407) !== 200".
+  const proxyStatus = /Proxy response \((\d{3})\)/.exec(messages)?.[1]
+  if (proxyStatus !== undefined) {
+    return new AtlasError(
+      `The proxy refused to connect to ${where} (HTTP ${proxyStatus})`,
+      { kind: 'network', errorCode: `PROXY_${proxyStatus}`, retryable: Number(proxyStatus) >= 500 },
+      { cause: error }
+    )
+  }
   if (timedOut || (code !== undefined && TIMEOUT_CODES.has(code))) {
     return new AtlasError(`Atlas at ${where} did not answer within the request timeout`, { kind: 'timeout', retryable: true }, { cause: error })
   }
