@@ -177,6 +177,7 @@ describe('formatting', () => {
     expect(formatBytes(1536)).toBe('1.5 KiB')
     expect(formatBytes(2n ** 63n)).toBe('8.0 EiB')
     expect(formatCount(12345678901234567890n)).toBe('12,345,678,901,234,567,890')
+    expect([0, 999, 1000, -1234567, 100000].map(formatCount)).toEqual(['0', '999', '1,000', '-1,234,567', '100,000'])
   })
 
   it('escapes markdown and clips long text', () => {

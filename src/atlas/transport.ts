@@ -135,8 +135,10 @@ export function createTransport(options: TransportOptions): Transport {
   const dispatcher = createDispatcher(options)
   return {
     async send(request) {
-      const timeout = AbortSignal.timeout(options.requestTimeoutMs)
-      const signal = request.signal ? AbortSignal.any([request.signal, timeout]) : timeout
+      // A timer we clear, not AbortSignal.timeout: in a long wait those would pile up until they fire.
+      const timeout = new AbortController()
+      const timer = setTimeout(() => timeout.abort(), options.requestTimeoutMs)
+      const signal = request.signal ? AbortSignal.any([request.signal, timeout.signal]) : timeout.signal
       try {
         const response = await dispatcher.request({
           origin: request.origin,
@@ -164,7 +166,9 @@ export function createTransport(options: TransportOptions): Transport {
         const text = await readBounded(response.body, options.maxBodyBytes, request.origin)
         return { status, headers: response.headers, text }
       } catch (error) {
-        throw describeTransportError(error, request, timeout.aborted)
+        throw describeTransportError(error, request, timeout.signal.aborted)
+      } finally {
+        clearTimeout(timer)
       }
     },
     async close() {

@@ -28,9 +28,9 @@ export function escapeMarkdown(text: string, maxLength = 1000): string {
   return clipped.replace(/\r\n|\r|\n/g, ' ').replace(/[&<>"'|`*_[\]\\~#!$]/g, (c) => ENTITIES[c] as string)
 }
 
-/** 1234567 → "1,234,567", every digit kept for bigints. */
+/** 1234567 → "1,234,567", every digit kept for bigints. (Not toLocaleString: loading ICU's locale data costs more memory than the whole check.) */
 export function formatCount(value: Int64): string {
-  return value.toLocaleString('en-US')
+  return value.toString().replace(/\B(?=(\d{3})+$)/g, ',')
 }
 
 const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB']
