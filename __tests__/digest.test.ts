@@ -105,6 +105,18 @@ describe('HTTP Digest (RFC 7616)', () => {
       expect(auth.shouldRetry(unauthorized('Digest realm="r", nonce="n3", qop="auth", stale=false'), renewed)).toBe(false)
     })
 
+    it('renews a reused nonce refused without stale=true, but only once it has been used before', async () => {
+      const auth = digestAuthenticator('pub', 'priv', () => 'cn')
+      auth.shouldRetry(unauthorized('Digest realm="r", nonce="n1", qop="auth"'), undefined)
+      await auth.authorize('GET', url)
+      const reused = await auth.authorize('GET', url)
+      expect(reused).toContain('nc=00000002')
+      expect(auth.shouldRetry(unauthorized('Digest realm="r", nonce="n2", qop="auth"'), reused)).toBe(true)
+      const fresh = await auth.authorize('GET', url)
+      expect(fresh).toContain('nonce="n2"')
+      expect(auth.shouldRetry(unauthorized('Digest realm="r", nonce="n3", qop="auth"'), fresh)).toBe(false)
+    })
+
     it('does not retry a 401 without a challenge', () => {
       const auth = digestAuthenticator('pub', 'priv')
       expect(auth.shouldRetry({ status: 401, headers: {}, text: '' }, undefined)).toBe(false)

@@ -242,15 +242,3 @@ export function readSettings(input: InputReader, env: Record<string, string | un
     status
   }
 }
-
-/** Every secret in the settings, to be masked before anything can print it. */
-export function secretsOf(credentials: Credentials): string[] {
-  switch (credentials.kind) {
-    case 'oauth':
-      return [credentials.clientId, credentials.clientSecret]
-    case 'digest':
-      return [credentials.publicKey, credentials.privateKey]
-    case 'bearer':
-      return [credentials.accessToken]
-  }
-}

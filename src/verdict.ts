@@ -22,7 +22,7 @@ function describeState(state: string | undefined, phase: string | undefined): st
 }
 
 /** Guidance for an error, by what the user can change. */
-export function errorHint(error: AtlasError, settings: Settings): string | undefined {
+function errorHint(error: AtlasError, settings: Settings): string | undefined {
   if (error.redirectHost !== undefined) return `If Atlas really lives at ${error.redirectHost}, set baseUrl to that address.`
   if (error.kind === 'auth' || error.status === 401) {
     const which = {

@@ -48,7 +48,7 @@ function proxyEnv(env: Record<string, string | undefined>, name: string): string
  * Loopback always bypasses the proxy (as @actions/http-client does), which undici does not do
  * on its own.
  */
-export function createDispatcher(options: TransportOptions): Dispatcher {
+function createDispatcher(options: TransportOptions): Dispatcher {
   const timeouts = {
     connect: { timeout: options.requestTimeoutMs },
     headersTimeout: options.requestTimeoutMs,
@@ -88,7 +88,7 @@ function errorDetails(error: unknown): { code?: string; messages: string } {
 }
 
 /** Turns whatever undici threw into an AtlasError that says what happened in plain words. */
-export function describeTransportError(error: unknown, request: HttpRequest, timedOut: boolean): AtlasError {
+function describeTransportError(error: unknown, request: HttpRequest, timedOut: boolean): AtlasError {
   if (error instanceof AtlasError) return error
   const where = request.origin
   if (request.signal?.aborted) {

@@ -8,8 +8,6 @@ export type KnownRunState = (typeof RUN_STATES)[number]
 /** States after which a run never changes again (the Atlas CLI's `runs watch` stopped on these). */
 export const TERMINAL_STATES: readonly KnownRunState[] = ['DONE', 'FAILED', 'DATASET_DELETED']
 
-export const RUN_PHASES = ['SNAPSHOT', 'EXPORT', 'INGESTION'] as const
-
 /** An int64 from the API: a number when it fits a double exactly, else a bigint (every digit kept). */
 export type Int64 = number | bigint
 

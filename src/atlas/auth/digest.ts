@@ -146,9 +146,10 @@ export function digestAuthenticator(username: string, password: string, newCnonc
       if (offered.length === 0) return false
       const next = pickChallenge(offered)
       const stale = next.params['stale']?.toLowerCase() === 'true'
-      // No credentials sent yet, or the nonce merely expired: answer the new challenge.
-      // Otherwise the keys themselves were refused, and asking again would only repeat that.
-      if (sent !== undefined && !stale) return false
+      // Answer the new challenge when no credentials were sent yet, when the nonce went stale, or
+      // when a reused nonce was refused (some servers expire nonces without saying stale=true).
+      // A refusal on a fresh nonce (nc 1) means the keys are wrong: asking again would repeat it.
+      if (sent !== undefined && !stale && nc <= 1) return false
       challenge = next
       nc = 0
       return true

@@ -88,7 +88,9 @@ export function oauthAuthenticator(options: OAuthOptions): Authenticator {
       throw new AtlasError('The token endpoint answered 200 without an access_token', { kind: 'protocol', status: 200 })
     }
     options.onSecret(value)
-    const expiresIn = typeof record['expires_in'] === 'number' && record['expires_in'] > 0 ? record['expires_in'] : 3600
+    // Some servers send expires_in as a string; without a usable one, assume Atlas's hour.
+    const declared = Number(record['expires_in'])
+    const expiresIn = Number.isFinite(declared) && declared > 0 ? declared : 3600
     const lifetimeMs = expiresIn * 1000
     return { value, refreshAt: now() + lifetimeMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 10) }
   }

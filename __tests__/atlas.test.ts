@@ -1,0 +1,34 @@
+import { describe, expect, it } from '@jest/globals'
+import { encodeSegment, pipelineRunPath } from '../src/atlas/client.js'
+import { isRetryableStatus, parseRetryAfter } from '../src/atlas/errors.js'
+
+const ref = { groupId: '32b6e34b3d91647abb20e7b8', pipelineName: 'nightly', runId: '6650f1a2b3c4d5e6f7a8b9c0' }
+
+describe('the Atlas layer', () => {
+  it('reads Retry-After as seconds or as an HTTP date', () => {
+    const now = Date.UTC(2026, 10, 28, 12, 0, 0)
+    expect(parseRetryAfter('7', now)).toBe(7000)
+    expect(parseRetryAfter(' 0 ', now)).toBe(0)
+    expect(parseRetryAfter('Sat, 28 Nov 2026 12:00:30 GMT', now)).toBe(30_000)
+    expect(parseRetryAfter('Sat, 28 Nov 2026 11:00:00 GMT', now)).toBe(0)
+    expect([undefined, '', 'soon', '-5'].map((v) => parseRetryAfter(v, now))).toEqual([undefined, undefined, undefined, undefined])
+  })
+
+  it('retries rate limits and server faults only', () => {
+    expect([429, 500, 502, 503, 504].every(isRetryableStatus)).toBe(true)
+    expect([400, 401, 403, 404, 406, 410, 501].some(isRetryableStatus)).toBe(false)
+  })
+
+  it('builds the run path under a gateway prefix, with the query only when asked', () => {
+    expect(pipelineRunPath(new URL('https://cloud.mongodb.com/'), ref, { envelope: false, pretty: false })).toBe(
+      '/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/pipelines/nightly/runs/6650f1a2b3c4d5e6f7a8b9c0'
+    )
+    expect(pipelineRunPath(new URL('https://gw.example/atlas/'), ref, { envelope: true, pretty: true })).toBe(
+      '/atlas/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/pipelines/nightly/runs/6650f1a2b3c4d5e6f7a8b9c0?envelope=true&pretty=true'
+    )
+  })
+
+  it('encodes a segment so that no parser can read it as another path', () => {
+    expect(['..', '.', 'a.b', 'x?y#z', 'a b', '%2e%2e', 'é'].map(encodeSegment)).toEqual(['%2E%2E', '%2E', 'a%2Eb', 'x%3Fy%23z', 'a%20b', '%252e%252e', '%C3%A9'])
+  })
+})
