@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { inspect } from 'node:util'
 import type { Authenticator } from './atlas/auth/authenticator.js'
 import { bearerAuthenticator } from './atlas/auth/authenticator.js'
 import { digestAuthenticator } from './atlas/auth/digest.js'
@@ -25,7 +26,7 @@ function oneLine(text: string): string {
 function describeForDebug(error: unknown): string {
   const parts: string[] = []
   for (let current = error, depth = 0; current !== undefined && depth < 4; depth++) {
-    parts.push(current instanceof Error ? (current.stack ?? current.message) : JSON.stringify(current))
+    parts.push(current instanceof Error ? (current.stack ?? current.message) : inspect(current))
     current = current instanceof Error ? current.cause : undefined
   }
   return parts.join('\ncaused by: ')
