@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { parse } from 'yaml'
 import { BEARER_INPUTS, check } from './support/action.js'
 import { apiError, DEMO, runDocument } from './support/fake-atlas.mjs'
-import { freePort, getText, startServer, type RunningServer } from './support/processes.js'
+import { freePort, httpGet, startServer, type RunningServer } from './support/processes.js'
 
 const SPEC = join('__tests__', 'fixtures', 'pipeline-run.openapi.yaml')
 const spec = parse(readFileSync(SPEC, 'utf8'))
@@ -42,7 +42,7 @@ describe('against Prism serving the Atlas spec', () => {
     expect(violations(from)).toEqual([])
     expect(prism.output().slice(from)).toContain('The request passed the validation rules')
     // What Prism served, asked for directly with the same headers.
-    const served = await getText(`${baseUrl}/api/atlas/v2/groups/${DEMO.groupId}/pipelines/${DEMO.pipelineName}/runs/${DEMO.runId}`, {
+    const { body: served } = await httpGet(`${baseUrl}/api/atlas/v2/groups/${DEMO.groupId}/pipelines/${DEMO.pipelineName}/runs/${DEMO.runId}`, {
       accept: 'application/vnd.atlas.2023-01-01+json',
       authorization: `Bearer ${DEMO.accessToken}`
     })

@@ -5,12 +5,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer, get, type Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { check, DIGEST_INPUTS, errorAnnotation } from './support/action.js'
 import { DEMO, runDocument } from './support/fake-atlas.mjs'
-import { freePort, startServer, type RunningServer } from './support/processes.js'
+import { freePort, httpGet, startServer, type RunningServer } from './support/processes.js'
 
 const REALM = 'MMS Public API'
 const RUN_PATH = ['api', 'atlas', 'v2', 'groups', DEMO.groupId, 'pipelines', DEMO.pipelineName, 'runs', DEMO.runId]
@@ -160,12 +160,7 @@ describe('lighttpd, mod_auth (SHA-256)', () => {
   })
 
   it('passes with the right key, answering its SHA-256 challenge', async () => {
-    const challenge = await new Promise<string>((resolve, reject) =>
-      get(`${baseUrl}/${RUN_PATH.join('/')}`, { agent: false }, (res) => {
-        res.resume()
-        resolve(String(res.headers['www-authenticate']))
-      }).on('error', reject)
-    )
+    const challenge = String((await httpGet(`${baseUrl}/${RUN_PATH.join('/')}`)).headers['www-authenticate'])
     expect(challenge).toMatch(/^Digest .*algorithm=SHA-256/)
     expect(challenge).not.toMatch(/MD5/)
     const result = await check(baseUrl, DIGEST_INPUTS)
@@ -214,12 +209,7 @@ describe('npm http-auth digest server (refuses a reused nc)', () => {
     expect(result.code).toBe(0)
     expect(seen.map((s) => `${s.nc ?? '-'} ${s.status}`)).toEqual(['- 401', '00000001 200', '00000002 200', '00000003 200'])
     // The server does refuse a replayed nc, so the counting above is what it checked.
-    const replayed = await new Promise<number>((resolve, reject) =>
-      get(`${baseUrl}/${RUN_PATH.join('/')}`, { agent: false, headers: { authorization: seen.at(-1)!.authorization! } }, (res) => {
-        res.resume()
-        resolve(res.statusCode ?? 0)
-      }).on('error', reject)
-    )
+    const { status: replayed } = await httpGet(`${baseUrl}/${RUN_PATH.join('/')}`, { authorization: seen.at(-1)!.authorization! })
     expect(replayed).toBe(401)
   })
 })

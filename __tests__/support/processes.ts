@@ -2,7 +2,7 @@
 // start one as a child process, wait until it answers on 127.0.0.1, and stop it afterwards.
 // A server that cannot start fails the suite with its own output: it never skips silently.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { get } from 'node:http'
+import { get, type IncomingHttpHeaders } from 'node:http'
 import { createServer, connect } from 'node:net'
 
 export async function freePort(): Promise<number> {
@@ -69,12 +69,12 @@ export async function startServer(
 }
 
 /** GET over a fresh connection (no keep-alive pool left open for jest to wait on). */
-export function getText(url: string, headers: Record<string, string> = {}): Promise<string> {
+export function httpGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     get(url, { headers, agent: false }, (res) => {
       let body = ''
       res.on('data', (d: Buffer) => (body += d.toString()))
-      res.on('end', () => resolve(body))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
     }).on('error', reject)
   })
 }

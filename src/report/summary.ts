@@ -18,8 +18,8 @@ function table(rows: [string, string | undefined][]): string {
   return ['| Field | Value |', '| --- | --- |', ...filled.map(([k, v]) => `| ${k} | ${v} |`)].join('\n') + '\n'
 }
 
-function code(value: string | undefined): string | undefined {
-  return value === undefined ? undefined : `<code>${esc(value)}</code>`
+function code(value: unknown): string | undefined {
+  return typeof value === 'string' ? `<code>${esc(value)}</code>` : undefined
 }
 
 function text(value: unknown): string | undefined {
@@ -36,7 +36,7 @@ function runRows(run: PipelineRun): [string, string | undefined][] {
   return [
     ['State', text(run.state)],
     ['Phase', text(run.phase)],
-    ['Dataset', code(typeof run.datasetName === 'string' ? run.datasetName : undefined)],
+    ['Dataset', code(run.datasetName)],
     ['Exported', typeof bytes === 'number' || typeof bytes === 'bigint' ? `${formatBytes(bytes)} (${formatCount(bytes)} bytes)` : undefined],
     ['Documents', typeof docs === 'number' || typeof docs === 'bigint' ? formatCount(docs) : undefined],
     ['Backup frequency', text(run.backupFrequencyType)],
@@ -44,8 +44,8 @@ function runRows(run: PipelineRun): [string, string | undefined][] {
     ['Created', text(run.createdDate)],
     ['Last updated', text(run.lastUpdatedDate)],
     ['Scheduled deletion', text(run.scheduledDeletionDate)],
-    ['Snapshot', code(typeof run.snapshotId === 'string' ? run.snapshotId : undefined)],
-    ['Pipeline id', code(typeof run.pipelineId === 'string' ? run.pipelineId : undefined)]
+    ['Snapshot', code(run.snapshotId)],
+    ['Pipeline id', code(run.pipelineId)]
   ]
 }
 
