@@ -174,7 +174,7 @@ describe('Atlas errors', () => {
     shared.atlas.scriptRevoke([{ status: 500, body: { error: 'server_error' } }])
     const result = await check(shared.atlas.url, OAUTH_INPUTS)
     expect(result.code).toBe(0)
-    expect(result.stdout).toContain('::warning::Could not revoke the Atlas access token (HTTP 500)')
+    expect(result.stdout).toContain('::warning::Could not revoke an Atlas access token (HTTP 500)')
   })
 
   it('refuses a redirect and names where it pointed, sending nothing there', async () => {

@@ -85,7 +85,7 @@ describe('HTTP Digest (RFC 7616)', () => {
     it('sends nothing first, then reuses the nonce with nc counting up', async () => {
       const auth = digestAuthenticator('pub', 'priv', () => 'cn')
       expect(await auth.authorize('GET', url)).toBeUndefined()
-      expect(auth.shouldRetry(unauthorized('Digest realm="MMS Public API", nonce="n1", algorithm=MD5, qop="auth"'), undefined)).toBe(true)
+      expect(auth.learnFromRefusal(unauthorized('Digest realm="MMS Public API", nonce="n1", algorithm=MD5, qop="auth"'), undefined)).toBe(true)
       const first = await auth.authorize('GET', url)
       const second = await auth.authorize('GET', url)
       expect(first).toContain('nc=00000001')
@@ -96,30 +96,30 @@ describe('HTTP Digest (RFC 7616)', () => {
 
     it('takes a new nonce on stale=true, restarting nc, but gives up on a plain 401 after credentials', async () => {
       const auth = digestAuthenticator('pub', 'priv', () => 'cn')
-      auth.shouldRetry(unauthorized('Digest realm="r", nonce="n1", qop="auth"'), undefined)
+      auth.learnFromRefusal(unauthorized('Digest realm="r", nonce="n1", qop="auth"'), undefined)
       const sent = await auth.authorize('GET', url)
-      expect(auth.shouldRetry(unauthorized('Digest realm="r", nonce="n2", qop="auth", stale=true'), sent)).toBe(true)
+      expect(auth.learnFromRefusal(unauthorized('Digest realm="r", nonce="n2", qop="auth", stale=true'), sent)).toBe(true)
       const renewed = await auth.authorize('GET', url)
       expect(renewed).toContain('nonce="n2"')
       expect(renewed).toContain('nc=00000001')
-      expect(auth.shouldRetry(unauthorized('Digest realm="r", nonce="n3", qop="auth", stale=false'), renewed)).toBe(false)
+      expect(auth.learnFromRefusal(unauthorized('Digest realm="r", nonce="n3", qop="auth", stale=false'), renewed)).toBe(false)
     })
 
     it('renews a reused nonce refused without stale=true, but only once it has been used before', async () => {
       const auth = digestAuthenticator('pub', 'priv', () => 'cn')
-      auth.shouldRetry(unauthorized('Digest realm="r", nonce="n1", qop="auth"'), undefined)
+      auth.learnFromRefusal(unauthorized('Digest realm="r", nonce="n1", qop="auth"'), undefined)
       await auth.authorize('GET', url)
       const reused = await auth.authorize('GET', url)
       expect(reused).toContain('nc=00000002')
-      expect(auth.shouldRetry(unauthorized('Digest realm="r", nonce="n2", qop="auth"'), reused)).toBe(true)
+      expect(auth.learnFromRefusal(unauthorized('Digest realm="r", nonce="n2", qop="auth"'), reused)).toBe(true)
       const fresh = await auth.authorize('GET', url)
       expect(fresh).toContain('nonce="n2"')
-      expect(auth.shouldRetry(unauthorized('Digest realm="r", nonce="n3", qop="auth"'), fresh)).toBe(false)
+      expect(auth.learnFromRefusal(unauthorized('Digest realm="r", nonce="n3", qop="auth"'), fresh)).toBe(false)
     })
 
     it('does not retry a 401 without a challenge', () => {
       const auth = digestAuthenticator('pub', 'priv')
-      expect(auth.shouldRetry({ status: 401, headers: {}, text: '' }, undefined)).toBe(false)
+      expect(auth.learnFromRefusal({ status: 401, headers: {}, text: '' }, undefined)).toBe(false)
     })
   })
 })

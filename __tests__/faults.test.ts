@@ -57,7 +57,7 @@ describe('network faults', () => {
 
 describe('answers that are not Atlas', () => {
   it.each([
-    ['an empty body', { raw: '', contentType: 'application/json' }, 'Atlas answered 200 but the body is not JSON'],
+    ['an empty body', { raw: '', contentType: 'application/json' }, 'Atlas answered 200 but the body is empty'],
     ['a JSON string', { raw: '"DONE"', contentType: 'application/json' }, 'is JSON but not an object (string)'],
     ['a 20 MB body', { raw: `{"state":"DONE","pad":"${'x'.repeat(20 * 1024 * 1024)}"}`, contentType: 'application/json' }, 'larger than 4 MiB; a pipeline run is a few KB']
   ])('%s', async (_name, step, message) => {
@@ -72,7 +72,7 @@ describe('answers that are not Atlas', () => {
     shared.atlas.script([{ raw: '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>', status: 502 }])
     const result = await check(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
-    expect(errorAnnotation(result)).toContain('Atlas API 502 (the body was not an Atlas error document)')
+    expect(errorAnnotation(result)).toContain('Atlas API 502 (the body is not JSON)')
     expect(errorAnnotation(result)).not.toContain('<html>')
     expect(result.outputs).toMatchObject({ httpStatus: '502' })
     expect(runs()).toHaveLength(4)

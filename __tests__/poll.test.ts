@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { RunResponse } from '../src/atlas/client.js'
 import { AtlasError } from '../src/atlas/errors.js'
-import { backoffDelay, pollDelay, pollRun, type PollOptions } from '../src/poll.js'
+import { backoffDelay, LAST_LOOK_MS, pollDelay, pollRun, type PollOptions } from '../src/poll.js'
 import { FakeClock } from './support/fake-clock.js'
 
 type Step = RunResponse | AtlasError | ((clock: FakeClock) => RunResponse)
@@ -106,7 +106,45 @@ describe('the poll schedule', () => {
     const result = await pollRun(options(clock, fetch, { timeoutMs: 60_000 }))
     expect(result.ending).toBe('error')
     expect(result.error?.status).toBe(429)
+    expect(result.unwaitedRetryAfterMs).toBe(120_000)
     expect(calls).toHaveLength(1)
+  })
+
+  it('cuts a request in flight at the deadline and ends as a timeout, keeping the last transient error', async () => {
+    const clock = new FakeClock()
+    let calls = 0
+    const cutAt: number[] = []
+    const fetch = async (signal: AbortSignal): Promise<RunResponse> => {
+      calls += 1
+      if (calls === 1) throw transient()
+      // A silent server: nothing but the deadline ends this request.
+      return new Promise((_resolve, reject) => {
+        signal.addEventListener('abort', () => {
+          cutAt.push(clock.now())
+          reject(new AtlasError('cut', { kind: 'cancelled' }))
+        })
+        clock.time = 1_000_000 + 60_000
+        clock.fire()
+      })
+    }
+    const result = await pollRun(options(clock, fetch, { timeoutMs: 60_000 }))
+    expect(result.ending).toBe('timeout')
+    expect(cutAt).toEqual([1_000_000 + 60_000])
+    expect(result.error?.status).toBe(503)
+    expect(clock.timers.size).toBe(0) // every cut timer was cleared
+  })
+
+  it('gives a request that starts at the deadline a last look of its own', async () => {
+    const clock = new FakeClock()
+    const bounds: number[] = []
+    const fetch = async (): Promise<RunResponse> => {
+      bounds.push(Math.min(...[...clock.timers].map((t) => t.due)) - clock.now())
+      return response('IN_PROGRESS')
+    }
+    const result = await pollRun(options(clock, fetch, { timeoutMs: 25_000, pollIntervalMs: 10_000 }))
+    expect(result.ending).toBe('timeout')
+    // Polls at 0, 10 s, 20 s and on the deadline (25 s): each is cut at the deadline, the last gets LAST_LOOK_MS.
+    expect(bounds).toEqual([25_000, 15_000, 5_000, LAST_LOOK_MS])
   })
 
   it('ends after maxConsecutiveFailures transient faults with the last error', async () => {

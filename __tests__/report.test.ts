@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { AtlasError } from '../src/atlas/errors.js'
-import { parseJson, stringifyJson } from '../src/atlas/json.js'
+import { JsonTooDeepError, MAX_JSON_DEPTH, parseJson, stringifyJson } from '../src/atlas/json.js'
 import { formatDuration, parseDuration } from '../src/duration.js'
 import type { PollResult } from '../src/poll.js'
 import { escapeMarkdown, formatBytes, formatCount } from '../src/report/format.js'
+import { logLine, MAX_LOG_LINE } from '../src/report/log-text.js'
 import { buildOutputs } from '../src/report/outputs.js'
 import { renderSummary } from '../src/report/summary.js'
 import { readSettings, type Settings } from '../src/settings.js'
@@ -198,5 +199,63 @@ describe('formatting', () => {
     expect(['', 'm', '1.5m', '-1', '1d', '30 s'].map(parseDuration)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined])
     expect(formatDuration(3_723_000)).toBe('1h 2m 3s')
     expect(formatDuration(400)).toBe('0s')
+  })
+})
+
+describe('text for the log and annotations', () => {
+  it('keeps API text on one line and shows terminal controls as escapes', () => {
+    expect(logLine('a\r\nb\nc\rd\u2028e\tf')).toBe('a b c d e f')
+    expect(logLine('\u001b[31mred\u0007 \u009b \u202eevil')).toBe('\\x1b[31mred\\x07 \\x9b \\u202eevil')
+    expect(logLine('caf\u00e9 ✅')).toBe('caf\u00e9 ✅')
+  })
+
+  it('clips long text and says how much was left out', () => {
+    expect(logLine('x'.repeat(MAX_LOG_LINE))).toBe('x'.repeat(MAX_LOG_LINE))
+    expect(logLine('x'.repeat(MAX_LOG_LINE + 7))).toBe(`${'x'.repeat(MAX_LOG_LINE)}… (7 more characters)`)
+  })
+})
+
+describe('JSON depth', () => {
+  const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`
+
+  it('reads JSON up to the depth limit and refuses deeper JSON by name, not as a syntax error', () => {
+    expect(() => parseJson(nested(MAX_JSON_DEPTH))).not.toThrow()
+    expect(() => parseJson(nested(MAX_JSON_DEPTH + 1))).toThrow(JsonTooDeepError)
+    expect(() => parseJson(`{"a":${nested(100_000)}}`)).toThrow(JsonTooDeepError)
+  })
+
+  it('does not count brackets inside strings, escaped quotes included', () => {
+    expect(parseJson(`{"s":"${'['.repeat(1000)}\\"${'{'.repeat(1000)}"}`)).toEqual({ s: `${'['.repeat(1000)}"${'{'.repeat(1000)}` })
+  })
+
+  it('keeps bad JSON a syntax error whatever its depth', () => {
+    expect(() => parseJson(`${'['.repeat(1000)}`)).toThrow(SyntaxError)
+  })
+})
+
+describe('verdicts of the edge cases', () => {
+  it('says the action stopped without waiting when Retry-After reached past the deadline', () => {
+    const error = new AtlasError('Atlas API 429 RATE_LIMITED', { kind: 'api', status: 429, retryable: true, retryAfterMs: 3_600_000 })
+    const verdict = judge({ ...failed(error), unwaitedRetryAfterMs: 3_600_000 }, settings({ timeout: '30s' }))
+    expect(verdict.hint).toBe(
+      'Atlas asked to wait 1h before trying again (Retry-After), which is past the deadline (timeout 30s), so the action stopped without waiting. Run the check later, or raise timeout.'
+    )
+  })
+
+  it('points at the proxy when the proxy could not be reached', () => {
+    const error = new AtlasError('Could not reach the proxy http://proxy:3128 on the way to https://cloud.mongodb.com (ECONNREFUSED)', {
+      kind: 'network',
+      errorCode: 'ECONNREFUSED',
+      proxy: 'http://proxy:3128'
+    })
+    expect(judge(failed(error), settings()).hint).toContain('the proxy http://proxy:3128 did not take the connection')
+  })
+
+  it.each([
+    [new AtlasError('Atlas API 503 SERVICE_UNAVAILABLE', { kind: 'api', status: 503 }), 'the last answer was: Atlas API 503 SERVICE_UNAVAILABLE.'],
+    [new AtlasError('Could not reach Atlas at https://x (ECONNRESET)', { kind: 'network' }), 'the last request failed: Could not reach Atlas at https://x (ECONNRESET).']
+  ])('says what came last when cancelled while retrying (%#)', (error, expected) => {
+    const verdict = judge({ ending: 'cancelled', error, polls: 2, elapsedMs: 4000, timeline: [] }, settings())
+    expect(verdict.message).toBe(`Cancelled after 4s (2 polls) while retrying; ${expected}`)
   })
 })

@@ -42,7 +42,7 @@ describe('settings', () => {
     ['successStates', 'DONE,FINISHED', 'unknown: FINISHED'],
     ['envelope', 'yes', 'envelope is "yes"; it must be true or false'],
     ['timeout', '10 minutes', 'timeout is "10 minutes"; write a duration such as 90, 90s, 15m or 1h30m'],
-    ['requestTimeout', '0', 'requestTimeout is "0"; it must be at least 1s'],
+    ['requestTimeout', '0', 'requestTimeout is "0"; it must be from 1s to 10m'],
     ['baseUrl', 'http://cloud.mongodb.com', 'must use https'],
     ['baseUrl', 'not a url', 'is not a URL'],
     ['baseUrl', 'https://user:pw@cloud.mongodb.com', 'must not contain a user name or password'],
@@ -138,6 +138,69 @@ describe('settings', () => {
     it('never puts a secret into an error message', () => {
       const problems = problemsOf({ ...run, clientSecret: 'TOPSECRET', groupId: 'bad' })
       expect(problems.join()).not.toContain('TOPSECRET')
+    })
+  })
+
+  describe('limits', () => {
+    it.each([
+      ['timeout', '120h', 120 * 3600_000],
+      ['pollInterval', '1h', 3600_000],
+      ['requestTimeout', '10m', 600_000],
+      ['timeout', '1s', 1000]
+    ])('accepts %s at its bound (%s)', (name, value, ms) => {
+      const s = settingsFrom({ ...base, [name]: value, requestTimeout: name === 'requestTimeout' ? value : '1s' })
+      const key = `${name}Ms` as 'timeoutMs' | 'pollIntervalMs' | 'requestTimeoutMs'
+      expect(s[key]).toBe(ms)
+    })
+
+    it.each([
+      ['timeout', '120h1s', 'timeout is "120h1s"; it must be from 1s to 120h'],
+      ['pollInterval', '1h1s', 'pollInterval is "1h1s"; it must be from 1s to 1h'],
+      ['requestTimeout', '10m1s', 'requestTimeout is "10m1s"; it must be from 1s to 10m'],
+      ['requestTimeout', '0s', 'requestTimeout is "0s"; it must be from 1s to 10m'],
+      ['pollInterval', '596h', 'pollInterval is "596h"; it must be from 1s to 1h']
+    ])('refuses %s beyond its bound (%s)', (name, value, expected) => {
+      expect(problemsOf({ ...base, [name]: value })).toEqual([expected])
+    })
+
+    it('lets no request outlive the overall deadline: requestTimeout is capped at timeout', () => {
+      expect(settingsFrom({ ...base, timeout: '3s', requestTimeout: '20s' }).requestTimeoutMs).toBe(3000)
+      expect(settingsFrom({ ...base, timeout: '1m', requestTimeout: '20s' }).requestTimeoutMs).toBe(20_000)
+    })
+
+    it.each([
+      [{ accessToken: 'a\u2028b' }, 'input accessToken contains a character outside Latin-1 at character 2'],
+      [{ accessToken: 'tab\there' }, 'input accessToken contains a control character at character 4'],
+      [{ publicKey: 'p\u007f', privateKey: 'private-key-value' }, 'input publicKey contains a control character at character 2'],
+      [{ clientId: 'id\n', clientSecret: 'client-secret-value' }, 'input clientId contains a line break at character 3']
+    ])('refuses a credential that cannot go into a header, without quoting it: %j', (credentials, expected) => {
+      const problems = problemsOf({ groupId: base.groupId, pipelineName: base.pipelineName, runId: base.runId, ...credentials })
+      expect(problems).toEqual([expect.stringContaining(expected)])
+      for (const value of Object.values(credentials)) expect(problems.join()).not.toContain(value)
+    })
+
+    it('accepts Latin-1 in a credential: it can be sent', () => {
+      expect(settingsFrom({ ...base, privateKey: 'caf\u00e9' }).credentials).toMatchObject({ privateKey: 'caf\u00e9' })
+    })
+
+    it.each([
+      ['http://127.0.0.2:8080', true],
+      ['http://127.255.255.254', true],
+      ['http://localhost:3000', true],
+      ['http://[::1]:8080', true],
+      ['http://127.0.0.1.evil.example', false],
+      ['http://128.0.0.1', false],
+      ['http://localhost.evil.example', false]
+    ])('plain http to %s is loopback: %s', (baseUrl, loopback) => {
+      const problems = (() => {
+        try {
+          settingsFrom({ ...base, baseUrl })
+          return []
+        } catch (error) {
+          return (error as InputError).problems
+        }
+      })()
+      expect(problems.some((p) => p.includes('must use https'))).toBe(!loopback)
     })
   })
 })

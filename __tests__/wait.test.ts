@@ -121,15 +121,17 @@ describe('wait mode', () => {
     expect(after.nonce).not.toBe(atlas.requests[1]!.digest.nonce)
   })
 
-  it('asks for one token, refreshes it shortly before it expires, and revokes the last one once', async () => {
+  it('asks for one token, refreshes it shortly before it expires, and revokes each once', async () => {
     await serve({ tokenExpiresIn: 3 })
     atlas.script([running(), running(), running(), running(), { run: runDocument() }])
     const result = await check(atlas.url, { ...OAUTH_INPUTS, ...WAIT })
     expect(result.code).toBe(0)
-    expect(kinds()).toEqual(['token', 'run', 'run', 'run', 'token', 'run', 'run', 'revoke'])
-    const tokens = runs().map((r) => r.headers['authorization'])
+    // The replaced token is revoked in the background, so its revoke may land around the next poll.
+    expect(kinds().filter((k: string) => k !== 'revoke')).toEqual(['token', 'run', 'run', 'run', 'token', 'run', 'run'])
+    expect(kinds()[kinds().length - 1]).toBe('revoke')
+    const tokens = runs().map((r) => r.headers['authorization'].replace('Bearer ', ''))
     expect(new Set(tokens).size).toBe(2)
-    expect(atlas.state.revoked).toEqual([tokens[tokens.length - 1]!.replace('Bearer ', '')])
+    expect([...atlas.state.revoked].sort()).toEqual([...new Set(tokens)].sort())
   })
 
   it('fetches a new token once when Atlas refuses one that used to work', async () => {
@@ -137,16 +139,9 @@ describe('wait mode', () => {
     atlas.script([running(), running(), running(), { run: runDocument() }])
     const result = await check(atlas.url, { ...OAUTH_INPUTS, ...WAIT })
     expect(result.code).toBe(0)
-    expect(atlas.requests.map((r) => `${r.kind}${r.authResult ? ` ${r.authResult}` : ''}`)).toEqual([
-      'token',
-      'run ok',
-      'run ok',
-      'run denied',
-      'token',
-      'run ok',
-      'run ok',
-      'revoke'
-    ])
+    const seen = atlas.requests.map((r) => `${r.kind}${r.authResult ? ` ${r.authResult}` : ''}`)
+    expect(seen.filter((k: string) => k !== 'revoke')).toEqual(['token', 'run ok', 'run ok', 'run denied', 'token', 'run ok', 'run ok'])
+    expect(atlas.state.revoked).toHaveLength(2) // the refused token and the last one
   })
 
   it('stops at once on SIGTERM: revokes the token, writes outputs and the summary, exits non-zero', async () => {

@@ -1,26 +1,30 @@
 import * as core from '@actions/core'
 import { inspect } from 'node:util'
+import { abortAfter } from './atlas/abort.js'
 import type { Authenticator } from './atlas/auth/authenticator.js'
 import { bearerAuthenticator } from './atlas/auth/authenticator.js'
 import { digestAuthenticator } from './atlas/auth/digest.js'
 import { oauthAuthenticator } from './atlas/auth/oauth.js'
 import { AtlasClient } from './atlas/client.js'
+import { AtlasError, errorMessage } from './atlas/errors.js'
 import { createTransport, DEFAULT_MAX_BODY_BYTES, type Transport } from './atlas/transport.js'
 import { formatDuration } from './duration.js'
 import { MAX_ATTEMPTS_ONE_SHOT, MAX_CONSECUTIVE_FAILURES_WAIT, pollRun, type PollResult } from './poll.js'
+import { logLine, MAX_LOG_LINE } from './report/log-text.js'
 import { buildOutputs } from './report/outputs.js'
 import { statusReporter } from './report/status.js'
 import { renderSummary } from './report/summary.js'
 import { InputError, readSettings, type Settings } from './settings.js'
-import { judge } from './verdict.js'
+import { judge, type Verdict } from './verdict.js'
 import { USER_AGENT } from './version.js'
 
-// run(): inputs → settings → client → poll → report. The only place that fails the step.
+// run(): inputs → settings → client → poll → report → clean-up. The only place that fails the step.
 
-/** Text from the API on one log line: a newline could start a workflow command (::set-output::…). */
-function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ')
-}
+/**
+ * How long clean-up (the token revoke, the last commit status) may take once the verdict is out.
+ * The runner sends SIGTERM about 7.5 s after SIGINT, so this fits between the two.
+ */
+export const CLEANUP_TIMEOUT_MS = 5000
 
 /** An error with its stack and causes, for the debug log only: never the user's message. */
 function describeForDebug(error: unknown): string {
@@ -62,50 +66,32 @@ function createAuthenticator(settings: Settings, transport: Transport): Authenti
   }
 }
 
-/** Aborts when the runner cancels the job (SIGINT, then SIGTERM). */
-function cancellationSignal(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController()
+/**
+ * The runner cancels a job with SIGINT, then SIGTERM about 7.5 s later, then a kill. The first
+ * signal stops the check (the report is still written); a second one cuts clean-up short. The
+ * handlers stay until run() ends: without them the next signal would kill the process unreported.
+ */
+function cancellation(): { work: AbortSignal; cleanup: AbortSignal; dispose: () => void } {
+  const work = new AbortController()
+  const cleanup = new AbortController()
   const onSignal = (name: string): void => {
-    core.info(`Received ${name}: stopping.`)
-    controller.abort()
+    if (!work.signal.aborted) {
+      core.info(`Received ${name}: stopping.`)
+      work.abort()
+    } else {
+      core.info(`Received ${name} again: skipping clean-up.`)
+      cleanup.abort()
+    }
   }
-  process.once('SIGINT', onSignal)
-  process.once('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
   return {
-    signal: controller.signal,
+    work: work.signal,
+    cleanup: cleanup.signal,
     dispose: () => {
       process.off('SIGINT', onSignal)
       process.off('SIGTERM', onSignal)
     }
-  }
-}
-
-async function check(settings: Settings): Promise<{ result: PollResult; startedAt: number }> {
-  const transport = createTransport({ requestTimeoutMs: settings.requestTimeoutMs, maxBodyBytes: DEFAULT_MAX_BODY_BYTES, env: process.env })
-  const auth = createAuthenticator(settings, transport)
-  const client = new AtlasClient({ ...settings, userAgent: USER_AGENT, transport, auth })
-  const cancel = cancellationSignal()
-  const startedAt = Date.now()
-  try {
-    const result = await pollRun({
-      fetch: (signal) => client.getPipelineRun(settings.run, signal),
-      wait: settings.wait,
-      timeoutMs: settings.timeoutMs,
-      pollIntervalMs: settings.pollIntervalMs,
-      maxConsecutiveFailures: settings.wait ? MAX_CONSECUTIVE_FAILURES_WAIT : MAX_ATTEMPTS_ONE_SHOT,
-      signal: cancel.signal,
-      onChange: (entry) => {
-        if (settings.wait) core.info(oneLine(`[+${formatDuration(entry.at)}] state ${entry.state ?? '(none)'}, phase ${entry.phase ?? '(none)'}`))
-      },
-      onPoll: (message) => core.debug(message)
-    })
-    if (result.error) core.debug(`last error: ${describeForDebug(result.error)}`)
-    return { result, startedAt }
-  } finally {
-    cancel.dispose()
-    const warning = await auth.close()
-    if (warning) core.warning(warning)
-    await transport.close()
   }
 }
 
@@ -117,37 +103,71 @@ async function writeSummary(markdown: string): Promise<void> {
   try {
     await core.summary.addRaw(markdown, true).write()
   } catch (error) {
-    core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`)
+    core.warning(logLine(`Could not write the job summary: ${errorMessage(error)}`))
+  }
+}
+
+/** Outputs, summary and the verdict line or annotation: local writes only, so they happen whatever the network does. */
+async function report(result: PollResult, verdict: Verdict, settings: Settings, startedAt: number): Promise<void> {
+  for (const [name, value] of Object.entries(buildOutputs(result, verdict, settings.workflowRunUrl))) core.setOutput(name, value)
+  if (settings.summary) await writeSummary(renderSummary(result, verdict, settings, startedAt))
+  if (verdict.ok) core.info(logLine(verdict.message))
+  else core.setFailed(verdict.hint ? `${logLine(verdict.message)}\n${logLine(verdict.hint)}` : logLine(verdict.message))
+}
+
+/** Check (or wait for) the run, report it, then clean up within CLEANUP_TIMEOUT_MS. */
+async function check(settings: Settings, cancel: ReturnType<typeof cancellation>): Promise<void> {
+  const transport = createTransport({ requestTimeoutMs: settings.requestTimeoutMs, maxBodyBytes: DEFAULT_MAX_BODY_BYTES, env: process.env })
+  const auth = createAuthenticator(settings, transport)
+  const client = new AtlasClient({ ...settings, userAgent: USER_AGENT, transport, auth })
+  const status = settings.status ? statusReporter(settings.status) : undefined
+  try {
+    if (settings.wait) status?.post('pending', `Waiting for pipeline run ${settings.run.runId} of ${settings.run.pipelineName}`)
+    const startedAt = Date.now()
+    const result = await pollRun({
+      fetch: (signal) => client.getPipelineRun(settings.run, signal),
+      wait: settings.wait,
+      timeoutMs: settings.timeoutMs,
+      pollIntervalMs: settings.pollIntervalMs,
+      maxConsecutiveFailures: settings.wait ? MAX_CONSECUTIVE_FAILURES_WAIT : MAX_ATTEMPTS_ONE_SHOT,
+      signal: cancel.work,
+      onChange: (entry) => {
+        if (settings.wait) core.info(logLine(`[+${formatDuration(entry.at)}] state ${entry.state ?? '(none)'}, phase ${entry.phase ?? '(none)'}`))
+      },
+      onPoll: (message) => core.debug(logLine(message))
+    })
+    if (result.error) core.debug(logLine(`last error: ${describeForDebug(result.error)}`, 2 * MAX_LOG_LINE))
+    const verdict = judge(result, settings)
+    await report(result, verdict, settings, startedAt)
+    // failure: the run ended badly; error: we could not tell (Atlas error, timeout, cancelled).
+    status?.post(verdict.ok ? 'success' : result.ending === 'finished' ? 'failure' : 'error', verdict.message)
+  } finally {
+    // Best effort, bounded: the report is already out, and a hanging revoke must not hold the step.
+    const bound = abortAfter(CLEANUP_TIMEOUT_MS, new AtlasError(`clean-up took longer than ${CLEANUP_TIMEOUT_MS / 1000}s`, { kind: 'timeout' }), cancel.cleanup)
+    const [statusWarnings, revokeWarning] = await Promise.all([status?.settle(bound) ?? [], auth.close(bound)])
+    for (const warning of [...statusWarnings, ...(revokeWarning ? [revokeWarning] : [])]) core.warning(logLine(warning))
+    await transport.close()
   }
 }
 
 /** The action: check (or wait for) one pipeline run and report it. */
 export async function run(): Promise<void> {
+  const cancel = cancellation()
   try {
     maskSecrets()
-    const settings = readSettings((name) => core.getInput(name), process.env)
-    const status = settings.status ? statusReporter(settings.status) : undefined
-    if (settings.wait) status?.post('pending', `Waiting for pipeline run ${settings.run.runId} of ${settings.run.pipelineName}`)
-    const { result, startedAt } = await check(settings)
-    const verdict = judge(result, settings)
-    for (const [name, value] of Object.entries(buildOutputs(result, verdict, settings.workflowRunUrl))) core.setOutput(name, value)
-    if (settings.summary) await writeSummary(renderSummary(result, verdict, settings, startedAt))
-    if (status) {
-      // failure: the run ended badly; error: we could not tell (Atlas error, timeout, cancelled).
-      status.post(verdict.ok ? 'success' : result.ending === 'finished' ? 'failure' : 'error', verdict.message)
-      for (const warning of await status.settle()) core.warning(warning)
-    }
-    if (verdict.ok) core.info(oneLine(verdict.message))
-    else core.setFailed(verdict.hint ? `${verdict.message}\n${verdict.hint}` : verdict.message)
+    await check(
+      readSettings((name) => core.getInput(name), process.env),
+      cancel
+    )
   } catch (error) {
     if (error instanceof InputError) {
       core.setFailed(error.message)
       return
     }
     // A bug of ours: say so plainly, keep the stack for debug logs only.
-    core.debug(describeForDebug(error))
-    core.setFailed(
-      `Unexpected error in atlas-pipeline-run-action: ${error instanceof Error ? error.message : String(error)}. Please report it with the debug log (re-run with debug logging enabled).`
-    )
+    core.debug(logLine(describeForDebug(error), 2 * MAX_LOG_LINE))
+    core.setFailed(logLine(`Unexpected error in atlas-pipeline-run-action: ${errorMessage(error)}. Please report it with the debug log (re-run with debug logging enabled).`))
+  } finally {
+    cancel.dispose()
   }
 }

@@ -10,10 +10,16 @@ export interface Clock {
   now(): number
   /** Resolves after ms, or early when signal aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>
+  /** Calls callback after ms; returns a function that cancels it. */
+  timer(ms: number, callback: () => void): () => void
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
+  timer: (ms, callback) => {
+    const handle = setTimeout(callback, ms)
+    return () => clearTimeout(handle)
+  },
   sleep: (ms, signal) =>
     new Promise((resolve) => {
       if (signal?.aborted) return resolve()
@@ -44,6 +50,8 @@ export interface PollResult {
   error?: AtlasError
   /** Requests for the run that got an answer or failed (retries included). */
   polls: number
+  /** Set when Atlas asked to wait (Retry-After) past the deadline, so the action stopped without waiting: how long it asked. */
+  unwaitedRetryAfterMs?: number
   elapsedMs: number
   /** State and phase changes, first seen first. */
   timeline: TimelineEntry[]
@@ -66,6 +74,12 @@ export interface PollOptions {
   onChange?: (entry: TimelineEntry) => void
   onPoll?: (message: string) => void
 }
+
+/**
+ * A request is cut at the deadline, but one that starts close to it (the last poll lands on the
+ * deadline) still gets this long to answer, so a run that finishes at the wire is seen.
+ */
+export const LAST_LOOK_MS = 2000
 
 /** One-shot: four tries in all. Wait mode: six failed polls in a row (about 30 s of backoff). */
 export const MAX_ATTEMPTS_ONE_SHOT = 4
@@ -105,14 +119,25 @@ export async function pollRun(options: PollOptions): Promise<PollResult> {
   let lastError: AtlasError | undefined
   let polls = 0
   let failures = 0
-  const result = (ending: PollEnding, error?: AtlasError): PollResult => ({ ending, last, error, polls, elapsedMs: clock.now() - start, timeline })
+  const result = (ending: PollEnding, error?: AtlasError, extra: Partial<PollResult> = {}): PollResult => ({
+    ending,
+    last,
+    error,
+    polls,
+    elapsedMs: clock.now() - start,
+    timeline,
+    ...extra
+  })
 
   for (;;) {
     if (signal.aborted) return result('cancelled', lastError)
     let delay: number
+    // The overall deadline covers the request in flight too: cut it there (see LAST_LOOK_MS).
+    const cut = new AbortController()
+    const cancelCut = clock.timer(Math.max(deadline - clock.now(), LAST_LOOK_MS), () => cut.abort())
     try {
       polls += 1
-      const response = await options.fetch(signal)
+      const response = await options.fetch(AbortSignal.any([signal, cut.signal]))
       last = response
       lastError = undefined
       failures = 0
@@ -128,14 +153,18 @@ export async function pollRun(options: PollOptions): Promise<PollResult> {
       delay = pollDelay(options.pollIntervalMs, response)
     } catch (caught) {
       const error = toAtlasError(caught)
-      if (error.kind === 'cancelled' || signal.aborted) return result('cancelled', lastError)
+      if (signal.aborted) return result('cancelled', lastError)
+      if (cut.signal.aborted) return result('timeout', lastError)
+      if (error.kind === 'cancelled') return result('cancelled', lastError)
       lastError = error
       failures += 1
       options.onPoll?.(`poll ${polls} failed (${failures} in a row): ${error.message}`)
       if (!error.retryable || failures >= options.maxConsecutiveFailures) return result('error', error)
       delay = Math.max(backoffDelay(failures, baseMs, capMs, random), error.retryAfterMs ?? 0)
       // Atlas asked for more patience than the deadline leaves: waiting less would be ignored.
-      if (error.retryAfterMs !== undefined && clock.now() + error.retryAfterMs > deadline) return result('error', error)
+      if (error.retryAfterMs !== undefined && clock.now() + error.retryAfterMs > deadline) return result('error', error, { unwaitedRetryAfterMs: error.retryAfterMs })
+    } finally {
+      cancelCut()
     }
     const left = deadline - clock.now()
     if (left <= 0) return result('timeout', lastError)

@@ -1,5 +1,7 @@
+import { unsendableReason } from './atlas/header-text.js'
+import { isLoopbackHost } from './atlas/loopback.js'
 import { RUN_STATES, type RunRef } from './atlas/types.js'
-import { parseDuration } from './duration.js'
+import { formatDuration, parseDuration } from './duration.js'
 
 // Every input, and the environment fallbacks, become one validated Settings object here; nothing
 // below this module reads an input. All problems are reported at once, before any request.
@@ -57,16 +59,24 @@ const HEX24 = /^[a-f0-9]{24}$/
 // The spec's pattern for pipelineName. Like Atlas (Java), the length counts UTF-16 code units.
 const PIPELINE_NAME = /^[^/\\ "$]{1,64}$/
 const API_VERSION = /^\d{4}-\d{2}-\d{2}$/
-const MIN_POLL_MS = 1000
+const SECOND = 1000
+const HOUR = 3600 * SECOND
+
+/**
+ * The range of each duration input. Node timers overflow past 2^31-1 ms (about 24.8 days) and
+ * then fire at once, so every duration is bounded well below that: timeout by the longest a job
+ * may run (5 days, on a self-hosted runner), pollInterval and requestTimeout by what is useful.
+ */
+export const DURATION_LIMITS = {
+  timeout: { min: SECOND, max: 120 * HOUR },
+  pollInterval: { min: SECOND, max: HOUR },
+  requestTimeout: { min: SECOND, max: 10 * 60 * SECOND }
+} as const
 
 const CREDENTIAL_PAIRS = [
   { kind: 'oauth', id: 'clientId', secret: 'clientSecret', idEnv: 'MONGODB_ATLAS_CLIENT_ID', secretEnv: 'MONGODB_ATLAS_CLIENT_SECRET', what: 'service account' },
   { kind: 'digest', id: 'publicKey', secret: 'privateKey', idEnv: 'MONGODB_ATLAS_PUBLIC_API_KEY', secretEnv: 'MONGODB_ATLAS_PRIVATE_API_KEY', what: 'API key' }
 ] as const
-
-function isLoopbackHost(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
-}
 
 function readBoolean(input: InputReader, name: string, fallback: boolean, problems: string[]): boolean {
   const value = input(name)
@@ -110,7 +120,24 @@ function readCredentials(input: InputReader, env: Record<string, string | undefi
     )
     return undefined
   }
-  return complete[0]
+  // A line break or a stray character in a credential is a paste error; undici would refuse it
+  // only at send time, with a generic error.
+  const envNames: Record<string, string> = Object.fromEntries(
+    CREDENTIAL_PAIRS.flatMap((p) => [
+      [p.id, p.idEnv],
+      [p.secret, p.secretEnv]
+    ])
+  )
+  const chosen = complete[0] as Credentials
+  for (const [name, value] of Object.entries(chosen)) {
+    const reason = name === 'kind' ? undefined : unsendableReason(value)
+    if (reason) {
+      problems.push(
+        `${envNames[name] ? source(name, envNames[name]) : `input ${name}`} contains ${reason}; a credential is one line of printable characters that can be sent in an HTTP header: copy it again`
+      )
+    }
+  }
+  return chosen
 }
 
 function readBaseUrl(value: string, problems: string[]): URL {
@@ -139,16 +166,18 @@ function readBaseUrl(value: string, problems: string[]): URL {
   return url
 }
 
-function readDuration(input: InputReader, name: string, fallback: string, problems: string[]): number {
+function readDuration(input: InputReader, name: keyof typeof DURATION_LIMITS, problems: string[]): number {
+  const fallback = DEFAULTS[name]
   const value = input(name) || fallback
   const ms = parseDuration(value)
+  const { min, max } = DURATION_LIMITS[name]
   if (ms === undefined) {
     problems.push(`${name} is "${value}"; write a duration such as 90, 90s, 15m or 1h30m`)
     return parseDuration(fallback) as number
   }
-  if (ms < MIN_POLL_MS) {
-    problems.push(`${name} is "${value}"; it must be at least 1s`)
-    return MIN_POLL_MS
+  if (ms < min || ms > max) {
+    problems.push(`${name} is "${value}"; it must be from ${formatDuration(min)} to ${formatDuration(max)}`)
+    return parseDuration(fallback) as number
   }
   return ms
 }
@@ -216,9 +245,9 @@ export function readSettings(input: InputReader, env: Record<string, string | un
   const pretty = readBoolean(input, 'pretty', false, problems)
   const summary = readBoolean(input, 'summary', true, problems)
   const wait = readBoolean(input, 'wait', false, problems)
-  const timeoutMs = readDuration(input, 'timeout', DEFAULTS.timeout, problems)
-  const pollIntervalMs = readDuration(input, 'pollInterval', DEFAULTS.pollInterval, problems)
-  const requestTimeoutMs = readDuration(input, 'requestTimeout', DEFAULTS.requestTimeout, problems)
+  const timeoutMs = readDuration(input, 'timeout', problems)
+  const pollIntervalMs = readDuration(input, 'pollInterval', problems)
+  const requestTimeoutMs = readDuration(input, 'requestTimeout', problems)
   const runUrl = workflowRunUrl(env)
   const status = readStatus(input, env, runUrl, problems)
   if (wait && pollIntervalMs > timeoutMs)
@@ -237,7 +266,8 @@ export function readSettings(input: InputReader, env: Record<string, string | un
     wait,
     timeoutMs,
     pollIntervalMs,
-    requestTimeoutMs,
+    // No request outlives the overall deadline; a longer requestTimeout is harmless, so not an error.
+    requestTimeoutMs: Math.min(requestTimeoutMs, timeoutMs),
     workflowRunUrl: runUrl,
     status
   }

@@ -22,8 +22,15 @@ function describeState(state: string | undefined, phase: string | undefined): st
 }
 
 /** Guidance for an error, by what the user can change. */
-function errorHint(error: AtlasError, settings: Settings): string | undefined {
+function errorHint(error: AtlasError, settings: Settings, result: PollResult): string | undefined {
   if (error.redirectHost !== undefined) return `If Atlas really lives at ${error.redirectHost}, set baseUrl to that address.`
+  if (result.unwaitedRetryAfterMs !== undefined) {
+    return (
+      `Atlas asked to wait ${formatDuration(result.unwaitedRetryAfterMs)} before trying again (Retry-After), which is past the deadline (timeout ${formatDuration(settings.timeoutMs)}), ` +
+      'so the action stopped without waiting. Run the check later, or raise timeout.'
+    )
+  }
+  if (error.proxy !== undefined) return `Check the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY): the proxy ${error.proxy} did not take the connection.`
   if (error.kind === 'auth' || error.status === 401) {
     const which = {
       oauth: 'clientId and clientSecret (is the service account secret expired?)',
@@ -69,7 +76,11 @@ export function judge(result: PollResult, settings: Settings): Verdict {
   const lastError = result.error ? ` The last request failed: ${result.error.message}.` : ''
 
   if (result.ending === 'cancelled') {
-    return { ok: false, message: `Cancelled ${run ? `while the run was ${describeState(state, phase)}` : 'before Atlas answered'} after ${elapsed} (${result.polls} polls).` }
+    if (run || !result.error) {
+      return { ok: false, message: `Cancelled ${run ? `while the run was ${describeState(state, phase)}` : 'before Atlas answered'} after ${elapsed} (${result.polls} polls).` }
+    }
+    const last = result.error.status !== undefined ? 'the last answer was' : 'the last request failed'
+    return { ok: false, message: `Cancelled after ${elapsed} (${result.polls} polls) while retrying; ${last}: ${result.error.message}.` }
   }
   if (result.ending === 'timeout') {
     return {
@@ -80,7 +91,7 @@ export function judge(result: PollResult, settings: Settings): Verdict {
   }
   if (result.ending === 'error' || !run) {
     const error = result.error as AtlasError
-    return { ok: false, message: error.message, hint: errorHint(error, settings) }
+    return { ok: false, message: error.message, hint: errorHint(error, settings, result) }
   }
   if (state !== undefined && settings.successStates.includes(state)) {
     return { ok: true, message: `${runName} is ${describeState(state, phase)}.` }

@@ -166,10 +166,10 @@ const { createTransport } = await load('atlas/transport.js')
 const { digestAuthenticator } = await load('atlas/auth/digest.js')
 const { oauthAuthenticator } = await load('atlas/auth/oauth.js')
 
-/** Virtual time: sleeps return at once (after a turn of the event loop) and move the clock. */
+/** Virtual time: sleeps return at once (after a turn of the event loop) and move the clock; the deadline cut never fires (answers come at once). */
 function simulatedClock() {
   let now = Date.now()
-  return { now: () => now, sleep: (delay) => new Promise((resolve) => setImmediate(() => ((now += delay), resolve()))) }
+  return { now: () => now, sleep: (delay) => new Promise((resolve) => setImmediate(() => ((now += delay), resolve()))), timer: () => () => {} }
 }
 
 async function simulateWait(kind, { pollIntervalMs, timeoutMs, doneAfterPolls }) {
@@ -291,7 +291,7 @@ ${oneShotRows.join('\n')}
 | 60-poll wait, Digest | ${w60('digest').requests} | 1 challenge + ${w60('digest').result.polls} polls (one nonce, nc 1…${w60('digest').result.polls}) |
 | 60-poll wait, OAuth | ${w60('oauth').requests} | ${count(w60('oauth').kinds, 'token')} token + ${w60('oauth').result.polls} polls + ${count(w60('oauth').kinds, 'revoke')} revoke |
 | simulated ${HOURS} h (15 s interval), Digest | ${waits['digest-hour'].requests} | ${waits['digest-hour'].result.polls} polls in ${HOURS * 3600} s of simulated time (${HOURS * 3600} / 15 + 1 = ${HOURS * 240 + 1}) |
-| simulated ${HOURS} h (15 s interval), OAuth | ${waits['oauth-hour'].requests} | ${count(waits['oauth-hour'].kinds, 'token')} tokens (refreshed shortly before expires_in = 3600 s) + ${waits['oauth-hour'].result.polls} polls + 1 revoke |
+| simulated ${HOURS} h (15 s interval), OAuth | ${waits['oauth-hour'].requests} | ${count(waits['oauth-hour'].kinds, 'token')} tokens (refreshed shortly before expires_in = 3600 s) + ${waits['oauth-hour'].result.polls} polls + ${count(waits['oauth-hour'].kinds, 'revoke')} revokes (each replaced token, and the last) |
 
 Wait-mode figures run the same modules as dist/ (compiled by tsc) with a simulated clock, so an
 hour takes seconds; the requests are real, over loopback.

@@ -71,6 +71,7 @@ async function readBody(req) {
  * Starts the server on 127.0.0.1 (port 0 = any free port).
  * options.digest: { algorithm: 'MD5' | 'SHA-256' | 'MD5-sess' | ..., qop: 'auth' | null, nonceUses, nonceLifetimeMs, challenge }
  * options.tls: { key, cert } to serve https instead of http.
+ * options.host: the loopback address to listen on (default 127.0.0.1; any of 127.0.0.0/8 works on Linux).
  * options.tokenExpiresIn: seconds in token answers (default 3600); options.tokenLifetimeMs: how long tokens really work.
  */
 export async function startFakeAtlas(options = {}) {
@@ -246,10 +247,11 @@ export async function startFakeAtlas(options = {}) {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
   })
-  await new Promise((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve))
+  const host = options.host ?? '127.0.0.1'
+  await new Promise((resolve) => server.listen(options.port ?? 0, host, resolve))
   const { port } = server.address()
   return {
-    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     port,
     state,
     /** Every request seen, oldest first. */

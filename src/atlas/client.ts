@@ -1,6 +1,6 @@
 import type { Authenticator } from './auth/authenticator.js'
 import { AtlasError, isRetryableStatus, parseRetryAfter } from './errors.js'
-import { parseJson } from './json.js'
+import { isObject, JsonTooDeepError, parseJson } from './json.js'
 import { headerValue, type HttpResponse, type Transport } from './transport.js'
 import type { ApiErrorBody, PipelineRun, RunRef } from './types.js'
 
@@ -47,10 +47,6 @@ export function pipelineRunPath(baseUrl: URL, ref: RunRef, query: { envelope: bo
   return `${baseUrl.pathname}api/atlas/v2/${segments.join('/')}${params.length ? `?${params.join('&')}` : ''}`
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
 function numberHeader(response: HttpResponse, name: string): number | undefined {
   const value = headerValue(response.headers, name)
   return value !== undefined && /^\d+$/.test(value.trim()) ? Number(value) : undefined
@@ -58,8 +54,10 @@ function numberHeader(response: HttpResponse, name: string): number | undefined 
 
 interface Answer {
   status: number
-  /** The parsed body, or undefined when it was not JSON. */
+  /** The parsed body, or undefined when it could not be read. */
   body: unknown
+  /** Why the body could not be read: "is not JSON", "is JSON nested deeper than 256 levels". */
+  unreadable?: string
 }
 
 /** The status and body that count: with envelope=true Atlas answers 200 and puts both in the body. */
@@ -67,20 +65,20 @@ function readAnswer(response: HttpResponse, envelope: boolean): Answer {
   let body: unknown
   try {
     body = response.text.trim() === '' ? undefined : parseJson(response.text)
-  } catch {
-    body = undefined
+  } catch (error) {
+    return { status: response.status, body: undefined, unreadable: error instanceof JsonTooDeepError ? `is ${error.message}` : 'is not JSON' }
   }
   if (envelope && response.status === 200 && isObject(body) && typeof body['status'] === 'number') {
     return { status: body['status'], body: body['content'] }
   }
-  return { status: response.status, body }
+  return { status: response.status, body, unreadable: body === undefined ? 'is empty' : undefined }
 }
 
 function apiError(answer: Answer, response: HttpResponse): AtlasError {
   const body: ApiErrorBody = isObject(answer.body) ? answer.body : {}
   const errorCode = typeof body.errorCode === 'string' ? body.errorCode : undefined
   const detail = typeof body.detail === 'string' && body.detail !== '' ? body.detail : typeof body.reason === 'string' ? body.reason : undefined
-  const described = isObject(answer.body) ? '' : ' (the body was not an Atlas error document)'
+  const described = isObject(answer.body) ? '' : ` (the body ${answer.unreadable ?? 'is not an Atlas error document'})`
   const head = `Atlas API ${answer.status}${errorCode ? ` ${errorCode}` : ''}`
   return new AtlasError(`${head}${detail ? `: ${detail}` : described}`, {
     kind: 'api',
@@ -113,11 +111,10 @@ export class AtlasClient {
         signal
       })
       const answer = readAnswer(response, options.envelope)
-      if (answer.status === 401 && round < 3 && options.auth.shouldRetry(response, authorization)) continue
+      if (answer.status === 401 && round < 3 && options.auth.learnFromRefusal(response, authorization)) continue
       if (answer.status !== 200) throw apiError(answer, response)
       if (!isObject(answer.body)) {
-        const what =
-          answer.body === undefined ? 'is not JSON' : `is JSON but not an object (${Array.isArray(answer.body) ? 'an array' : answer.body === null ? 'null' : typeof answer.body})`
+        const what = answer.unreadable ?? `is JSON but not an object (${Array.isArray(answer.body) ? 'an array' : answer.body === null ? 'null' : typeof answer.body})`
         throw new AtlasError(`Atlas answered 200 but the body ${what}; expected a pipeline run document`, { kind: 'protocol', status: 200 })
       }
       return {

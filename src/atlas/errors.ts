@@ -24,6 +24,8 @@ export interface AtlasErrorFields {
   retryAfterMs?: number
   /** The host a redirect pointed to; credentials are never sent there. */
   redirectHost?: string
+  /** The proxy (scheme://host:port) that could not be reached, when the failure was the proxy's. */
+  proxy?: string
 }
 
 /** The one error type of the Atlas layer: it carries what the report needs to explain a failure. */
@@ -36,6 +38,7 @@ export class AtlasError extends Error {
   readonly retryable: boolean
   readonly retryAfterMs?: number
   readonly redirectHost?: string
+  readonly proxy?: string
 
   constructor(message: string, fields: AtlasErrorFields, options?: { cause?: unknown }) {
     super(message, options)
@@ -48,6 +51,7 @@ export class AtlasError extends Error {
     this.retryable = fields.retryable ?? false
     this.retryAfterMs = fields.retryAfterMs
     this.redirectHost = fields.redirectHost
+    this.proxy = fields.proxy
   }
 }
 
@@ -65,4 +69,9 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   if (!/[a-z]{3}/i.test(trimmed)) return undefined
   const date = Date.parse(trimmed)
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
+}
+
+/** The message of anything thrown, for text shown to the user (never the stack). */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }

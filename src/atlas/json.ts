@@ -13,9 +13,54 @@ function keepBigIntegers(this: unknown, _key: string, value: unknown, context?: 
   return value
 }
 
-/** Parses JSON text; integers beyond 2^53 come back as bigint. Throws SyntaxError on bad JSON. */
+/**
+ * Deeper than any Atlas document by far (a run is three levels). Revivers and JSON.stringify
+ * recurse, and a few thousand levels overflow the stack: the limit keeps that from happening and
+ * lets the caller say what the body really was instead of "not JSON".
+ */
+export const MAX_JSON_DEPTH = 256
+
+/** Valid JSON that is nested deeper than MAX_JSON_DEPTH. */
+export class JsonTooDeepError extends Error {
+  constructor() {
+    super(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`)
+    this.name = 'JsonTooDeepError'
+  }
+}
+
+/** True when brackets outside strings nest deeper than the limit (a linear scan, no recursion). */
+function nestsTooDeep(text: string): boolean {
+  let depth = 0
+  let inString = false
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (inString) {
+      if (c === 0x5c)
+        i++ // backslash: skip the escaped character
+      else if (c === 0x22) inString = false
+    } else if (c === 0x22) inString = true
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > MAX_JSON_DEPTH) return true
+    } else if (c === 0x5d || c === 0x7d) depth--
+  }
+  return false
+}
+
+/**
+ * Parses JSON text; integers beyond 2^53 come back as bigint. Throws SyntaxError on bad JSON and
+ * JsonTooDeepError on JSON nested deeper than MAX_JSON_DEPTH.
+ */
 export function parseJson(text: string): unknown {
+  if (nestsTooDeep(text)) {
+    JSON.parse(text) // bad JSON stays a SyntaxError, whatever its depth (this parse does not recurse)
+    throw new JsonTooDeepError()
+  }
   return JSON.parse(text, keepBigIntegers)
+}
+
+/** A JSON object (not an array, not null). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 declare global {

@@ -1,5 +1,7 @@
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici'
 import { AtlasError } from './errors.js'
+import { unsendableReason } from './header-text.js'
+import { isLoopbackHost } from './loopback.js'
 
 export interface HttpRequest {
   method: 'GET' | 'POST'
@@ -9,7 +11,10 @@ export interface HttpRequest {
   path: string
   headers: Record<string, string>
   body?: string
-  /** Aborts the request when the job is cancelled. */
+  /**
+   * Aborts the request (cancellation, the overall deadline, a clean-up bound). An AtlasError as
+   * the abort reason is what the request then fails with; any other reason means cancelled.
+   */
   signal?: AbortSignal
 }
 
@@ -36,29 +41,53 @@ export interface TransportOptions {
 
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 
-const LOOPBACK_NO_PROXY = ['localhost', '127.0.0.1', '::1']
-
 function proxyEnv(env: Record<string, string | undefined>, name: string): string | undefined {
   const value = env[name.toLowerCase()] ?? env[name.toUpperCase()]
   return value === undefined || value.trim() === '' ? undefined : value.trim()
 }
 
+/** The runner's proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, any case). */
+interface ProxySettings {
+  httpsProxy?: string
+  httpProxy?: string
+  noProxy?: string
+}
+
+/** The proxy a request to origin would use, NO_PROXY aside (as undici picks: https falls back to HTTP_PROXY). */
+function proxyFor(proxies: ProxySettings, origin: string): URL | undefined {
+  const value = origin.startsWith('https:') ? (proxies.httpsProxy ?? proxies.httpProxy) : proxies.httpProxy
+  if (value === undefined) return undefined
+  try {
+    return new URL(value.includes('://') ? value : `http://${value}`)
+  } catch {
+    return undefined
+  }
+}
+
+interface Route {
+  dispatcher: Dispatcher
+  /** The proxy configured for this origin, when the request goes through one (NO_PROXY is undici's to apply). */
+  proxy?: URL
+}
+
 /**
- * The dispatcher: direct, or through the runner's proxy when HTTPS_PROXY/HTTP_PROXY are set.
- * Loopback always bypasses the proxy (as @actions/http-client does), which undici does not do
- * on its own.
+ * The dispatchers: direct, and through the runner's proxy when HTTPS_PROXY/HTTP_PROXY are set.
+ * Loopback always goes direct (as @actions/http-client does; a proxy cannot reach the runner's
+ * loopback), decided here by the same definition that lets baseUrl use plain http to loopback.
  */
-function createDispatcher(options: TransportOptions): Dispatcher {
+function createRouter(options: TransportOptions, proxies: ProxySettings): { route(origin: string): Route; all: Dispatcher[] } {
   const timeouts = {
     connect: { timeout: options.requestTimeoutMs },
     headersTimeout: options.requestTimeoutMs,
     bodyTimeout: options.requestTimeoutMs
   }
-  const httpsProxy = proxyEnv(options.env, 'https_proxy')
-  const httpProxy = proxyEnv(options.env, 'http_proxy')
-  if (httpsProxy === undefined && httpProxy === undefined) return new Agent(timeouts)
-  const noProxy = [proxyEnv(options.env, 'no_proxy'), ...LOOPBACK_NO_PROXY].filter(Boolean).join(',')
-  return new EnvHttpProxyAgent({ ...timeouts, httpsProxy, httpProxy, noProxy })
+  const direct = new Agent(timeouts)
+  if (proxies.httpsProxy === undefined && proxies.httpProxy === undefined) return { route: () => ({ dispatcher: direct }), all: [direct] }
+  const proxied = new EnvHttpProxyAgent({ ...timeouts, ...proxies })
+  return {
+    route: (origin) => (isLoopbackHost(new URL(origin).hostname) ? { dispatcher: direct } : { dispatcher: proxied, proxy: proxyFor(proxies, origin) }),
+    all: [direct, proxied]
+  }
 }
 
 const TLS_CODES = new Set([
@@ -73,34 +102,70 @@ const TLS_CODES = new Set([
 
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 
-/** The innermost error code in a cause chain (undici wraps system errors), and all the messages. */
-function errorDetails(error: unknown): { code?: string; messages: string } {
+interface ErrorDetails {
+  /** The innermost error code in the cause chain (undici wraps system errors). */
+  code?: string
+  messages: string
+  /** Where a system error was connecting to (address or host name, and port). */
+  host?: string
+  port?: number
+}
+
+function errorDetails(error: unknown): ErrorDetails {
   let current: unknown = error
-  let code: string | undefined
+  const details: ErrorDetails = { messages: '' }
   const messages: string[] = []
   for (let depth = 0; current instanceof Error && depth < 5; depth++) {
-    const own = (current as { code?: unknown }).code
-    if (typeof own === 'string') code = own
+    const own = current as { code?: unknown; hostname?: unknown; address?: unknown; port?: unknown }
+    if (typeof own.code === 'string') details.code = own.code
+    if (typeof own.hostname === 'string') details.host = own.hostname
+    else if (typeof own.address === 'string') details.host = own.address
+    if (typeof own.port === 'number') details.port = own.port
     messages.push(current.message)
     current = current.cause
   }
-  return { code, messages: messages.join(' / ') }
+  details.messages = messages.join(' / ')
+  return details
+}
+
+/** True when a connection error was about the proxy itself, not about Atlas behind it. */
+function failedAtProxy(details: ErrorDetails, proxy: URL, origin: string): boolean {
+  const proxyPort = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80))
+  const originUrl = new URL(origin)
+  const originPort = Number(originUrl.port || (originUrl.protocol === 'https:' ? 443 : 80))
+  if (details.host !== undefined && details.host === proxy.hostname) return true
+  return details.port === proxyPort && proxyPort !== originPort
+}
+
+/** The proxy as it may be shown: scheme, host and port, never its credentials. */
+function describeProxy(proxy: URL): string {
+  return `${proxy.protocol}//${proxy.host}`
 }
 
 /** Turns whatever undici threw into an AtlasError that says what happened in plain words. */
-function describeTransportError(error: unknown, request: HttpRequest, timedOut: boolean): AtlasError {
+function describeTransportError(error: unknown, request: HttpRequest, timedOut: boolean, proxy: URL | undefined): AtlasError {
   if (error instanceof AtlasError) return error
   const where = request.origin
   if (request.signal?.aborted) {
+    const reason: unknown = request.signal.reason
+    if (reason instanceof AtlasError) return reason
     return new AtlasError(`The request to ${where} was cancelled`, { kind: 'cancelled' }, { cause: error })
   }
-  const { code, messages } = errorDetails(error)
+  const details = errorDetails(error)
+  const { code, messages } = details
   // undici reports a proxy's refusal of CONNECT only in its message: "Proxy response (407) !== 200".
   const proxyStatus = /Proxy response \((\d{3})\)/.exec(messages)?.[1]
   if (proxyStatus !== undefined) {
     return new AtlasError(
       `The proxy refused to connect to ${where} (HTTP ${proxyStatus})`,
       { kind: 'network', errorCode: `PROXY_${proxyStatus}`, retryable: Number(proxyStatus) >= 500 },
+      { cause: error }
+    )
+  }
+  if (proxy !== undefined && !timedOut && failedAtProxy(details, proxy, where)) {
+    return new AtlasError(
+      `Could not reach the proxy ${describeProxy(proxy)} on the way to ${where} (${code ?? 'no answer'})`,
+      { kind: 'network', errorCode: code, retryable: code !== 'ENOTFOUND', proxy: describeProxy(proxy) },
       { cause: error }
     )
   }
@@ -132,9 +197,20 @@ async function readBounded(body: AsyncIterable<Buffer>, maxBytes: number, origin
 
 /** The undici transport: timeouts, proxies, bounded bodies, and redirects refused. */
 export function createTransport(options: TransportOptions): Transport {
-  const dispatcher = createDispatcher(options)
+  const proxies: ProxySettings = {
+    httpsProxy: proxyEnv(options.env, 'https_proxy'),
+    httpProxy: proxyEnv(options.env, 'http_proxy'),
+    noProxy: proxyEnv(options.env, 'no_proxy')
+  }
+  const router = createRouter(options, proxies)
   return {
     async send(request) {
+      for (const [name, value] of Object.entries(request.headers)) {
+        const problem = unsendableReason(value)
+        // A value from Atlas (a nonce, a token) that undici would refuse: an answer we cannot use.
+        if (problem) throw new AtlasError(`The ${name} header for ${request.origin} would contain ${problem}, so the request cannot be sent`, { kind: 'protocol' })
+      }
+      const { dispatcher, proxy } = router.route(request.origin)
       // A timer we clear, not AbortSignal.timeout: in a long wait those would pile up until they fire.
       const timeout = new AbortController()
       const timer = setTimeout(() => timeout.abort(), options.requestTimeoutMs)
@@ -166,13 +242,14 @@ export function createTransport(options: TransportOptions): Transport {
         const text = await readBounded(response.body, options.maxBodyBytes, request.origin)
         return { status, headers: response.headers, text }
       } catch (error) {
-        throw describeTransportError(error, request, timeout.signal.aborted)
+        throw describeTransportError(error, request, timeout.signal.aborted, proxy)
       } finally {
         clearTimeout(timer)
       }
     },
     async close() {
-      await dispatcher.close().catch(() => undefined)
+      // destroy, not close: nothing of ours is still in flight, and close would wait on whatever is.
+      await Promise.all(router.all.map((d) => d.destroy().catch(() => undefined)))
     }
   }
 }

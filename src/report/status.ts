@@ -1,3 +1,4 @@
+import { errorMessage } from '../atlas/errors.js'
 import type { StatusSettings } from '../settings.js'
 
 // Commit statuses for required checks. @actions/github (octokit, about 1 MB) is imported only
@@ -14,7 +15,7 @@ function clip(text: string): string {
 }
 
 /** Posts one status on the commit the workflow runs for (a pull request's head, not its merge commit). */
-async function createStatus(settings: StatusSettings, state: CommitState, description: string): Promise<void> {
+async function createStatus(settings: StatusSettings, state: CommitState, description: string, signal: AbortSignal): Promise<void> {
   const { context, getOctokit } = await import('@actions/github')
   const pullRequest = context.payload.pull_request as { head?: { sha?: string } } | undefined
   const sha = pullRequest?.head?.sha ?? context.sha
@@ -26,30 +27,43 @@ async function createStatus(settings: StatusSettings, state: CommitState, descri
     state,
     context: settings.context,
     description: clip(description),
-    ...(settings.targetUrl ? { target_url: settings.targetUrl } : {})
+    ...(settings.targetUrl ? { target_url: settings.targetUrl } : {}),
+    request: { signal }
   })
+}
+
+export interface StatusReporter {
+  /** Queues a status; returns at once. */
+  post(state: CommitState, description: string): void
+  /** Waits for the queued statuses, cutting them off when signal aborts; the warnings of those that failed. */
+  settle(signal: AbortSignal): Promise<string[]>
 }
 
 /**
  * Posts statuses in order (pending before the verdict) without holding up the check: post()
- * returns at once; settle() waits for all and returns the warnings of those that failed.
+ * returns at once; settle() waits for all, within a bound, and returns what went wrong.
  */
-export function statusReporter(settings: StatusSettings): { post(state: CommitState, description: string): void; settle(): Promise<string[]> } {
+export function statusReporter(settings: StatusSettings): StatusReporter {
   let chain: Promise<void> = Promise.resolve()
+  const stop = new AbortController()
   const warnings: string[] = []
   return {
     post(state, description) {
       chain = chain.then(() =>
-        createStatus(settings, state, description).catch((error: unknown) => {
+        createStatus(settings, state, description, stop.signal).catch((error: unknown) => {
           const status = (error as { status?: number }).status
-          const reason = error instanceof Error ? error.message : String(error)
+          const reason = stop.signal.aborted ? 'GitHub did not answer in time' : errorMessage(error)
           const hint = status === 403 || status === 404 ? ' (the token needs the statuses: write permission)' : ''
           warnings.push(`Could not post the ${state} commit status "${settings.context}": ${reason}${hint}. The check's verdict stands.`)
         })
       )
     },
-    async settle() {
+    async settle(signal) {
+      const onAbort = (): void => stop.abort()
+      if (signal.aborted) onAbort()
+      else signal.addEventListener('abort', onAbort, { once: true })
       await chain
+      signal.removeEventListener('abort', onAbort)
       return warnings
     }
   }

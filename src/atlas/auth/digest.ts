@@ -135,13 +135,12 @@ export function digestAuthenticator(username: string, password: string, newCnonc
   let challenge: Challenge | undefined
   let nc = 0
   return {
-    scheme: 'digest',
     async authorize(method, path) {
       if (!challenge) return undefined
       nc += 1
       return digestAuthorization({ username, password, method, uri: path, challenge, nc, cnonce: newCnonce() })
     },
-    shouldRetry(response: HttpResponse, sent: string | undefined) {
+    learnFromRefusal(response: HttpResponse, sent: string | undefined) {
       const offered = parseChallenges(headerValues(response.headers, 'www-authenticate'))
       if (offered.length === 0) return false
       const next = pickChallenge(offered)

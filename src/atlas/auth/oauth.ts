@@ -1,4 +1,6 @@
-import { AtlasError, isRetryableStatus, parseRetryAfter } from '../errors.js'
+import { abortAfter } from '../abort.js'
+import { AtlasError, errorMessage, isRetryableStatus, parseRetryAfter } from '../errors.js'
+import { unsendableReason } from '../header-text.js'
 import { parseJson } from '../json.js'
 import { headerValue, type HttpResponse, type Transport } from '../transport.js'
 import type { Authenticator, SecretSink } from './authenticator.js'
@@ -52,29 +54,36 @@ function describeOAuthError(response: HttpResponse, what: string): AtlasError {
   return new AtlasError(message, { kind: 'auth', status: response.status, errorCode: code, detail })
 }
 
-/** A service account session: one token, refreshed shortly before it expires or once after a 401. */
+/** How long one revoke may take: it is clean-up, never worth holding the step for. */
+export const REVOKE_TIMEOUT_MS = 5000
+
+/**
+ * A service account session: one token, refreshed shortly before it expires or once after a 401.
+ * Every token it obtains is revoked: a replaced one at once in the background, the last at close.
+ */
 export function oauthAuthenticator(options: OAuthOptions): Authenticator {
   const now = options.now ?? Date.now
   const basic = `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`, 'utf8').toString('base64')}`
   options.onSecret(basic.slice('Basic '.length))
-  const formHeaders = {
-    authorization: basic,
-    'content-type': 'application/x-www-form-urlencoded',
-    accept: 'application/json',
-    'user-agent': options.userAgent
-  }
   let token: Token | undefined
   let fetchedForLastRequest = false
+  /** Revokes of replaced tokens still under way; close() waits for them. */
+  const revoking: Promise<string | undefined>[] = []
 
-  async function requestToken(signal?: AbortSignal): Promise<Token> {
-    const response = await options.transport.send({
+  /** One form POST to the OAuth endpoints (token and revoke share credentials and headers). */
+  function postForm(endpoint: 'token' | 'revoke', body: string, signal?: AbortSignal): Promise<HttpResponse> {
+    return options.transport.send({
       method: 'POST',
       origin: options.baseUrl.origin,
-      path: `${options.baseUrl.pathname}api/oauth/token`,
-      headers: formHeaders,
-      body: 'grant_type=client_credentials',
+      path: `${options.baseUrl.pathname}api/oauth/${endpoint}`,
+      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': options.userAgent },
+      body,
       signal
     })
+  }
+
+  async function requestToken(signal?: AbortSignal): Promise<Token> {
+    const response = await postForm('token', 'grant_type=client_credentials', signal)
     if (response.status !== 200) throw describeOAuthError(response, 'token request (POST /api/oauth/token)')
     let body: unknown
     try {
@@ -88,6 +97,14 @@ export function oauthAuthenticator(options: OAuthOptions): Authenticator {
       throw new AtlasError('The token endpoint answered 200 without an access_token', { kind: 'protocol', status: 200 })
     }
     options.onSecret(value)
+    const unsendable = unsendableReason(value)
+    if (unsendable) {
+      // Asking again would get the same kind of token: a fault of the endpoint, not of the network.
+      throw new AtlasError(`The token endpoint answered 200 with an access_token that cannot be sent in an HTTP header (it contains ${unsendable})`, {
+        kind: 'protocol',
+        status: 200
+      })
+    }
     // Some servers send expires_in as a string; without a usable one, assume Atlas's hour.
     const declared = Number(record['expires_in'])
     const expiresIn = Number.isFinite(declared) && declared > 0 ? declared : 3600
@@ -95,41 +112,51 @@ export function oauthAuthenticator(options: OAuthOptions): Authenticator {
     return { value, refreshAt: now() + lifetimeMs - Math.min(REFRESH_MARGIN_MS, lifetimeMs / 10) }
   }
 
+  /** Revokes one token (RFC 7009), bounded; never throws: a warning to show instead. */
+  async function revoke(value: string, signal?: AbortSignal): Promise<string | undefined> {
+    const bound = abortAfter(
+      REVOKE_TIMEOUT_MS,
+      new AtlasError(`the revoke endpoint did not answer within ${REVOKE_TIMEOUT_MS / 1000}s`, { kind: 'timeout' }),
+      ...(signal ? [signal] : [])
+    )
+    try {
+      const response = await postForm('revoke', `token=${encodeURIComponent(value)}&token_type_hint=access_token`, bound)
+      if (response.status >= 300) return `Could not revoke an Atlas access token (HTTP ${response.status}); it expires by itself within an hour`
+      return undefined
+    } catch (error) {
+      return `Could not revoke an Atlas access token (${errorMessage(error)}); it expires by itself within an hour`
+    }
+  }
+
+  /** Drops the current token; it is revoked in the background so that no token outlives the step. */
+  function retire(): void {
+    if (token) revoking.push(revoke(token.value))
+    token = undefined
+  }
+
   return {
-    scheme: 'oauth',
     async authorize(_method, _path, signal) {
       fetchedForLastRequest = false
       if (!token || now() >= token.refreshAt) {
-        token = await requestToken(signal)
+        const fresh = await requestToken(signal)
+        retire()
+        token = fresh
         fetchedForLastRequest = true
       }
       return `Bearer ${token.value}`
     },
-    shouldRetry() {
+    learnFromRefusal() {
       // A token fresh from the endpoint that is refused will be refused again: the account lacks
       // access. An older one may have been revoked or expired early: fetch a new one, once.
       if (fetchedForLastRequest) return false
-      token = undefined
+      retire()
       return true
     },
-    async close() {
-      if (!token) return undefined
-      const value = token.value
+    async close(signal) {
+      if (token) revoking.push(revoke(token.value, signal))
       token = undefined
-      try {
-        const response = await options.transport.send({
-          method: 'POST',
-          origin: options.baseUrl.origin,
-          path: `${options.baseUrl.pathname}api/oauth/revoke`,
-          headers: formHeaders,
-          body: `token=${encodeURIComponent(value)}&token_type_hint=access_token`
-        })
-        if (response.status >= 300) return `Could not revoke the Atlas access token (HTTP ${response.status}); it expires by itself within an hour`
-        return undefined
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error)
-        return `Could not revoke the Atlas access token (${reason}); it expires by itself within an hour`
-      }
+      const warnings = (await Promise.all(revoking.splice(0))).filter((w) => w !== undefined)
+      return warnings.length ? warnings.join('; ') : undefined
     }
   }
 }
