@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from '@jest/globals'
-import { digestAuthenticator, digestAuthorization, parseChallenges, pickChallenge } from '../src/atlas/auth/digest.js'
-import { AtlasError } from '../src/atlas/errors.js'
+import { digestAuthenticator, digestAuthorization, parseChallenges, pickChallenge } from '../../src/atlas/auth/digest.js'
+import { AtlasError } from '../../src/atlas/errors.js'
 
 // RFC 7616 section 3.9.1: the same request answered with MD5 and with SHA-256.
 const RFC = {

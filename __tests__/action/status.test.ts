@@ -4,10 +4,10 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { BEARER_INPUTS, check, errorAnnotation, OAUTH_INPUTS, RUN_INPUTS, useSharedAtlas } from './support/action.js'
-import { runDocument } from './support/fake-atlas.mjs'
-import { startFakeGitHub } from './support/fake-github.mjs'
-import { runAction } from './support/run-action.mjs'
+import { BEARER_INPUTS, check, errorAnnotation, OAUTH_INPUTS, RUN_INPUTS, useSharedAtlas } from '../support/action.js'
+import { runDocument } from '../support/fake-atlas.mjs'
+import { startFakeGitHub } from '../support/fake-github.mjs'
+import { runAction } from '../support/run-action.mjs'
 
 const shared = useSharedAtlas()
 let github: Awaited<ReturnType<typeof startFakeGitHub>> | undefined

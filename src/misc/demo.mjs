@@ -6,8 +6,8 @@
 //   ATLAS_GROUP_ID, ATLAS_PIPELINE_NAME, ATLAS_RUN_ID (optional ATLAS_BASE_URL, ATLAS_WAIT):
 //   against Atlas itself.
 
-import { DEMO, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
-import { runAction } from '../support/run-action.mjs'
+import { DEMO, runDocument, startFakeAtlas } from '../../__tests__/support/fake-atlas.mjs'
+import { runAction } from '../../__tests__/support/run-action.mjs'
 
 function show(title, result) {
   console.log(`\n===== ${title}: exit code ${result.code} (${result.ms} ms) =====`)

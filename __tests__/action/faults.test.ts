@@ -2,8 +2,8 @@
 // that are known, nothing on stderr, and no secret anywhere (check() asserts the last two).
 import { describe, expect, it } from '@jest/globals'
 import { createServer } from 'node:net'
-import { BEARER_INPUTS, check, DIGEST_INPUTS, errorAnnotation, OAUTH_INPUTS, useSharedAtlas } from './support/action.js'
-import { runDocument, startFakeAtlas } from './support/fake-atlas.mjs'
+import { BEARER_INPUTS, check, DIGEST_INPUTS, errorAnnotation, OAUTH_INPUTS, useSharedAtlas } from '../support/action.js'
+import { runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
 
 const shared = useSharedAtlas()
 

@@ -8,9 +8,9 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { check, DIGEST_INPUTS, errorAnnotation } from './support/action.js'
-import { DEMO, runDocument } from './support/fake-atlas.mjs'
-import { freePort, httpGet, startServer, type RunningServer } from './support/processes.js'
+import { check, DIGEST_INPUTS, errorAnnotation } from '../support/action.js'
+import { DEMO, runDocument } from '../support/fake-atlas.mjs'
+import { freePort, httpGet, startServer, type RunningServer } from '../support/processes.js'
 
 const REALM = 'MMS Public API'
 const RUN_PATH = ['api', 'atlas', 'v2', 'groups', DEMO.groupId, 'pipelines', DEMO.pipelineName, 'runs', DEMO.runId]

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { encodeSegment, pipelineRunPath } from '../src/atlas/client.js'
-import { isRetryableStatus, parseRetryAfter } from '../src/atlas/errors.js'
+import { encodeSegment, pipelineRunPath } from '../../src/atlas/client.js'
+import { isRetryableStatus, parseRetryAfter } from '../../src/atlas/errors.js'
 
 const ref = { groupId: '32b6e34b3d91647abb20e7b8', pipelineName: 'nightly', runId: '6650f1a2b3c4d5e6f7a8b9c0' }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { InputError, readSettings } from '../src/settings.js'
+import { InputError, readSettings } from '../../src/settings.js'
 
 const base = { groupId: '32b6e34b3d91647abb20e7b8', pipelineName: 'nightly-export', runId: '6650f1a2b3c4d5e6f7a8b9c0', publicKey: 'pub', privateKey: 'priv' }
 

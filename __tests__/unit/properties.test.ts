@@ -5,11 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { bearerAuthenticator } from '../src/atlas/auth/authenticator.js'
-import { AtlasClient, pipelineRunPath } from '../src/atlas/client.js'
-import { createTransport, type Transport } from '../src/atlas/transport.js'
-import { parseDuration } from '../src/duration.js'
-import { DURATION_LIMITS, InputError, readSettings, type Settings } from '../src/settings.js'
+import { bearerAuthenticator } from '../../src/atlas/auth/authenticator.js'
+import { AtlasClient, pipelineRunPath } from '../../src/atlas/client.js'
+import { createTransport, type Transport } from '../../src/atlas/transport.js'
+import { parseDuration } from '../../src/duration.js'
+import { DURATION_LIMITS, InputError, readSettings, type Settings } from '../../src/settings.js'
 
 const RUNS = Number(process.env['FC_RUNS'] ?? 10_000)
 const VALID = { groupId: '32b6e34b3d91647abb20e7b8', pipelineName: 'nightly', runId: '6650f1a2b3c4d5e6f7a8b9c0', accessToken: 'token' }

@@ -6,9 +6,9 @@ import addFormats from 'ajv-formats'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { BEARER_INPUTS, check } from './support/action.js'
-import { apiError, DEMO, runDocument } from './support/fake-atlas.mjs'
-import { freePort, httpGet, startServer, type RunningServer } from './support/processes.js'
+import { BEARER_INPUTS, check } from '../support/action.js'
+import { apiError, DEMO, runDocument } from '../support/fake-atlas.mjs'
+import { freePort, httpGet, startServer, type RunningServer } from '../support/processes.js'
 
 const SPEC = join('__tests__', 'fixtures', 'pipeline-run.openapi.yaml')
 const spec = parse(readFileSync(SPEC, 'utf8'))

@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { RUN_INPUTS, DIGEST_INPUTS, useSharedAtlas } from './support/action.js'
-import { runDocument } from './support/fake-atlas.mjs'
+import { RUN_INPUTS, DIGEST_INPUTS, useSharedAtlas } from '../support/action.js'
+import { runDocument } from '../support/fake-atlas.mjs'
 
 const shared = useSharedAtlas()
 

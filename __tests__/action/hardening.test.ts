@@ -4,10 +4,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { ChildProcess } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
-import { BEARER_INPUTS, check, DIGEST_INPUTS, errorAnnotation, expectNoSecrets, OAUTH_INPUTS, RUN_INPUTS } from './support/action.js'
-import { apiError, DEMO, runDocument, startFakeAtlas } from './support/fake-atlas.mjs'
-import { freePort } from './support/processes.js'
-import { runAction } from './support/run-action.mjs'
+import { BEARER_INPUTS, check, DIGEST_INPUTS, errorAnnotation, expectNoSecrets, OAUTH_INPUTS, RUN_INPUTS } from '../support/action.js'
+import { apiError, DEMO, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
+import { freePort } from '../support/processes.js'
+import { runAction } from '../support/run-action.mjs'
 
 type Atlas = Awaited<ReturnType<typeof startFakeAtlas>>
 let atlas: Atlas | undefined

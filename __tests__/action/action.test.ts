@@ -1,9 +1,9 @@
 // Action-level tests: the bundled dist/index.js runs as a child process, as the runner runs it,
 // against the Atlas-like server on 127.0.0.1; outputs and the summary are read back from files.
 import { describe, expect, it } from '@jest/globals'
-import { BEARER_INPUTS, check, DIGEST_INPUTS, errorAnnotation, OAUTH_INPUTS, RUN_INPUTS, useSharedAtlas } from './support/action.js'
-import { apiError, DEMO, runDocument } from './support/fake-atlas.mjs'
-import { runAction } from './support/run-action.mjs'
+import { BEARER_INPUTS, check, DIGEST_INPUTS, errorAnnotation, OAUTH_INPUTS, RUN_INPUTS, useSharedAtlas } from '../support/action.js'
+import { apiError, DEMO, runDocument } from '../support/fake-atlas.mjs'
+import { runAction } from '../support/run-action.mjs'
 
 const shared = useSharedAtlas()
 

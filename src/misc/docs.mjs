@@ -1,7 +1,7 @@
 // Writes the README's input and output tables from action.yml, so the docs cannot drift from the
 // action (as actions/checkout's generate-docs does).
-//   node __tests__/scripts/docs.mjs          rewrite README.md
-//   node __tests__/scripts/docs.mjs --check  exit 1 when README.md is out of date
+//   node src/misc/docs.mjs          rewrite README.md
+//   node src/misc/docs.mjs --check  exit 1 when README.md is out of date
 
 import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
-import { AtlasError } from '../src/atlas/errors.js'
-import { buildOutputs } from '../src/report/outputs.js'
-import { ACTION_VERSION } from '../src/version.js'
-import { readmeIsCurrent } from './scripts/docs.mjs'
+import { AtlasError } from '../../src/atlas/errors.js'
+import { buildOutputs } from '../../src/report/outputs.js'
+import { ACTION_VERSION } from '../../src/version.js'
+import { readmeIsCurrent } from '../../src/misc/docs.mjs'
 
 const action = parse(readFileSync('action.yml', 'utf8'))
 

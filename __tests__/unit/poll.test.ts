@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import type { RunResponse } from '../src/atlas/client.js'
-import { AtlasError } from '../src/atlas/errors.js'
-import { backoffDelay, LAST_LOOK_MS, pollDelay, pollRun, type PollOptions } from '../src/poll.js'
-import { FakeClock } from './support/fake-clock.js'
+import type { RunResponse } from '../../src/atlas/client.js'
+import { AtlasError } from '../../src/atlas/errors.js'
+import { backoffDelay, LAST_LOOK_MS, pollDelay, pollRun, type PollOptions } from '../../src/poll.js'
+import { FakeClock } from '../support/fake-clock.js'
 
 type Step = RunResponse | AtlasError | ((clock: FakeClock) => RunResponse)
 

@@ -1,9 +1,9 @@
 // Wait mode, action-level: dist/index.js polls the Atlas-like server on 127.0.0.1; each test
 // counts the requests the server saw, and of what kind.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { BEARER_INPUTS, check, DIGEST_INPUTS, errorAnnotation, expectNoSecrets, OAUTH_INPUTS, RUN_INPUTS } from './support/action.js'
-import { apiError, runDocument, startFakeAtlas } from './support/fake-atlas.mjs'
-import { runAction } from './support/run-action.mjs'
+import { BEARER_INPUTS, check, DIGEST_INPUTS, errorAnnotation, expectNoSecrets, OAUTH_INPUTS, RUN_INPUTS } from '../support/action.js'
+import { apiError, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
+import { runAction } from '../support/run-action.mjs'
 
 type Atlas = Awaited<ReturnType<typeof startFakeAtlas>>
 let atlas: Atlas
