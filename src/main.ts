@@ -39,11 +39,19 @@ function describeForDebug(error: unknown): string {
 /** Inputs and variables that may hold a secret: masked before anything else happens. */
 const SECRET_SOURCES = {
   inputs: ['clientId', 'clientSecret', 'publicKey', 'privateKey', 'accessToken', 'githubToken'],
-  env: ['MONGODB_ATLAS_CLIENT_ID', 'MONGODB_ATLAS_CLIENT_SECRET', 'MONGODB_ATLAS_PUBLIC_API_KEY', 'MONGODB_ATLAS_PRIVATE_API_KEY']
+  env: [
+    'MONGODB_ATLAS_CLIENT_ID',
+    'MONGODB_ATLAS_CLIENT_SECRET',
+    'MONGODB_ATLAS_PUBLIC_API_KEY',
+    'MONGODB_ATLAS_PRIVATE_API_KEY'
+  ]
 }
 
 function maskSecrets(): void {
-  const values = [...SECRET_SOURCES.inputs.map((name) => core.getInput(name)), ...SECRET_SOURCES.env.map((name) => process.env[name]?.trim() ?? '')]
+  const values = [
+    ...SECRET_SOURCES.inputs.map((name) => core.getInput(name)),
+    ...SECRET_SOURCES.env.map((name) => process.env[name]?.trim() ?? '')
+  ]
   for (const value of values) if (value !== '') core.setSecret(value)
 }
 
@@ -109,7 +117,8 @@ async function writeSummary(markdown: string): Promise<void> {
 
 /** Outputs, summary and the verdict line or annotation: local writes only, so they happen whatever the network does. */
 async function report(result: PollResult, verdict: Verdict, settings: Settings, startedAt: number): Promise<void> {
-  for (const [name, value] of Object.entries(buildOutputs(result, verdict, settings.workflowRunUrl))) core.setOutput(name, value)
+  for (const [name, value] of Object.entries(buildOutputs(result, verdict, settings.workflowRunUrl)))
+    core.setOutput(name, value)
   if (settings.summary) await writeSummary(renderSummary(result, verdict, settings, startedAt))
   if (verdict.ok) core.info(logLine(verdict.message))
   else core.setFailed(verdict.hint ? `${logLine(verdict.message)}\n${logLine(verdict.hint)}` : logLine(verdict.message))
@@ -117,12 +126,17 @@ async function report(result: PollResult, verdict: Verdict, settings: Settings, 
 
 /** Check (or wait for) the run, report it, then clean up within CLEANUP_TIMEOUT_MS. */
 async function check(settings: Settings, cancel: ReturnType<typeof cancellation>): Promise<void> {
-  const transport = createTransport({ requestTimeoutMs: settings.requestTimeoutMs, maxBodyBytes: DEFAULT_MAX_BODY_BYTES, env: process.env })
+  const transport = createTransport({
+    requestTimeoutMs: settings.requestTimeoutMs,
+    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    env: process.env
+  })
   const auth = createAuthenticator(settings, transport)
   const client = new AtlasClient({ ...settings, userAgent: USER_AGENT, transport, auth })
   const status = settings.status ? statusReporter(settings.status) : undefined
   try {
-    if (settings.wait) status?.post('pending', `Waiting for pipeline run ${settings.run.runId} of ${settings.run.pipelineName}`)
+    if (settings.wait)
+      status?.post('pending', `Waiting for pipeline run ${settings.run.runId} of ${settings.run.pipelineName}`)
     const startedAt = Date.now()
     const result = await pollRun({
       fetch: (signal) => client.getPipelineRun(settings.run, signal),
@@ -132,7 +146,10 @@ async function check(settings: Settings, cancel: ReturnType<typeof cancellation>
       maxConsecutiveFailures: settings.wait ? MAX_CONSECUTIVE_FAILURES_WAIT : MAX_ATTEMPTS_ONE_SHOT,
       signal: cancel.work,
       onChange: (entry) => {
-        if (settings.wait) core.info(logLine(`[+${formatDuration(entry.at)}] state ${entry.state ?? '(none)'}, phase ${entry.phase ?? '(none)'}`))
+        if (settings.wait)
+          core.info(
+            logLine(`[+${formatDuration(entry.at)}] state ${entry.state ?? '(none)'}, phase ${entry.phase ?? '(none)'}`)
+          )
       },
       onPoll: (message) => core.debug(logLine(message))
     })
@@ -143,7 +160,11 @@ async function check(settings: Settings, cancel: ReturnType<typeof cancellation>
     status?.post(verdict.ok ? 'success' : result.ending === 'finished' ? 'failure' : 'error', verdict.message)
   } finally {
     // Best effort, bounded: the report is already out, and a hanging revoke must not hold the step.
-    const bound = abortAfter(CLEANUP_TIMEOUT_MS, new AtlasError(`clean-up took longer than ${CLEANUP_TIMEOUT_MS / 1000}s`, { kind: 'timeout' }), cancel.cleanup)
+    const bound = abortAfter(
+      CLEANUP_TIMEOUT_MS,
+      new AtlasError(`clean-up took longer than ${CLEANUP_TIMEOUT_MS / 1000}s`, { kind: 'timeout' }),
+      cancel.cleanup
+    )
     const [statusWarnings, revokeWarning] = await Promise.all([status?.settle(bound) ?? [], auth.close(bound)])
     for (const warning of [...statusWarnings, ...(revokeWarning ? [revokeWarning] : [])]) core.warning(logLine(warning))
     await transport.close()
@@ -166,7 +187,11 @@ export async function run(): Promise<void> {
     }
     // A bug of ours: say so plainly, keep the stack for debug logs only.
     core.debug(logLine(describeForDebug(error), 2 * MAX_LOG_LINE))
-    core.setFailed(logLine(`Unexpected error in atlas-pipeline-run-action: ${errorMessage(error)}. Please report it with the debug log (re-run with debug logging enabled).`))
+    core.setFailed(
+      logLine(
+        `Unexpected error in atlas-pipeline-run-action: ${errorMessage(error)}. Please report it with the debug log (re-run with debug logging enabled).`
+      )
+    )
   } finally {
     cancel.dispose()
   }

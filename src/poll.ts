@@ -162,7 +162,8 @@ export async function pollRun(options: PollOptions): Promise<PollResult> {
       if (!error.retryable || failures >= options.maxConsecutiveFailures) return result('error', error)
       delay = Math.max(backoffDelay(failures, baseMs, capMs, random), error.retryAfterMs ?? 0)
       // Atlas asked for more patience than the deadline leaves: waiting less would be ignored.
-      if (error.retryAfterMs !== undefined && clock.now() + error.retryAfterMs > deadline) return result('error', error, { unwaitedRetryAfterMs: error.retryAfterMs })
+      if (error.retryAfterMs !== undefined && clock.now() + error.retryAfterMs > deadline)
+        return result('error', error, { unwaitedRetryAfterMs: error.retryAfterMs })
     } finally {
       cancelCut()
     }

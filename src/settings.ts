@@ -7,7 +7,9 @@ import { formatDuration, parseDuration } from './duration.js'
 // below this module reads an input. All problems are reported at once, before any request.
 
 export type Credentials =
-  { kind: 'oauth'; clientId: string; clientSecret: string } | { kind: 'digest'; publicKey: string; privateKey: string } | { kind: 'bearer'; accessToken: string }
+  | { kind: 'oauth'; clientId: string; clientSecret: string }
+  | { kind: 'digest'; publicKey: string; privateKey: string }
+  | { kind: 'bearer'; accessToken: string }
 
 /** Where and how to post a commit status; absent when statusContext is empty. */
 export interface StatusSettings {
@@ -74,8 +76,22 @@ export const DURATION_LIMITS = {
 } as const
 
 const CREDENTIAL_PAIRS = [
-  { kind: 'oauth', id: 'clientId', secret: 'clientSecret', idEnv: 'MONGODB_ATLAS_CLIENT_ID', secretEnv: 'MONGODB_ATLAS_CLIENT_SECRET', what: 'service account' },
-  { kind: 'digest', id: 'publicKey', secret: 'privateKey', idEnv: 'MONGODB_ATLAS_PUBLIC_API_KEY', secretEnv: 'MONGODB_ATLAS_PRIVATE_API_KEY', what: 'API key' }
+  {
+    kind: 'oauth',
+    id: 'clientId',
+    secret: 'clientSecret',
+    idEnv: 'MONGODB_ATLAS_CLIENT_ID',
+    secretEnv: 'MONGODB_ATLAS_CLIENT_SECRET',
+    what: 'service account'
+  },
+  {
+    kind: 'digest',
+    id: 'publicKey',
+    secret: 'privateKey',
+    idEnv: 'MONGODB_ATLAS_PUBLIC_API_KEY',
+    secretEnv: 'MONGODB_ATLAS_PRIVATE_API_KEY',
+    what: 'API key'
+  }
 ] as const
 
 function readBoolean(input: InputReader, name: string, fallback: boolean, problems: string[]): boolean {
@@ -87,20 +103,35 @@ function readBoolean(input: InputReader, name: string, fallback: boolean, proble
   return fallback
 }
 
-function readCredentials(input: InputReader, env: Record<string, string | undefined>, problems: string[]): Credentials | undefined {
-  const fromInputs = [...CREDENTIAL_PAIRS.flatMap((p) => [p.id, p.secret]), 'accessToken'].some((name) => input(name) !== '')
+function readCredentials(
+  input: InputReader,
+  env: Record<string, string | undefined>,
+  problems: string[]
+): Credentials | undefined {
+  const fromInputs = [...CREDENTIAL_PAIRS.flatMap((p) => [p.id, p.secret]), 'accessToken'].some(
+    (name) => input(name) !== ''
+  )
   // Inputs win as a whole: the environment is consulted only when no credential input is set, so a
   // variable left over from an earlier step cannot mix with what the step was given.
-  const read = (inputName: string, envName?: string): string => (fromInputs ? input(inputName) : (envName && env[envName]?.trim()) || '')
-  const source = (inputName: string, envName: string): string => (fromInputs ? `input ${inputName}` : `environment variable ${envName}`)
+  const read = (inputName: string, envName?: string): string =>
+    fromInputs ? input(inputName) : (envName && env[envName]?.trim()) || ''
+  const source = (inputName: string, envName: string): string =>
+    fromInputs ? `input ${inputName}` : `environment variable ${envName}`
   const complete: Credentials[] = []
   for (const pair of CREDENTIAL_PAIRS) {
     const id = read(pair.id, pair.idEnv)
     const secret = read(pair.secret, pair.secretEnv)
     if (id !== '' && secret !== '') {
-      complete.push(pair.kind === 'oauth' ? { kind: 'oauth', clientId: id, clientSecret: secret } : { kind: 'digest', publicKey: id, privateKey: secret })
+      complete.push(
+        pair.kind === 'oauth'
+          ? { kind: 'oauth', clientId: id, clientSecret: secret }
+          : { kind: 'digest', publicKey: id, privateKey: secret }
+      )
     } else if (id !== '' || secret !== '') {
-      const [given, missing] = id !== '' ? [source(pair.id, pair.idEnv), source(pair.secret, pair.secretEnv)] : [source(pair.secret, pair.secretEnv), source(pair.id, pair.idEnv)]
+      const [given, missing] =
+        id !== ''
+          ? [source(pair.id, pair.idEnv), source(pair.secret, pair.secretEnv)]
+          : [source(pair.secret, pair.secretEnv), source(pair.id, pair.idEnv)]
       problems.push(`${given} is set but ${missing} is missing; a ${pair.what} needs both`)
       return undefined
     }
@@ -159,7 +190,9 @@ function readBaseUrl(value: string, problems: string[]): URL {
   }
   const plainLoopback = url.protocol === 'http:' && isLoopbackHost(url.hostname)
   if (url.protocol !== 'https:' && !plainLoopback) {
-    problems.push(`baseUrl "${value}" must use https (plain http is allowed only to localhost/127.0.0.1/[::1]), so credentials never travel in clear text`)
+    problems.push(
+      `baseUrl "${value}" must use https (plain http is allowed only to localhost/127.0.0.1/[::1]), so credentials never travel in clear text`
+    )
     return fallback
   }
   if (!url.pathname.endsWith('/')) url.pathname += '/'
@@ -192,13 +225,24 @@ export function workflowRunUrl(env: Record<string, string | undefined>): string 
   return `${server}/${repository}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`
 }
 
-function readStatus(input: InputReader, env: Record<string, string | undefined>, targetUrl: string | undefined, problems: string[]): StatusSettings | undefined {
+function readStatus(
+  input: InputReader,
+  env: Record<string, string | undefined>,
+  targetUrl: string | undefined,
+  problems: string[]
+): StatusSettings | undefined {
   const context = input('statusContext')
   if (context === '') return undefined
   if (context.length > 255) problems.push('statusContext must be at most 255 characters')
   const token = input('githubToken')
-  if (token === '') problems.push('statusContext is set but githubToken is empty; it defaults to the workflow token (github.token), which needs the statuses: write permission')
-  if (!env['GITHUB_REPOSITORY']) problems.push('statusContext is set but GITHUB_REPOSITORY is not: commit statuses can only be posted from a workflow run')
+  if (token === '')
+    problems.push(
+      'statusContext is set but githubToken is empty; it defaults to the workflow token (github.token), which needs the statuses: write permission'
+    )
+  if (!env['GITHUB_REPOSITORY'])
+    problems.push(
+      'statusContext is set but GITHUB_REPOSITORY is not: commit statuses can only be posted from a workflow run'
+    )
   return { context, token, targetUrl }
 }
 
@@ -217,18 +261,25 @@ export function readSettings(input: InputReader, env: Record<string, string | un
     ['groupId', groupId],
     ['runId', runId]
   ] as const) {
-    if (value === '') problems.push(`${name} is required: the 24-character hexadecimal id (e.g. 32b6e34b3d91647abb20e7b8)`)
-    else if (!HEX24.test(value)) problems.push(`${name} "${value}" must be 24 lowercase hexadecimal characters (pattern ^([a-f0-9]{24})$)`)
+    if (value === '')
+      problems.push(`${name} is required: the 24-character hexadecimal id (e.g. 32b6e34b3d91647abb20e7b8)`)
+    else if (!HEX24.test(value))
+      problems.push(`${name} "${value}" must be 24 lowercase hexadecimal characters (pattern ^([a-f0-9]{24})$)`)
   }
   if (pipelineName === '') problems.push('pipelineName is required: the name of the Data Lake pipeline')
-  else if (!PIPELINE_NAME.test(pipelineName)) problems.push(`pipelineName "${pipelineName}" must be 1 to 64 characters without /, \\, space, " or $ (pattern ^[^/\\\\ "$]{1,64}$)`)
-  else if (!pipelineName.isWellFormed()) problems.push('pipelineName contains a broken Unicode character (a lone surrogate) that cannot be sent in a URL')
+  else if (!PIPELINE_NAME.test(pipelineName))
+    problems.push(
+      `pipelineName "${pipelineName}" must be 1 to 64 characters without /, \\, space, " or $ (pattern ^[^/\\\\ "$]{1,64}$)`
+    )
+  else if (!pipelineName.isWellFormed())
+    problems.push('pipelineName contains a broken Unicode character (a lone surrogate) that cannot be sent in a URL')
 
   const credentials = readCredentials(input, env, problems)
   const baseUrl = readBaseUrl(input('baseUrl') || DEFAULTS.baseUrl, problems)
 
   const apiVersion = input('apiVersion') || DEFAULTS.apiVersion
-  if (!API_VERSION.test(apiVersion) || !isValidDate(apiVersion)) problems.push(`apiVersion "${apiVersion}" must be a date written YYYY-MM-DD (this resource has only 2023-01-01)`)
+  if (!API_VERSION.test(apiVersion) || !isValidDate(apiVersion))
+    problems.push(`apiVersion "${apiVersion}" must be a date written YYYY-MM-DD (this resource has only 2023-01-01)`)
 
   const successStates = (input('successStates') || DEFAULTS.successStates)
     .split(/[,\s]+/)
@@ -251,7 +302,9 @@ export function readSettings(input: InputReader, env: Record<string, string | un
   const runUrl = workflowRunUrl(env)
   const status = readStatus(input, env, runUrl, problems)
   if (wait && pollIntervalMs > timeoutMs)
-    problems.push(`pollInterval (${input('pollInterval') || DEFAULTS.pollInterval}) must not exceed timeout (${input('timeout') || DEFAULTS.timeout})`)
+    problems.push(
+      `pollInterval (${input('pollInterval') || DEFAULTS.pollInterval}) must not exceed timeout (${input('timeout') || DEFAULTS.timeout})`
+    )
 
   if (problems.length > 0 || credentials === undefined) throw new InputError(problems)
   return {

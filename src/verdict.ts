@@ -23,14 +23,16 @@ function describeState(state: string | undefined, phase: string | undefined): st
 
 /** Guidance for an error, by what the user can change. */
 function errorHint(error: AtlasError, settings: Settings, result: PollResult): string | undefined {
-  if (error.redirectHost !== undefined) return `If Atlas really lives at ${error.redirectHost}, set baseUrl to that address.`
+  if (error.redirectHost !== undefined)
+    return `If Atlas really lives at ${error.redirectHost}, set baseUrl to that address.`
   if (result.unwaitedRetryAfterMs !== undefined) {
     return (
       `Atlas asked to wait ${formatDuration(result.unwaitedRetryAfterMs)} before trying again (Retry-After), which is past the deadline (timeout ${formatDuration(settings.timeoutMs)}), ` +
       'so the action stopped without waiting. Run the check later, or raise timeout.'
     )
   }
-  if (error.proxy !== undefined) return `Check the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY): the proxy ${error.proxy} did not take the connection.`
+  if (error.proxy !== undefined)
+    return `Check the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY): the proxy ${error.proxy} did not take the connection.`
   if (error.kind === 'auth' || error.status === 401) {
     const which = {
       oauth: 'clientId and clientSecret (is the service account secret expired?)',
@@ -54,15 +56,21 @@ function errorHint(error: AtlasError, settings: Settings, result: PollResult): s
     case 429:
       return 'Atlas rate-limited the requests even after waiting as asked; run the check later or raise pollInterval.'
   }
-  if (error.status !== undefined && error.status >= 500) return 'Atlas (or a proxy in front of it) failed even after retries; try again later.'
-  if (error.kind === 'timeout') return 'Atlas did not answer in time; raise requestTimeout or check the network between the runner and Atlas.'
+  if (error.status !== undefined && error.status >= 500)
+    return 'Atlas (or a proxy in front of it) failed even after retries; try again later.'
+  if (error.kind === 'timeout')
+    return 'Atlas did not answer in time; raise requestTimeout or check the network between the runner and Atlas.'
   if (error.kind === 'network') {
-    if (error.errorCode === 'PROXY_407') return 'The proxy asks for credentials: put them in the proxy URL, e.g. HTTPS_PROXY=http://user:password@proxy.example:3128.'
-    if (error.errorCode?.startsWith('PROXY_')) return 'Check the proxy settings (HTTPS_PROXY, NO_PROXY) and that the proxy may reach Atlas.'
-    if (error.message.includes('TLS')) return 'If a corporate proxy or CA signs this certificate, give the CA file to the runner with NODE_EXTRA_CA_CERTS.'
+    if (error.errorCode === 'PROXY_407')
+      return 'The proxy asks for credentials: put them in the proxy URL, e.g. HTTPS_PROXY=http://user:password@proxy.example:3128.'
+    if (error.errorCode?.startsWith('PROXY_'))
+      return 'Check the proxy settings (HTTPS_PROXY, NO_PROXY) and that the proxy may reach Atlas.'
+    if (error.message.includes('TLS'))
+      return 'If a corporate proxy or CA signs this certificate, give the CA file to the runner with NODE_EXTRA_CA_CERTS.'
     return `Check baseUrl (${settings.baseUrl.origin}) and the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY).`
   }
-  if (error.kind === 'protocol') return `Check that baseUrl (${settings.baseUrl.origin}) is the Atlas Admin API and that no proxy or gateway answered in its place.`
+  if (error.kind === 'protocol')
+    return `Check that baseUrl (${settings.baseUrl.origin}) is the Atlas Admin API and that no proxy or gateway answered in its place.`
   return undefined
 }
 
@@ -77,10 +85,16 @@ export function judge(result: PollResult, settings: Settings): Verdict {
 
   if (result.ending === 'cancelled') {
     if (run || !result.error) {
-      return { ok: false, message: `Cancelled ${run ? `while the run was ${describeState(state, phase)}` : 'before Atlas answered'} after ${elapsed} (${result.polls} polls).` }
+      return {
+        ok: false,
+        message: `Cancelled ${run ? `while the run was ${describeState(state, phase)}` : 'before Atlas answered'} after ${elapsed} (${result.polls} polls).`
+      }
     }
     const last = result.error.status !== undefined ? 'the last answer was' : 'the last request failed'
-    return { ok: false, message: `Cancelled after ${elapsed} (${result.polls} polls) while retrying; ${last}: ${result.error.message}.` }
+    return {
+      ok: false,
+      message: `Cancelled after ${elapsed} (${result.polls} polls) while retrying; ${last}: ${result.error.message}.`
+    }
   }
   if (result.ending === 'timeout') {
     return {
@@ -99,7 +113,11 @@ export function judge(result: PollResult, settings: Settings): Verdict {
   const expected = `successStates is ${settings.successStates.join(', ')}`
   switch (state) {
     case undefined:
-      return { ok: false, message: `Atlas returned ${runName} without a state.`, hint: 'The run document is incomplete; check the run in the Atlas UI.' }
+      return {
+        ok: false,
+        message: `Atlas returned ${runName} without a state.`,
+        hint: 'The run document is incomplete; check the run in the Atlas UI.'
+      }
     case 'PENDING':
     case 'IN_PROGRESS':
       return {
@@ -122,6 +140,10 @@ export function judge(result: PollResult, settings: Settings): Verdict {
     case 'DONE':
       return { ok: false, message: `${runName} is DONE, but ${expected}.` }
     default:
-      return { ok: false, message: `${runName} is in state "${state}", which this action does not know.`, hint: `Atlas may have added a state; ${expected}.` }
+      return {
+        ok: false,
+        message: `${runName} is in state "${state}", which this action does not know.`,
+        hint: `Atlas may have added a state; ${expected}.`
+      }
   }
 }

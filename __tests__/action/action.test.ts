@@ -1,7 +1,15 @@
 // Action-level tests: the bundled dist/index.js runs as a child process, as the runner runs it,
 // against the Atlas-like server on 127.0.0.1; outputs and the summary are read back from files.
 import { describe, expect, it } from '@jest/globals'
-import { BEARER_INPUTS, check, DIGEST_INPUTS, errorAnnotation, OAUTH_INPUTS, RUN_INPUTS, useSharedAtlas } from '../support/action.js'
+import {
+  BEARER_INPUTS,
+  check,
+  DIGEST_INPUTS,
+  errorAnnotation,
+  OAUTH_INPUTS,
+  RUN_INPUTS,
+  useSharedAtlas
+} from '../support/action.js'
 import { apiError, DEMO, runDocument } from '../support/fake-atlas.mjs'
 import { runAction } from '../support/run-action.mjs'
 
@@ -13,10 +21,20 @@ describe('a DONE run', () => {
   it('passes with an API key over Digest: a challenge, then one signed request', async () => {
     const result = await check(shared.atlas.url, DIGEST_INPUTS)
     expect(result.code).toBe(0)
-    expect(result.outputs).toMatchObject({ state: 'DONE', phase: 'INGESTION', bytesExported: '1288490188', numDocs: '1234567', httpStatus: '200', succeeded: 'true' })
+    expect(result.outputs).toMatchObject({
+      state: 'DONE',
+      phase: 'INGESTION',
+      bytesExported: '1288490188',
+      numDocs: '1234567',
+      httpStatus: '200',
+      succeeded: 'true'
+    })
     expect(JSON.parse(result.outputs['stats'])).toEqual({ bytesExported: 1288490188, numDocs: 1234567 })
     expect(JSON.parse(result.outputs['run'])).toEqual(runDocument())
-    expect(shared.atlas.requests.map((r) => `${r.kind} ${r.auth} ${r.authResult}`)).toEqual(['run none challenge', 'run digest ok'])
+    expect(shared.atlas.requests.map((r) => `${r.kind} ${r.auth} ${r.authResult}`)).toEqual([
+      'run none challenge',
+      'run digest ok'
+    ])
     const signed = shared.atlas.requests[1]!
     expect(signed.headers['accept']).toBe('application/vnd.atlas.2023-01-01+json')
     expect(signed.headers['user-agent']).toMatch(/^atlas-pipeline-run-action\/\d+\.\d+\.\d+ /)
@@ -48,7 +66,10 @@ describe('a DONE run', () => {
   })
 
   it.each([
-    [{ MONGODB_ATLAS_CLIENT_ID: DEMO.clientId, MONGODB_ATLAS_CLIENT_SECRET: DEMO.clientSecret }, ['token', 'run', 'revoke']],
+    [
+      { MONGODB_ATLAS_CLIENT_ID: DEMO.clientId, MONGODB_ATLAS_CLIENT_SECRET: DEMO.clientSecret },
+      ['token', 'run', 'revoke']
+    ],
     [{ MONGODB_ATLAS_PUBLIC_API_KEY: DEMO.publicKey, MONGODB_ATLAS_PRIVATE_API_KEY: DEMO.privateKey }, ['run', 'run']]
   ])('takes credentials from the environment %#', async (env, kinds) => {
     const result = await check(shared.atlas.url, {}, env)
@@ -73,7 +94,12 @@ describe('a DONE run', () => {
   })
 
   it('keeps every digit of stats beyond 2^53', async () => {
-    shared.atlas.script([{ raw: JSON.stringify(runDocument()).replace('1288490188', '9223372036854775807'), contentType: 'application/json' }])
+    shared.atlas.script([
+      {
+        raw: JSON.stringify(runDocument()).replace('1288490188', '9223372036854775807'),
+        contentType: 'application/json'
+      }
+    ])
     const result = await check(shared.atlas.url, BEARER_INPUTS)
     expect(result.outputs['bytesExported']).toBe('9223372036854775807')
     expect(result.outputs['stats']).toBe('{"bytesExported":9223372036854775807,"numDocs":1234567}')
@@ -144,7 +170,9 @@ describe('Atlas errors', () => {
   })
 
   it('fails once on a refused bearer token, without retrying', async () => {
-    const result = await check(shared.atlas.url, { accessToken: 'not-a-valid-token-1234' }, {}, ['not-a-valid-token-1234'])
+    const result = await check(shared.atlas.url, { accessToken: 'not-a-valid-token-1234' }, {}, [
+      'not-a-valid-token-1234'
+    ])
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain('Atlas API 401')
     expect(errorAnnotation(result)).toContain('Check accessToken')
@@ -152,7 +180,12 @@ describe('Atlas errors', () => {
   })
 
   it('fails on a wrong API key after one challenge, without looping', async () => {
-    const result = await check(shared.atlas.url, { publicKey: DEMO.publicKey, privateKey: 'wrong-private-key-99' }, {}, ['wrong-private-key-99'])
+    const result = await check(
+      shared.atlas.url,
+      { publicKey: DEMO.publicKey, privateKey: 'wrong-private-key-99' },
+      {},
+      ['wrong-private-key-99']
+    )
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain('Atlas API 401')
     expect(errorAnnotation(result)).toContain('Check publicKey and privateKey')
@@ -160,12 +193,16 @@ describe('Atlas errors', () => {
   })
 
   it('fails on a wrong service account secret without asking for the run', async () => {
-    const result = await check(shared.atlas.url, { clientId: DEMO.clientId, clientSecret: 'wrong-secret-value-77' }, {}, [
-      'wrong-secret-value-77',
-      Buffer.from(`${DEMO.clientId}:wrong-secret-value-77`).toString('base64')
-    ])
+    const result = await check(
+      shared.atlas.url,
+      { clientId: DEMO.clientId, clientSecret: 'wrong-secret-value-77' },
+      {},
+      ['wrong-secret-value-77', Buffer.from(`${DEMO.clientId}:wrong-secret-value-77`).toString('base64')]
+    )
     expect(result.code).toBe(1)
-    expect(errorAnnotation(result)).toContain('Atlas answered 401 to the token request (POST /api/oauth/token) (invalid_client: Invalid client credentials)')
+    expect(errorAnnotation(result)).toContain(
+      'Atlas answered 401 to the token request (POST /api/oauth/token) (invalid_client: Invalid client credentials)'
+    )
     expect(errorAnnotation(result)).toContain('Check clientId and clientSecret')
     expect(shared.atlas.requests.map((r) => r.kind)).toEqual(['token'])
   })
@@ -195,7 +232,10 @@ describe('transient faults', () => {
   })
 
   it('waits at least Retry-After after a 429', async () => {
-    shared.atlas.script([{ ...apiError(429, 'RATE_LIMITED', 'slow down'), headers: { 'retry-after': '2' } }, { run: runDocument() }])
+    shared.atlas.script([
+      { ...apiError(429, 'RATE_LIMITED', 'slow down'), headers: { 'retry-after': '2' } },
+      { run: runDocument() }
+    ])
     const result = await check(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(0)
     const [first, second] = runRequests()

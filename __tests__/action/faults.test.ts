@@ -2,7 +2,14 @@
 // that are known, nothing on stderr, and no secret anywhere (check() asserts the last two).
 import { describe, expect, it } from '@jest/globals'
 import { createServer } from 'node:net'
-import { BEARER_INPUTS, check, DIGEST_INPUTS, errorAnnotation, OAUTH_INPUTS, useSharedAtlas } from '../support/action.js'
+import {
+  BEARER_INPUTS,
+  check,
+  DIGEST_INPUTS,
+  errorAnnotation,
+  OAUTH_INPUTS,
+  useSharedAtlas
+} from '../support/action.js'
 import { runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
 
 const shared = useSharedAtlas()
@@ -31,12 +38,20 @@ describe('network faults', () => {
     shared.atlas.script([{ reset: true }])
     const result = await check(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
-    expect(errorAnnotation(result)).toMatch(/Could not reach Atlas at http:\/\/127\.0\.0\.1:\d+ \((ECONNRESET|UND_ERR_SOCKET)\)/)
+    expect(errorAnnotation(result)).toMatch(
+      /Could not reach Atlas at http:\/\/127\.0\.0\.1:\d+ \((ECONNRESET|UND_ERR_SOCKET)\)/
+    )
     expect(runs()).toHaveLength(4)
   })
 
   it('reset in the middle of the body', async () => {
-    shared.atlas.script([{ raw: JSON.stringify(runDocument({ datasetName: 'x'.repeat(100_000) })), contentType: 'application/json', resetMidBody: true }])
+    shared.atlas.script([
+      {
+        raw: JSON.stringify(runDocument({ datasetName: 'x'.repeat(100_000) })),
+        contentType: 'application/json',
+        resetMidBody: true
+      }
+    ])
     const result = await check(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toMatch(/Could not reach Atlas at .* \((ECONNRESET|UND_ERR_SOCKET)\)/)
@@ -59,7 +74,11 @@ describe('answers that are not Atlas', () => {
   it.each([
     ['an empty body', { raw: '', contentType: 'application/json' }, 'Atlas answered 200 but the body is empty'],
     ['a JSON string', { raw: '"DONE"', contentType: 'application/json' }, 'is JSON but not an object (string)'],
-    ['a 20 MB body', { raw: `{"state":"DONE","pad":"${'x'.repeat(20 * 1024 * 1024)}"}`, contentType: 'application/json' }, 'larger than 4 MiB; a pipeline run is a few KB']
+    [
+      'a 20 MB body',
+      { raw: `{"state":"DONE","pad":"${'x'.repeat(20 * 1024 * 1024)}"}`, contentType: 'application/json' },
+      'larger than 4 MiB; a pipeline run is a few KB'
+    ]
   ])('%s', async (_name, step, message) => {
     shared.atlas.script([step])
     const result = await check(shared.atlas.url, BEARER_INPUTS)
@@ -69,7 +88,9 @@ describe('answers that are not Atlas', () => {
   })
 
   it("a proxy's 502 HTML page: retried, then reported by status", async () => {
-    shared.atlas.script([{ raw: '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>', status: 502 }])
+    shared.atlas.script([
+      { raw: '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>', status: 502 }
+    ])
     const result = await check(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain('Atlas API 502 (the body is not JSON)')
@@ -93,11 +114,15 @@ describe('answers that are not Atlas', () => {
 
 describe('authentication faults', () => {
   it('a Digest challenge with an algorithm we do not speak', async () => {
-    const server = await startFakeAtlas({ digest: { challenge: 'Digest realm="MMS Public API", nonce="abc", algorithm=SHA-1, qop="auth"' } })
+    const server = await startFakeAtlas({
+      digest: { challenge: 'Digest realm="MMS Public API", nonce="abc", algorithm=SHA-1, qop="auth"' }
+    })
     try {
       const result = await check(server.url, DIGEST_INPUTS)
       expect(result.code).toBe(1)
-      expect(errorAnnotation(result)).toContain('Atlas offered Digest with an algorithm this action does not support (SHA-1)')
+      expect(errorAnnotation(result)).toContain(
+        'Atlas offered Digest with an algorithm this action does not support (SHA-1)'
+      )
       expect(server.requests).toHaveLength(1)
     } finally {
       await server.close()
@@ -105,9 +130,24 @@ describe('authentication faults', () => {
   })
 
   it.each([
-    ['answers 500 (retried)', [{ status: 500, body: { error: 'server_error' } }], 'Atlas answered 500 to the token request (POST /api/oauth/token) (server_error)', 4],
-    ['answers invalid JSON', [{ raw: '{"access_token": ', status: 200, contentType: 'application/json' }], 'The token endpoint answered 200 with a body that is not JSON', 1],
-    ['answers without access_token', [{ status: 200, body: { token_type: 'Bearer', expires_in: 3600 } }], 'The token endpoint answered 200 without an access_token', 1]
+    [
+      'answers 500 (retried)',
+      [{ status: 500, body: { error: 'server_error' } }],
+      'Atlas answered 500 to the token request (POST /api/oauth/token) (server_error)',
+      4
+    ],
+    [
+      'answers invalid JSON',
+      [{ raw: '{"access_token": ', status: 200, contentType: 'application/json' }],
+      'The token endpoint answered 200 with a body that is not JSON',
+      1
+    ],
+    [
+      'answers without access_token',
+      [{ status: 200, body: { token_type: 'Bearer', expires_in: 3600 } }],
+      'The token endpoint answered 200 without an access_token',
+      1
+    ]
   ])('a token endpoint that %s', async (_name, steps, message, tokenRequests) => {
     shared.atlas.scriptToken(Array.from({ length: 4 }, () => steps[0]!))
     const result = await check(shared.atlas.url, OAUTH_INPUTS)
@@ -140,7 +180,9 @@ describe('injection through API text', () => {
     'x|y <img src=x onerror=alert(1)> **bold** [link](https://evil.example) `code`\nghadelimiter_00000000-0000-0000-0000-000000000000\nstate<<EOF\nDONE\nEOF\n| fake | row |'
 
   it('cannot break an output, the log or the summary', async () => {
-    shared.atlas.script([{ run: runDocument({ state: 'FAILED', datasetName: hostile, phase: 'EXPORT\n::set-output name=state::DONE' }) }])
+    shared.atlas.script([
+      { run: runDocument({ state: 'FAILED', datasetName: hostile, phase: 'EXPORT\n::set-output name=state::DONE' }) }
+    ])
     const result = await check(shared.atlas.url, { ...BEARER_INPUTS, wait: 'true' })
     // Wait mode logs each phase change: API text must not start a workflow command of its own.
     expect(result.stdout.split('\n').filter((l: string) => l.startsWith('::set-output'))).toEqual([])

@@ -4,7 +4,15 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import type { ChildProcess } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
-import { BEARER_INPUTS, check, DIGEST_INPUTS, errorAnnotation, expectNoSecrets, OAUTH_INPUTS, RUN_INPUTS } from '../support/action.js'
+import {
+  BEARER_INPUTS,
+  check,
+  DIGEST_INPUTS,
+  errorAnnotation,
+  expectNoSecrets,
+  OAUTH_INPUTS,
+  RUN_INPUTS
+} from '../support/action.js'
 import { apiError, DEMO, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
 import { freePort } from '../support/processes.js'
 import { runAction } from '../support/run-action.mjs'
@@ -30,7 +38,13 @@ const kinds = () => atlas!.requests.map((r) => r.kind)
  * Cancels like the runner: SIGINT, then SIGTERM, then SIGKILL (7.5 s and 2.5 s apart on a real
  * runner; compressed here). Returns when the first signal was sent, via the callback.
  */
-function cancelLikeRunner(child: ChildProcess, afterMs: number, onFirst: (at: number) => void, termAfterMs = 3000, killAfterMs = 2000): void {
+function cancelLikeRunner(
+  child: ChildProcess,
+  afterMs: number,
+  onFirst: (at: number) => void,
+  termAfterMs = 3000,
+  killAfterMs = 2000
+): void {
   const timers = [
     setTimeout(() => {
       onFirst(Date.now())
@@ -91,7 +105,9 @@ describe('cancellation still reports', () => {
     const { result, sinceFirstSignal } = await cancelWithHangingRevoke(20_000, 5000)
     expect(result.signal).toBeNull()
     expect(errorAnnotation(result)).toMatch(/^Cancelled while/)
-    expect(result.stdout).toMatch(/Could not revoke an Atlas access token \((the revoke endpoint did not answer within 5s|clean-up took longer than 5s)\)/)
+    expect(result.stdout).toMatch(
+      /Could not revoke an Atlas access token \((the revoke endpoint did not answer within 5s|clean-up took longer than 5s)\)/
+    )
     expect(sinceFirstSignal).toBeGreaterThanOrEqual(5000)
     expect(sinceFirstSignal).toBeLessThan(5000 + 3000)
   })
@@ -104,7 +120,9 @@ describe('cancellation still reports', () => {
       onStart: (child) => cancelLikeRunner(child, 2000, () => undefined)
     })
     expect(result.code).toBe(1)
-    expect(errorAnnotation(result)).toMatch(/^Cancelled after \ds \(\d polls\) while retrying; the last answer was: Atlas API 503 SERVICE_UNAVAILABLE: down for maintenance\./)
+    expect(errorAnnotation(result)).toMatch(
+      /^Cancelled after \ds \(\d polls\) while retrying; the last answer was: Atlas API 503 SERVICE_UNAVAILABLE: down for maintenance\./
+    )
     expect(errorAnnotation(result)).not.toContain('before Atlas answered')
   })
 })
@@ -119,7 +137,9 @@ describe('timeout is the overall deadline', () => {
     const result = await check(atlas!.url, { ...inputs, timeout: '3s', requestTimeout: '20s' })
     const took = Date.now() - started
     expect(result.code).toBe(1)
-    expect(errorAnnotation(result)).toMatch(/^Timed out after 3s and 1 polls?: .* is still unknown \(Atlas never answered\)\./)
+    expect(errorAnnotation(result)).toMatch(
+      /^Timed out after 3s and 1 polls?: .* is still unknown \(Atlas never answered\)\./
+    )
     expect(took).toBeGreaterThanOrEqual(3000)
     expect(took).toBeLessThan(3000 + 3000) // not the 20 s requestTimeout
   })
@@ -134,19 +154,27 @@ describe('timeout is the overall deadline', () => {
 })
 
 describe('loopback means loopback everywhere', () => {
-  it.each([['HTTP_PROXY'], ['http_proxy']])('a plain-http baseUrl on 127.0.0.2 never goes through %s', async (variable) => {
-    const proxy = await recordingProxy()
-    await serve({ host: '127.0.0.2' })
-    const result = await check(atlas!.url, BEARER_INPUTS, { [variable]: proxy.url, HTTPS_PROXY: proxy.url })
-    expect(result.code).toBe(0)
-    expect(proxy.seen).toEqual([])
-    expect(atlas!.requests).toHaveLength(1)
-  })
+  it.each([['HTTP_PROXY'], ['http_proxy']])(
+    'a plain-http baseUrl on 127.0.0.2 never goes through %s',
+    async (variable) => {
+      const proxy = await recordingProxy()
+      await serve({ host: '127.0.0.2' })
+      const result = await check(atlas!.url, BEARER_INPUTS, { [variable]: proxy.url, HTTPS_PROXY: proxy.url })
+      expect(result.code).toBe(0)
+      expect(proxy.seen).toEqual([])
+      expect(atlas!.requests).toHaveLength(1)
+    }
+  )
 })
 
 describe('bytes that cannot be sent in a header', () => {
   it.each([
-    ['an input with a line break', { ...RUN_INPUTS, accessToken: 'abc\ndef' }, {}, 'Invalid input: input accessToken contains a line break at character 4'],
+    [
+      'an input with a line break',
+      { ...RUN_INPUTS, accessToken: 'abc\ndef' },
+      {},
+      'Invalid input: input accessToken contains a line break at character 4'
+    ],
     [
       'an input outside Latin-1',
       { ...RUN_INPUTS, publicKey: 'pub\u2019k', privateKey: DEMO.privateKey },
@@ -177,7 +205,9 @@ describe('bytes that cannot be sent in a header', () => {
 
   it('a token endpoint that hands back such a token is a protocol error, not retried', async () => {
     await serve()
-    atlas!.scriptToken([{ status: 200, body: { access_token: 'tok\r\nX-Injected: 1', token_type: 'Bearer', expires_in: 3600 } }])
+    atlas!.scriptToken([
+      { status: 200, body: { access_token: 'tok\r\nX-Injected: 1', token_type: 'Bearer', expires_in: 3600 } }
+    ])
     const result = await check(atlas!.url, OAUTH_INPUTS)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain(
@@ -197,7 +227,9 @@ describe('durations have limits', () => {
     ['timeout', '9'.repeat(400), 'timeout is "999']
   ])('%s: %s is refused before any request', async (name, value, message) => {
     await serve()
-    const result = await runAction({ inputs: { ...RUN_INPUTS, ...BEARER_INPUTS, baseUrl: atlas!.url, wait: 'true', [name]: value } })
+    const result = await runAction({
+      inputs: { ...RUN_INPUTS, ...BEARER_INPUTS, baseUrl: atlas!.url, wait: 'true', [name]: value }
+    })
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain(message)
     expect(atlas!.requests).toHaveLength(0)
@@ -217,7 +249,8 @@ describe('what Atlas says stays bounded and inert', () => {
 
   it('keeps API text on one line and shows terminal controls instead of obeying them', async () => {
     await serve()
-    const detail = 'bad\u001b[31m red \u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007\nsecond line\r\nthird \u202eline'
+    const detail =
+      'bad\u001b[31m red \u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007\nsecond line\r\nthird \u202eline'
     atlas!.script([apiError(400, 'INVALID_ATTRIBUTE', detail)])
     const result = await check(atlas!.url, BEARER_INPUTS)
     const [message, hint, ...more] = errorAnnotation(result).split('\n')
@@ -254,7 +287,13 @@ describe('replaced tokens are revoked too', () => {
     atlas!.script([running(), running(), running(), running(), { run: runDocument() }])
     const result = await check(atlas!.url, { ...OAUTH_INPUTS, wait: 'true', pollInterval: '1s', timeout: '30s' })
     expect(result.code).toBe(0)
-    const issued = [...new Set(atlas!.requests.filter((r) => r.kind === 'run').map((r) => String(r.headers['authorization']).replace('Bearer ', '')))]
+    const issued = [
+      ...new Set(
+        atlas!.requests
+          .filter((r) => r.kind === 'run')
+          .map((r) => String(r.headers['authorization']).replace('Bearer ', ''))
+      )
+    ]
     expect(issued).toHaveLength(2)
     expect([...atlas!.state.revoked].sort()).toEqual([...issued].sort())
   })
@@ -284,9 +323,16 @@ describe('messages that say what happened', () => {
 
   it('a dead proxy is named as the proxy, not as Atlas', async () => {
     const port = await freePort()
-    const result = await check('https://atlas.example.test', DIGEST_INPUTS, { HTTPS_PROXY: `http://corp-user:proxy-pa55@127.0.0.1:${port}` }, ['proxy-pa55'])
+    const result = await check(
+      'https://atlas.example.test',
+      DIGEST_INPUTS,
+      { HTTPS_PROXY: `http://corp-user:proxy-pa55@127.0.0.1:${port}` },
+      ['proxy-pa55']
+    )
     expect(result.code).toBe(1)
-    expect(errorAnnotation(result)).toContain(`Could not reach the proxy http://127.0.0.1:${port} on the way to https://atlas.example.test (ECONNREFUSED)`)
+    expect(errorAnnotation(result)).toContain(
+      `Could not reach the proxy http://127.0.0.1:${port} on the way to https://atlas.example.test (ECONNREFUSED)`
+    )
     expect(errorAnnotation(result)).toContain('Check the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY)')
   })
 })

@@ -42,21 +42,31 @@ const STATUS = { statusContext: 'atlas/nightly-export', githubToken: GITHUB_TOKE
 describe('commit status', () => {
   it('posts success with the state, the context and a link to the workflow run', async () => {
     github = await startFakeGitHub()
-    const result = await check(shared.atlas.url, { ...BEARER_INPUTS, ...STATUS }, workflowEnv(github.url), [GITHUB_TOKEN])
+    const result = await check(shared.atlas.url, { ...BEARER_INPUTS, ...STATUS }, workflowEnv(github.url), [
+      GITHUB_TOKEN
+    ])
     expect(result.code).toBe(0)
     expect(github.requests).toHaveLength(1)
     const [post] = github.requests
     expect(post!.method).toBe('POST')
     expect(post!.path).toBe(`/repos/acme/warehouse/statuses/${SHA}`)
     expect(post!.authorization).toBe(`token ${GITHUB_TOKEN}`)
-    expect(post!.body).toEqual({ state: 'success', context: 'atlas/nightly-export', description: expect.stringContaining('is DONE (phase INGESTION)'), target_url: RUN_URL })
+    expect(post!.body).toEqual({
+      state: 'success',
+      context: 'atlas/nightly-export',
+      description: expect.stringContaining('is DONE (phase INGESTION)'),
+      target_url: RUN_URL
+    })
     expect(result.outputs['url']).toBe(RUN_URL)
     expect(result.summary).toContain(`[workflow run](${RUN_URL})`)
   })
 
   it('posts pending while waiting, then failure, on the pull request head', async () => {
     github = await startFakeGitHub()
-    shared.atlas.script([{ run: runDocument({ state: 'IN_PROGRESS' }) }, { run: runDocument({ state: 'FAILED', phase: 'EXPORT' }) }])
+    shared.atlas.script([
+      { run: runDocument({ state: 'IN_PROGRESS' }) },
+      { run: runDocument({ state: 'FAILED', phase: 'EXPORT' }) }
+    ])
     const event = { pull_request: { number: 7, head: { sha: HEAD_SHA } } }
     const result = await check(
       shared.atlas.url,
@@ -76,21 +86,27 @@ describe('commit status', () => {
   it('posts error when Atlas could not be asked', async () => {
     github = await startFakeGitHub()
     shared.atlas.script([{ status: 404, body: { error: 404, errorCode: 'RESOURCE_NOT_FOUND', detail: 'gone' } }])
-    const result = await check(shared.atlas.url, { ...OAUTH_INPUTS, ...STATUS }, workflowEnv(github.url), [GITHUB_TOKEN])
+    const result = await check(shared.atlas.url, { ...OAUTH_INPUTS, ...STATUS }, workflowEnv(github.url), [
+      GITHUB_TOKEN
+    ])
     expect(result.code).toBe(1)
     expect(github.requests.map((r) => r.body.state)).toEqual(['error'])
   })
 
   it.each([403, 500])('warns when GitHub answers %i, and the verdict stands', async (status) => {
     github = await startFakeGitHub({ failWith: status })
-    const result = await check(shared.atlas.url, { ...BEARER_INPUTS, ...STATUS }, workflowEnv(github.url), [GITHUB_TOKEN])
+    const result = await check(shared.atlas.url, { ...BEARER_INPUTS, ...STATUS }, workflowEnv(github.url), [
+      GITHUB_TOKEN
+    ])
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('::warning::Could not post the success commit status "atlas/nightly-export"')
     if (status === 403) expect(result.stdout).toContain('statuses: write permission')
   })
 
   it('asks for a token and a repository before any request', async () => {
-    const result = await runAction({ inputs: { ...RUN_INPUTS, ...BEARER_INPUTS, baseUrl: shared.atlas.url, statusContext: 'atlas/x' } })
+    const result = await runAction({
+      inputs: { ...RUN_INPUTS, ...BEARER_INPUTS, baseUrl: shared.atlas.url, statusContext: 'atlas/x' }
+    })
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain('statusContext is set but githubToken is empty')
     expect(errorAnnotation(result)).toContain('GITHUB_REPOSITORY is not')
@@ -103,7 +119,10 @@ describe('commit status', () => {
     for (const file of files) copyFileSync(join('dist', file), join(copy, file))
     expect(readdirSync('dist').some((f) => /^\d+\.index\.js$/.test(f))).toBe(true)
     try {
-      const result = await runAction({ inputs: { ...RUN_INPUTS, ...BEARER_INPUTS, baseUrl: shared.atlas.url }, entry: join(copy, 'index.js') })
+      const result = await runAction({
+        inputs: { ...RUN_INPUTS, ...BEARER_INPUTS, baseUrl: shared.atlas.url },
+        entry: join(copy, 'index.js')
+      })
       expect(result.code).toBe(0)
       const withStatus = await runAction({
         inputs: { ...RUN_INPUTS, ...BEARER_INPUTS, ...STATUS, baseUrl: shared.atlas.url },

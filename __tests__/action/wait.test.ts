@@ -1,7 +1,15 @@
 // Wait mode, action-level: dist/index.js polls the Atlas-like server on 127.0.0.1; each test
 // counts the requests the server saw, and of what kind.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { BEARER_INPUTS, check, DIGEST_INPUTS, errorAnnotation, expectNoSecrets, OAUTH_INPUTS, RUN_INPUTS } from '../support/action.js'
+import {
+  BEARER_INPUTS,
+  check,
+  DIGEST_INPUTS,
+  errorAnnotation,
+  expectNoSecrets,
+  OAUTH_INPUTS,
+  RUN_INPUTS
+} from '../support/action.js'
 import { apiError, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
 import { runAction } from '../support/run-action.mjs'
 
@@ -24,7 +32,12 @@ const runs = () => atlas.requests.filter((r) => r.kind === 'run')
 describe('wait mode', () => {
   it('polls PENDING → IN_PROGRESS → DONE with one request per poll, logging each change once', async () => {
     await serve()
-    atlas.script([{ run: runDocument({ state: 'PENDING', phase: 'SNAPSHOT' }) }, running(), running(), { run: runDocument() }])
+    atlas.script([
+      { run: runDocument({ state: 'PENDING', phase: 'SNAPSHOT' }) },
+      running(),
+      running(),
+      { run: runDocument() }
+    ])
     const result = await check(atlas.url, { ...BEARER_INPUTS, ...WAIT })
     expect(result.code).toBe(0)
     expect(kinds()).toEqual(['run', 'run', 'run', 'run'])
@@ -47,11 +60,20 @@ describe('wait mode', () => {
 
   it('fails when the run ends FAILED, with all outputs', async () => {
     await serve()
-    atlas.script([running(), { run: runDocument({ state: 'FAILED', phase: 'EXPORT', stats: { bytesExported: 10, numDocs: 0 } }) }])
+    atlas.script([
+      running(),
+      { run: runDocument({ state: 'FAILED', phase: 'EXPORT', stats: { bytesExported: 10, numDocs: 0 } }) }
+    ])
     const result = await check(atlas.url, { ...BEARER_INPUTS, ...WAIT })
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain('FAILED in phase EXPORT')
-    expect(result.outputs).toMatchObject({ state: 'FAILED', phase: 'EXPORT', bytesExported: '10', polls: '2', succeeded: 'false' })
+    expect(result.outputs).toMatchObject({
+      state: 'FAILED',
+      phase: 'EXPORT',
+      bytesExported: '10',
+      polls: '2',
+      succeeded: 'false'
+    })
     expect(runs()).toHaveLength(2)
   })
 
@@ -62,7 +84,9 @@ describe('wait mode', () => {
     const result = await check(atlas.url, { ...BEARER_INPUTS, wait: 'true', pollInterval: '1s', timeout: '3s' })
     const took = Date.now() - started
     expect(result.code).toBe(1)
-    expect(errorAnnotation(result)).toMatch(/^Timed out after 3s and 4 polls: Pipeline run \w+ of nightly-export is still IN_PROGRESS \(phase INGESTION\)\./)
+    expect(errorAnnotation(result)).toMatch(
+      /^Timed out after 3s and 4 polls: Pipeline run \w+ of nightly-export is still IN_PROGRESS \(phase INGESTION\)\./
+    )
     expect(errorAnnotation(result)).toContain('Raise timeout')
     expect(result.outputs).toMatchObject({ state: 'IN_PROGRESS', phase: 'INGESTION', polls: '4', waitedSeconds: '3' })
     expect(result.summary).toContain('failed: timeout')
@@ -73,7 +97,11 @@ describe('wait mode', () => {
 
   it('waits at least Retry-After after a 429 in the middle of a wait, then carries on', async () => {
     await serve()
-    atlas.script([running(), { ...apiError(429, 'RATE_LIMITED', 'slow down'), headers: { 'retry-after': '2' } }, { run: runDocument() }])
+    atlas.script([
+      running(),
+      { ...apiError(429, 'RATE_LIMITED', 'slow down'), headers: { 'retry-after': '2' } },
+      { run: runDocument() }
+    ])
     const result = await check(atlas.url, { ...BEARER_INPUTS, ...WAIT })
     expect(result.code).toBe(0)
     const [, limited, after] = runs()
@@ -140,7 +168,15 @@ describe('wait mode', () => {
     const result = await check(atlas.url, { ...OAUTH_INPUTS, ...WAIT })
     expect(result.code).toBe(0)
     const seen = atlas.requests.map((r) => `${r.kind}${r.authResult ? ` ${r.authResult}` : ''}`)
-    expect(seen.filter((k: string) => k !== 'revoke')).toEqual(['token', 'run ok', 'run ok', 'run denied', 'token', 'run ok', 'run ok'])
+    expect(seen.filter((k: string) => k !== 'revoke')).toEqual([
+      'token',
+      'run ok',
+      'run ok',
+      'run denied',
+      'token',
+      'run ok',
+      'run ok'
+    ])
     expect(atlas.state.revoked).toHaveLength(2) // the refused token and the last one
   })
 
@@ -161,7 +197,9 @@ describe('wait mode', () => {
     expect(result.code).toBe(1)
     expect(Date.now() - signalledAt).toBeLessThan(2000)
     expect(result.stdout).toContain('Received SIGTERM: stopping.')
-    expect(errorAnnotation(result)).toMatch(/^Cancelled while the run was IN_PROGRESS \(phase EXPORT\) after \ds \(\d polls\)\./)
+    expect(errorAnnotation(result)).toMatch(
+      /^Cancelled while the run was IN_PROGRESS \(phase EXPORT\) after \ds \(\d polls\)\./
+    )
     expect(result.outputs).toMatchObject({ state: 'IN_PROGRESS', succeeded: 'false' })
     expect(result.summary).toContain('failed: cancelled')
     expect(kinds().filter((k: string) => k === 'token')).toHaveLength(1)

@@ -18,7 +18,13 @@ describe('against Prism serving the Atlas spec', () => {
   let baseUrl: string
   beforeAll(async () => {
     const port = await freePort()
-    prism = await startServer('Prism', join('node_modules', '.bin', 'prism'), ['mock', '--host', '127.0.0.1', '--port', String(port), SPEC], port, { timeoutMs: 60_000 })
+    prism = await startServer(
+      'Prism',
+      join('node_modules', '.bin', 'prism'),
+      ['mock', '--host', '127.0.0.1', '--port', String(port), SPEC],
+      port,
+      { timeoutMs: 60_000 }
+    )
     baseUrl = `http://127.0.0.1:${port}`
   }, 70_000)
   afterAll(async () => {
@@ -42,10 +48,13 @@ describe('against Prism serving the Atlas spec', () => {
     expect(violations(from)).toEqual([])
     expect(prism.output().slice(from)).toContain('The request passed the validation rules')
     // What Prism served, asked for directly with the same headers.
-    const { body: served } = await httpGet(`${baseUrl}/api/atlas/v2/groups/${DEMO.groupId}/pipelines/${DEMO.pipelineName}/runs/${DEMO.runId}`, {
-      accept: 'application/vnd.atlas.2023-01-01+json',
-      authorization: `Bearer ${DEMO.accessToken}`
-    })
+    const { body: served } = await httpGet(
+      `${baseUrl}/api/atlas/v2/groups/${DEMO.groupId}/pipelines/${DEMO.pipelineName}/runs/${DEMO.runId}`,
+      {
+        accept: 'application/vnd.atlas.2023-01-01+json',
+        authorization: `Bearer ${DEMO.accessToken}`
+      }
+    )
     const run = JSON.parse(served)
     expect(run.state).toBe('PENDING')
     expect(result.outputs['run']).toBe(JSON.stringify(run))

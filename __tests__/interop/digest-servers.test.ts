@@ -45,7 +45,10 @@ describe('Apache httpd, mod_auth_digest (MD5, qop=auth)', () => {
     root = documentRoot(dir)
     const port = await freePort()
     baseUrl = `http://127.0.0.1:${port}`
-    writeFileSync(join(dir, 'htdigest'), `${DEMO.publicKey}:${REALM}:${md5(`${DEMO.publicKey}:${REALM}:${DEMO.privateKey}`)}\n`)
+    writeFileSync(
+      join(dir, 'htdigest'),
+      `${DEMO.publicKey}:${REALM}:${md5(`${DEMO.publicKey}:${REALM}:${DEMO.privateKey}`)}\n`
+    )
     const modules = ['mpm_event', 'authn_core', 'authn_file', 'authz_core', 'authz_user', 'auth_digest']
     writeFileSync(
       join(dir, 'httpd.conf'),
@@ -73,7 +76,12 @@ describe('Apache httpd, mod_auth_digest (MD5, qop=auth)', () => {
         '</Location>'
       ].join('\n')
     )
-    apache = await startServer('Apache httpd (apt-get install apache2)', '/usr/sbin/apache2', ['-f', join(dir, 'httpd.conf'), '-DFOREGROUND'], port)
+    apache = await startServer(
+      'Apache httpd (apt-get install apache2)',
+      '/usr/sbin/apache2',
+      ['-f', join(dir, 'httpd.conf'), '-DFOREGROUND'],
+      port
+    )
   })
   afterAll(async () => {
     await apache?.stop()
@@ -152,7 +160,12 @@ describe('lighttpd, mod_auth (SHA-256)', () => {
         `auth.require = ("/" => ("method" => "digest", "algorithm" => "SHA-256", "realm" => "${REALM}", "require" => "valid-user"))`
       ].join('\n')
     )
-    lighttpd = await startServer('lighttpd (apt-get install lighttpd)', '/usr/sbin/lighttpd', ['-D', '-f', join(dir, 'lighttpd.conf')], port)
+    lighttpd = await startServer(
+      'lighttpd (apt-get install lighttpd)',
+      '/usr/sbin/lighttpd',
+      ['-D', '-f', join(dir, 'lighttpd.conf')],
+      port
+    )
   })
   afterAll(async () => {
     await lighttpd?.stop()
@@ -183,7 +196,10 @@ describe('npm http-auth digest server (refuses a reused nc)', () => {
   const seen: { nc?: string; status: number; authorization?: string }[] = []
   beforeAll(async () => {
     dir = throwawayDir('http-auth-')
-    writeFileSync(join(dir, 'htdigest'), `${DEMO.publicKey}:${REALM}:${md5(`${DEMO.publicKey}:${REALM}:${DEMO.privateKey}`)}\n`)
+    writeFileSync(
+      join(dir, 'htdigest'),
+      `${DEMO.publicKey}:${REALM}:${md5(`${DEMO.publicKey}:${REALM}:${DEMO.privateKey}`)}\n`
+    )
     const { default: auth } = await import('http-auth')
     const digest = auth.digest({ realm: REALM, file: join(dir, 'htdigest'), qop: 'auth' })
     const document = JSON.stringify(runDocument({ state: 'IN_PROGRESS' }))
@@ -193,7 +209,9 @@ describe('npm http-auth digest server (refuses a reused nc)', () => {
       res.on('finish', () => seen.push({ nc, status: res.statusCode, authorization: req.headers.authorization }))
       digest.check((_req: unknown, res2: typeof res) => {
         polls += 1
-        res2.writeHead(200, { 'content-type': 'application/json' }).end(polls >= 3 ? JSON.stringify(runDocument()) : document)
+        res2
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(polls >= 3 ? JSON.stringify(runDocument()) : document)
       })(req, res)
     })
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -207,9 +225,16 @@ describe('npm http-auth digest server (refuses a reused nc)', () => {
   it('accepts a wait where every poll counts nc up on one nonce', async () => {
     const result = await check(baseUrl, { ...DIGEST_INPUTS, wait: 'true', pollInterval: '1s' })
     expect(result.code).toBe(0)
-    expect(seen.map((s) => `${s.nc ?? '-'} ${s.status}`)).toEqual(['- 401', '00000001 200', '00000002 200', '00000003 200'])
+    expect(seen.map((s) => `${s.nc ?? '-'} ${s.status}`)).toEqual([
+      '- 401',
+      '00000001 200',
+      '00000002 200',
+      '00000003 200'
+    ])
     // The server does refuse a replayed nc, so the counting above is what it checked.
-    const { status: replayed } = await httpGet(`${baseUrl}/${RUN_PATH.join('/')}`, { authorization: seen.at(-1)!.authorization! })
+    const { status: replayed } = await httpGet(`${baseUrl}/${RUN_PATH.join('/')}`, {
+      authorization: seen.at(-1)!.authorization!
+    })
     expect(replayed).toBe(401)
   })
 })

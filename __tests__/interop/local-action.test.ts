@@ -23,7 +23,12 @@ async function localAction(inputs: Record<string, string>) {
     )
     const bin = resolve('node_modules/.bin')
     const child = spawn(join(bin, 'local-action'), ['run', '.', 'src/main.ts', envFile], {
-      env: { PATH: `${bin}:${process.env['PATH']}`, HOME: process.env['HOME'], LOCAL_ACTION_WORKSPACE: dir, GITHUB_STEP_SUMMARY: join(dir, 'summary') },
+      env: {
+        PATH: `${bin}:${process.env['PATH']}`,
+        HOME: process.env['HOME'],
+        LOCAL_ACTION_WORKSPACE: dir,
+        GITHUB_STEP_SUMMARY: join(dir, 'summary')
+      },
       stdio: ['ignore', 'pipe', 'pipe']
     })
     let stdout = ''
@@ -31,7 +36,9 @@ async function localAction(inputs: Record<string, string>) {
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     const code = await new Promise<number | null>((done) => child.on('close', done))
-    const outputs = Object.fromEntries([...stdout.matchAll(/^::set-output name=(\w+)::(.*)$/gm)].map((m) => [m[1], m[2]]))
+    const outputs = Object.fromEntries(
+      [...stdout.matchAll(/^::set-output name=(\w+)::(.*)$/gm)].map((m) => [m[1], m[2]])
+    )
     return { code, stdout, stderr, outputs }
   } finally {
     rmSync(dir, { recursive: true, force: true })

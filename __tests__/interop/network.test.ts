@@ -20,10 +20,40 @@ let atlas: FakeAtlas
 /** A CA and a server certificate for atlas.example.test and 127.0.0.1, valid for a day. */
 function makeCertificates(into: string): { key: string; cert: string } {
   const run = (...args: string[]) => execFileSync('openssl', args, { cwd: into, stdio: 'pipe' })
-  run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=Throwaway Test CA', '-keyout', 'ca.key', '-out', 'ca.pem')
+  run(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=Throwaway Test CA',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem'
+  )
   run('req', '-newkey', 'rsa:2048', '-nodes', '-subj', `/CN=${HOST}`, '-keyout', 'server.key', '-out', 'server.csr')
   writeFileSync(join(into, 'san.ext'), `subjectAltName=DNS:${HOST},IP:127.0.0.1\n`)
-  run('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '1', '-extfile', 'san.ext', '-out', 'server.pem')
+  run(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-days',
+    '1',
+    '-extfile',
+    'san.ext',
+    '-out',
+    'server.pem'
+  )
   return { key: readFileSync(join(into, 'server.key'), 'utf8'), cert: readFileSync(join(into, 'server.pem'), 'utf8') }
 }
 
@@ -71,7 +101,13 @@ describe('through a forward proxy', () => {
     const script = resolve('__tests__/support/forward-proxy.mjs')
     const env = { ...process.env, TEST_HOSTS: `${HOST}=127.0.0.1` }
     proxyPort = await freePort()
-    proxy = await startServer('forward proxy (npm proxy)', process.execPath, [HOSTS_PRELOAD, script, String(proxyPort)], proxyPort, { env })
+    proxy = await startServer(
+      'forward proxy (npm proxy)',
+      process.execPath,
+      [HOSTS_PRELOAD, script, String(proxyPort)],
+      proxyPort,
+      { env }
+    )
     authProxyPort = await freePort()
     authProxy = await startServer(
       'forward proxy with credentials',
@@ -87,7 +123,12 @@ describe('through a forward proxy', () => {
   })
 
   /** The child sees atlas.example.test as 127.0.0.1 too, so going around the proxy would still work: only the proxy's log tells. */
-  const via = (proxyEnv: Record<string, string>) => ({ ...proxyEnv, NODE_EXTRA_CA_CERTS: caFile, NODE_OPTIONS: HOSTS_PRELOAD, TEST_HOSTS: `${HOST}=127.0.0.1` })
+  const via = (proxyEnv: Record<string, string>) => ({
+    ...proxyEnv,
+    NODE_EXTRA_CA_CERTS: caFile,
+    NODE_OPTIONS: HOSTS_PRELOAD,
+    TEST_HOSTS: `${HOST}=127.0.0.1`
+  })
   const baseUrl = () => `https://${HOST}:${atlasPort()}`
   const connects = (server: RunningServer) =>
     server
@@ -113,7 +154,11 @@ describe('through a forward proxy', () => {
 
   it('goes direct for a host in NO_PROXY', async () => {
     const before = connects(proxy)
-    const result = await check(baseUrl(), DIGEST_INPUTS, via({ HTTPS_PROXY: `http://127.0.0.1:${proxyPort}`, NO_PROXY: `localhost,${HOST}` }))
+    const result = await check(
+      baseUrl(),
+      DIGEST_INPUTS,
+      via({ HTTPS_PROXY: `http://127.0.0.1:${proxyPort}`, NO_PROXY: `localhost,${HOST}` })
+    )
     expect(result.code).toBe(0)
     expect(connects(proxy) - before).toBe(0)
   })
@@ -122,7 +167,10 @@ describe('through a forward proxy', () => {
     const plain = await startFakeAtlas()
     try {
       const before = proxy.output().length
-      const result = await check(plain.url, DIGEST_INPUTS, { HTTPS_PROXY: `http://127.0.0.1:${proxyPort}`, HTTP_PROXY: `http://127.0.0.1:${proxyPort}` })
+      const result = await check(plain.url, DIGEST_INPUTS, {
+        HTTPS_PROXY: `http://127.0.0.1:${proxyPort}`,
+        HTTP_PROXY: `http://127.0.0.1:${proxyPort}`
+      })
       expect(result.code).toBe(0)
       expect(proxy.output().slice(before)).toBe('')
       expect(plain.requests).toHaveLength(2)
@@ -132,12 +180,19 @@ describe('through a forward proxy', () => {
   })
 
   it('passes credentials given in the proxy URL, and fails clearly without them', async () => {
-    const withCredentials = await check(baseUrl(), DIGEST_INPUTS, via({ HTTPS_PROXY: `http://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:${authProxyPort}` }), [PROXY_PASSWORD])
+    const withCredentials = await check(
+      baseUrl(),
+      DIGEST_INPUTS,
+      via({ HTTPS_PROXY: `http://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:${authProxyPort}` }),
+      [PROXY_PASSWORD]
+    )
     expect(withCredentials.code).toBe(0)
     atlas.requests.length = 0
     const without = await check(baseUrl(), DIGEST_INPUTS, via({ HTTPS_PROXY: `http://127.0.0.1:${authProxyPort}` }))
     expect(without.code).toBe(1)
-    expect(errorAnnotation(without)).toContain(`The proxy refused to connect to https://${HOST}:${atlasPort()} (HTTP 407)`)
+    expect(errorAnnotation(without)).toContain(
+      `The proxy refused to connect to https://${HOST}:${atlasPort()} (HTTP 407)`
+    )
     expect(errorAnnotation(without)).toContain('put them in the proxy URL')
     expect(without.outputs).toMatchObject({ errorCode: 'PROXY_407', polls: '1' }) // not retried
     expect(atlas.requests).toHaveLength(0)
@@ -145,7 +200,11 @@ describe('through a forward proxy', () => {
 
   it('keeps polling through the proxy in wait mode', async () => {
     atlas.script([{ run: runDocument({ state: 'IN_PROGRESS' }) }, { run: runDocument() }])
-    const result = await check(baseUrl(), { ...DIGEST_INPUTS, wait: 'true', pollInterval: '1s' }, via({ HTTPS_PROXY: `http://127.0.0.1:${proxyPort}` }))
+    const result = await check(
+      baseUrl(),
+      { ...DIGEST_INPUTS, wait: 'true', pollInterval: '1s' },
+      via({ HTTPS_PROXY: `http://127.0.0.1:${proxyPort}` })
+    )
     expect(result.code).toBe(0)
     expect(result.outputs['polls']).toBe('2')
     atlas.script([{ run: runDocument() }])

@@ -35,7 +35,11 @@ beforeAll(async () => {
         token_endpoint_auth_method: 'client_secret_basic'
       }
     ],
-    features: { clientCredentials: { enabled: true }, revocation: { enabled: true }, devInteractions: { enabled: false } },
+    features: {
+      clientCredentials: { enabled: true },
+      revocation: { enabled: true },
+      devInteractions: { enabled: false }
+    },
     routes: { token: '/api/oauth/token', revocation: '/api/oauth/revoke' },
     ttl: { ClientCredentials: 3600 }
   })
@@ -72,9 +76,14 @@ describe('against oidc-provider', () => {
   it('fails clearly when the server refuses the client secret', async () => {
     runRequests.length = 0
     const wrong = 'not-the-client-secret-1234'
-    const result = await check(baseUrl, { clientId: DEMO.clientId, clientSecret: wrong }, {}, [wrong, Buffer.from(`${DEMO.clientId}:${wrong}`).toString('base64')])
+    const result = await check(baseUrl, { clientId: DEMO.clientId, clientSecret: wrong }, {}, [
+      wrong,
+      Buffer.from(`${DEMO.clientId}:${wrong}`).toString('base64')
+    ])
     expect(result.code).toBe(1)
-    expect(errorAnnotation(result)).toContain('Atlas answered 401 to the token request (POST /api/oauth/token) (invalid_client')
+    expect(errorAnnotation(result)).toContain(
+      'Atlas answered 401 to the token request (POST /api/oauth/token) (invalid_client'
+    )
     expect(errorAnnotation(result)).toContain('Check clientId and clientSecret')
     expect(runRequests).toHaveLength(0)
   })

@@ -18,7 +18,9 @@ export const KNOWN_SECRETS = [
   DEMO.accessToken,
   Buffer.from(`${DEMO.clientId}:${DEMO.clientSecret}`).toString('base64'),
   // Digest's HA1 is as good as the password for that realm.
-  ...['md5', 'sha256'].map((hash) => createHash(hash).update(`${DEMO.publicKey}:MMS Public API:${DEMO.privateKey}`).digest('hex'))
+  ...['md5', 'sha256'].map((hash) =>
+    createHash(hash).update(`${DEMO.publicKey}:MMS Public API:${DEMO.privateKey}`).digest('hex')
+  )
 ]
 
 /** Fails when any secret or token shows up anywhere the user can see it (the ::add-mask:: lines aside). */
@@ -43,7 +45,12 @@ export function expectNoSecrets(result: ActionResult, extraSecrets: string[] = [
  * Runs the action against a fake Atlas at baseUrl with the run inputs, then checks that no secret
  * leaked and that nothing reached stderr (no crash, no unhandled rejection, no stack trace).
  */
-export async function check(baseUrl: string, inputs: Record<string, string>, env: Record<string, string> = {}, extraSecrets: string[] = []): Promise<ActionResult> {
+export async function check(
+  baseUrl: string,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+  extraSecrets: string[] = []
+): Promise<ActionResult> {
   const result = await runAction({ inputs: { ...RUN_INPUTS, baseUrl, ...inputs }, env })
   expectNoSecrets(result, extraSecrets)
   expect(result.stderr).toBe('')

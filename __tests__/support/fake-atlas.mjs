@@ -110,7 +110,13 @@ export async function startFakeAtlas(options = {}) {
     sendJson(
       res,
       401,
-      { detail: 'You are not authorized for this resource.', error: 401, errorCode: 'NOT_ORG_GROUP_CREATOR', parameters: [], reason: 'Unauthorized' },
+      {
+        detail: 'You are not authorized for this resource.',
+        error: 401,
+        errorCode: 'NOT_ORG_GROUP_CREATOR',
+        parameters: [],
+        reason: 'Unauthorized'
+      },
       { 'www-authenticate': header }
     )
   }
@@ -191,7 +197,14 @@ export async function startFakeAtlas(options = {}) {
     // The raw request-target, not a URL parse of it: a parser would resolve %2E%2E segments.
     const [rawPath = '', search = ''] = (req.url ?? '').split(/\?(.*)/s)
     const url = { pathname: rawPath, searchParams: new URLSearchParams(search) }
-    const entry = { method: req.method, rawPath, query: Object.fromEntries(url.searchParams), headers: { ...req.headers }, auth: 'none', at: Date.now() }
+    const entry = {
+      method: req.method,
+      rawPath,
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...req.headers },
+      auth: 'none',
+      at: Date.now()
+    }
     state.requests.push(entry)
     try {
       if (req.method === 'POST' && url.pathname === '/api/oauth/token') {
@@ -199,8 +212,10 @@ export async function startFakeAtlas(options = {}) {
         entry.body = await readBody(req)
         const step = state.tokenScript.shift()
         if (step) return void (await play(step, req, res, false))
-        if (!checkBasic(req)) return sendJson(res, 401, { error: 'invalid_client', error_description: 'Invalid client credentials' })
-        if (!/(^|&)grant_type=client_credentials(&|$)/.test(entry.body)) return sendJson(res, 400, { error: 'unsupported_grant_type' })
+        if (!checkBasic(req))
+          return sendJson(res, 401, { error: 'invalid_client', error_description: 'Invalid client credentials' })
+        if (!/(^|&)grant_type=client_credentials(&|$)/.test(entry.body))
+          return sendJson(res, 400, { error: 'unsupported_grant_type' })
         const token = `fake-token-${randomBytes(16).toString('hex')}`
         state.tokens.set(token, { expiresAt: Date.now() + (state.tokenLifetimeMs ?? state.tokenExpiresIn * 1000) })
         return sendJson(res, 200, { access_token: token, token_type: 'Bearer', expires_in: state.tokenExpiresIn })
@@ -217,7 +232,12 @@ export async function startFakeAtlas(options = {}) {
         return
       }
       const match = /^\/api\/atlas\/v2\/groups\/([^/]+)\/pipelines\/([^/]+)\/runs\/([^/]+)$/.exec(url.pathname)
-      if (req.method !== 'GET' || !match) return sendJson(res, 404, apiError(404, 'RESOURCE_NOT_FOUND', `No resource at ${req.method} ${url.pathname}`).body)
+      if (req.method !== 'GET' || !match)
+        return sendJson(
+          res,
+          404,
+          apiError(404, 'RESOURCE_NOT_FOUND', `No resource at ${req.method} ${url.pathname}`).body
+        )
       entry.kind = 'run'
       const [groupId, pipelineName, runId] = match.slice(1).map(decodeURIComponent)
       Object.assign(entry, { groupId, pipelineName, runId })
@@ -232,10 +252,20 @@ export async function startFakeAtlas(options = {}) {
       const accept = req.headers.accept ?? ''
       const version = /^application\/vnd\.atlas\.(\d{4}-\d{2}-\d{2})\+json$/.exec(accept)?.[1]
       if (version !== '2023-01-01') {
-        return sendJson(res, 406, apiError(406, 'INVALID_VERSION_DATE', `The version date ${version ?? accept} is not valid for this resource.`).body)
+        return sendJson(
+          res,
+          406,
+          apiError(406, 'INVALID_VERSION_DATE', `The version date ${version ?? accept} is not valid for this resource.`)
+            .body
+        )
       }
       const script = state.scripts.get(key(groupId, pipelineName, runId))
-      if (!script) return sendJson(res, 404, apiError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource pipeline run ${runId}.`).body)
+      if (!script)
+        return sendJson(
+          res,
+          404,
+          apiError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource pipeline run ${runId}.`).body
+        )
       const step = script.length > 1 ? script.shift() : script[0]
       await play(step, req, res, url.searchParams.get('envelope') === 'true')
     } catch (error) {
@@ -280,6 +310,8 @@ export async function startFakeAtlas(options = {}) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const atlas = await startFakeAtlas({ port: Number(process.argv[2] ?? 0) })
   console.log(`Fake Atlas listening at ${atlas.url}`)
-  console.log(`  run: ${atlas.url}/api/atlas/v2/groups/${DEMO.groupId}/pipelines/${DEMO.pipelineName}/runs/${DEMO.runId}`)
+  console.log(
+    `  run: ${atlas.url}/api/atlas/v2/groups/${DEMO.groupId}/pipelines/${DEMO.pipelineName}/runs/${DEMO.runId}`
+  )
   console.log(`  API key (digest): ${DEMO.publicKey} / ${DEMO.privateKey}`)
 }

@@ -10,10 +10,21 @@ export async function startFakeGitHub(options = {}) {
     const chunks = []
     for await (const chunk of req) chunks.push(chunk)
     const text = Buffer.concat(chunks).toString('utf8')
-    requests.push({ method: req.method ?? '', path: req.url ?? '', authorization: req.headers.authorization, body: text ? JSON.parse(text) : undefined })
+    requests.push({
+      method: req.method ?? '',
+      path: req.url ?? '',
+      authorization: req.headers.authorization,
+      body: text ? JSON.parse(text) : undefined
+    })
     res.setHeader('content-type', 'application/json')
     if (options.failWith) {
-      res.writeHead(options.failWith).end(JSON.stringify({ message: options.failWith === 403 ? 'Resource not accessible by integration' : 'Server Error' }))
+      res
+        .writeHead(options.failWith)
+        .end(
+          JSON.stringify({
+            message: options.failWith === 403 ? 'Resource not accessible by integration' : 'Server Error'
+          })
+        )
       return
     }
     if (req.method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/statuses\/[0-9a-f]{40}$/.test(req.url ?? '')) {

@@ -7,7 +7,8 @@ import { createProxy } from 'proxy'
 const [port, credentials] = process.argv.slice(2)
 const server = createProxy(createServer())
 if (credentials) {
-  server.authenticate = (req) => req.headers['proxy-authorization'] === `Basic ${Buffer.from(credentials).toString('base64')}`
+  server.authenticate = (req) =>
+    req.headers['proxy-authorization'] === `Basic ${Buffer.from(credentials).toString('base64')}`
 }
 server.on('connect', (req) => console.log(`CONNECT ${req.url}`))
 server.on('request', (req) => console.log(`${req.method} ${req.url}`))

@@ -39,7 +39,12 @@ export async function startServer(
   options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}
 ): Promise<RunningServer> {
   let log = ''
-  const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  const child = spawn(command, args, {
+    env: options.env ?? process.env,
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true
+  })
   child.stdout?.on('data', (d: Buffer) => (log += d.toString()))
   child.stderr?.on('data', (d: Buffer) => (log += d.toString()))
   let exited: string | undefined
@@ -69,7 +74,10 @@ export async function startServer(
 }
 
 /** GET over a fresh connection (no keep-alive pool left open for jest to wait on). */
-export function httpGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+export function httpGet(
+  url: string,
+  headers: Record<string, string> = {}
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     get(url, { headers, agent: false }, (res) => {
       let body = ''

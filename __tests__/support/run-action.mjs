@@ -52,7 +52,13 @@ export function runAction({ inputs = {}, env = {}, timeoutMs = 30000, entry = AC
   const summaryFile = join(dir, 'summary')
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
-  const childEnv = { ...baseEnv(), GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile, RUNNER_TEMP: dir, ...env }
+  const childEnv = {
+    ...baseEnv(),
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    RUNNER_TEMP: dir,
+    ...env
+  }
   for (const [name, value] of Object.entries(inputs)) childEnv[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   const started = Date.now()
   return new Promise((resolve, reject) => {
@@ -68,7 +74,16 @@ export function runAction({ inputs = {}, env = {}, timeoutMs = 30000, entry = AC
       const outputText = readFileSync(outputFile, 'utf8')
       const summary = readFileSync(summaryFile, 'utf8')
       rmSync(dir, { recursive: true, force: true })
-      resolve({ code, signal, stdout, stderr, outputs: parseOutputFile(outputText), outputText, summary, ms: Date.now() - started })
+      resolve({
+        code,
+        signal,
+        stdout,
+        stderr,
+        outputs: parseOutputFile(outputText),
+        outputText,
+        summary,
+        ms: Date.now() - started
+      })
     })
     onStart?.(child)
   })

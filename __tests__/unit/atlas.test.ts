@@ -11,7 +11,12 @@ describe('the Atlas layer', () => {
     expect(parseRetryAfter(' 0 ', now)).toBe(0)
     expect(parseRetryAfter('Sat, 28 Nov 2026 12:00:30 GMT', now)).toBe(30_000)
     expect(parseRetryAfter('Sat, 28 Nov 2026 11:00:00 GMT', now)).toBe(0)
-    expect([undefined, '', 'soon', '-5'].map((v) => parseRetryAfter(v, now))).toEqual([undefined, undefined, undefined, undefined])
+    expect([undefined, '', 'soon', '-5'].map((v) => parseRetryAfter(v, now))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined
+    ])
   })
 
   it('retries rate limits and server faults only', () => {
@@ -29,6 +34,14 @@ describe('the Atlas layer', () => {
   })
 
   it('encodes a segment so that no parser can read it as another path', () => {
-    expect(['..', '.', 'a.b', 'x?y#z', 'a b', '%2e%2e', 'é'].map(encodeSegment)).toEqual(['%2E%2E', '%2E', 'a%2Eb', 'x%3Fy%23z', 'a%20b', '%252e%252e', '%C3%A9'])
+    expect(['..', '.', 'a.b', 'x?y#z', 'a b', '%2e%2e', 'é'].map(encodeSegment)).toEqual([
+      '%2E%2E',
+      '%2E',
+      'a%2Eb',
+      'x%3Fy%23z',
+      'a%20b',
+      '%252e%252e',
+      '%C3%A9'
+    ])
   })
 })

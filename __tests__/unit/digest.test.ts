@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from '@jest/globals'
-import { digestAuthenticator, digestAuthorization, parseChallenges, pickChallenge } from '../../src/atlas/auth/digest.js'
+import {
+  digestAuthenticator,
+  digestAuthorization,
+  parseChallenges,
+  pickChallenge
+} from '../../src/atlas/auth/digest.js'
 import { AtlasError } from '../../src/atlas/errors.js'
 
 // RFC 7616 section 3.9.1: the same request answered with MD5 and with SHA-256.
@@ -34,7 +39,9 @@ describe('HTTP Digest (RFC 7616)', () => {
 
   it('matches the RFC example response for SHA-256', () => {
     const [challenge] = parseChallenges([RFC_CHALLENGE('SHA-256')])
-    expect(responseOf(digestAuthorization({ ...RFC, challenge: challenge! }))).toBe('753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1')
+    expect(responseOf(digestAuthorization({ ...RFC, challenge: challenge! }))).toBe(
+      '753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1'
+    )
   })
 
   it('answers a challenge without qop the RFC 2069 way (no nc, no cnonce)', () => {
@@ -68,7 +75,9 @@ describe('HTTP Digest (RFC 7616)', () => {
   })
 
   it('refuses an algorithm it does not know, naming it', () => {
-    expect(() => pickChallenge(parseChallenges(['Digest realm="r", nonce="n", algorithm=SHA-1']))).toThrow(/not support \(SHA-1\)/)
+    expect(() => pickChallenge(parseChallenges(['Digest realm="r", nonce="n", algorithm=SHA-1']))).toThrow(
+      /not support \(SHA-1\)/
+    )
     expect(() => pickChallenge(parseChallenges(['Bearer realm="r"']))).toThrow(AtlasError)
   })
 
@@ -85,7 +94,12 @@ describe('HTTP Digest (RFC 7616)', () => {
     it('sends nothing first, then reuses the nonce with nc counting up', async () => {
       const auth = digestAuthenticator('pub', 'priv', () => 'cn')
       expect(await auth.authorize('GET', url)).toBeUndefined()
-      expect(auth.learnFromRefusal(unauthorized('Digest realm="MMS Public API", nonce="n1", algorithm=MD5, qop="auth"'), undefined)).toBe(true)
+      expect(
+        auth.learnFromRefusal(
+          unauthorized('Digest realm="MMS Public API", nonce="n1", algorithm=MD5, qop="auth"'),
+          undefined
+        )
+      ).toBe(true)
       const first = await auth.authorize('GET', url)
       const second = await auth.authorize('GET', url)
       expect(first).toContain('nc=00000001')
@@ -98,11 +112,15 @@ describe('HTTP Digest (RFC 7616)', () => {
       const auth = digestAuthenticator('pub', 'priv', () => 'cn')
       auth.learnFromRefusal(unauthorized('Digest realm="r", nonce="n1", qop="auth"'), undefined)
       const sent = await auth.authorize('GET', url)
-      expect(auth.learnFromRefusal(unauthorized('Digest realm="r", nonce="n2", qop="auth", stale=true'), sent)).toBe(true)
+      expect(auth.learnFromRefusal(unauthorized('Digest realm="r", nonce="n2", qop="auth", stale=true'), sent)).toBe(
+        true
+      )
       const renewed = await auth.authorize('GET', url)
       expect(renewed).toContain('nonce="n2"')
       expect(renewed).toContain('nc=00000001')
-      expect(auth.learnFromRefusal(unauthorized('Digest realm="r", nonce="n3", qop="auth", stale=false'), renewed)).toBe(false)
+      expect(
+        auth.learnFromRefusal(unauthorized('Digest realm="r", nonce="n3", qop="auth", stale=false'), renewed)
+      ).toBe(false)
     })
 
     it('renews a reused nonce refused without stale=true, but only once it has been used before', async () => {

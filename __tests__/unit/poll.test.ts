@@ -10,7 +10,8 @@ function response(state: string, phase = 'EXPORT', rateLimit = {}): RunResponse 
   return { run: { state, phase }, status: 200, rateLimit }
 }
 
-const transient = (retryAfterMs?: number) => new AtlasError('Atlas API 503', { kind: 'api', status: 503, retryable: true, retryAfterMs })
+const transient = (retryAfterMs?: number) =>
+  new AtlasError('Atlas API 503', { kind: 'api', status: 503, retryable: true, retryAfterMs })
 
 /** Plays steps in order (the last repeats), each taking `requestMs` of fake time. */
 function scripted(clock: FakeClock, steps: Step[], requestMs = 100) {
@@ -26,7 +27,16 @@ function scripted(clock: FakeClock, steps: Step[], requestMs = 100) {
 }
 
 function options(clock: FakeClock, fetch: PollOptions['fetch'], extra: Partial<PollOptions> = {}): PollOptions {
-  return { fetch, clock, wait: true, timeoutMs: 60_000, pollIntervalMs: 10_000, maxConsecutiveFailures: 6, random: () => 0.5, ...extra }
+  return {
+    fetch,
+    clock,
+    wait: true,
+    timeoutMs: 60_000,
+    pollIntervalMs: 10_000,
+    maxConsecutiveFailures: 6,
+    random: () => 0.5,
+    ...extra
+  }
 }
 
 describe('the poll schedule', () => {
@@ -49,12 +59,19 @@ describe('the poll schedule', () => {
       response('DONE', 'INGESTION')
     ])
     const changes: string[] = []
-    const result = await pollRun(options(clock, fetch, { onChange: (e) => changes.push(`${e.at}:${e.state}/${e.phase}`) }))
+    const result = await pollRun(
+      options(clock, fetch, { onChange: (e) => changes.push(`${e.at}:${e.state}/${e.phase}`) })
+    )
     expect(result.ending).toBe('finished')
     expect(result.polls).toBe(5)
     expect(calls).toHaveLength(5)
     expect(clock.sleeps).toEqual([10_000, 10_000, 10_000, 10_000])
-    expect(changes).toEqual(['100:PENDING/SNAPSHOT', '10200:IN_PROGRESS/SNAPSHOT', '30400:IN_PROGRESS/EXPORT', '40500:DONE/INGESTION'])
+    expect(changes).toEqual([
+      '100:PENDING/SNAPSHOT',
+      '10200:IN_PROGRESS/SNAPSHOT',
+      '30400:IN_PROGRESS/EXPORT',
+      '40500:DONE/INGESTION'
+    ])
     expect(result.timeline).toHaveLength(4)
   })
 
@@ -86,7 +103,13 @@ describe('the poll schedule', () => {
 
   it('retries transient faults with growing backoff and resets the count after a success', async () => {
     const clock = new FakeClock()
-    const { fetch } = scripted(clock, [transient(), transient(), response('IN_PROGRESS'), transient(), response('DONE')])
+    const { fetch } = scripted(clock, [
+      transient(),
+      transient(),
+      response('IN_PROGRESS'),
+      transient(),
+      response('DONE')
+    ])
     const result = await pollRun(options(clock, fetch, { backoffBaseMs: 1000 }))
     expect(result.ending).toBe('finished')
     // random() = 0.5: 3/4 of base * 2^(n-1)
@@ -95,14 +118,20 @@ describe('the poll schedule', () => {
 
   it('waits at least Retry-After on a 429', async () => {
     const clock = new FakeClock()
-    const { fetch } = scripted(clock, [new AtlasError('429', { kind: 'api', status: 429, retryable: true, retryAfterMs: 7000 }), response('DONE')])
+    const { fetch } = scripted(clock, [
+      new AtlasError('429', { kind: 'api', status: 429, retryable: true, retryAfterMs: 7000 }),
+      response('DONE')
+    ])
     await pollRun(options(clock, fetch))
     expect(clock.sleeps).toEqual([7000])
   })
 
   it('gives up when Retry-After reaches past the deadline rather than ignore it', async () => {
     const clock = new FakeClock()
-    const { fetch, calls } = scripted(clock, [new AtlasError('429', { kind: 'api', status: 429, retryable: true, retryAfterMs: 120_000 }), response('DONE')])
+    const { fetch, calls } = scripted(clock, [
+      new AtlasError('429', { kind: 'api', status: 429, retryable: true, retryAfterMs: 120_000 }),
+      response('DONE')
+    ])
     const result = await pollRun(options(clock, fetch, { timeoutMs: 60_000 }))
     expect(result.ending).toBe('error')
     expect(result.error?.status).toBe(429)

@@ -24,7 +24,8 @@ describe('the project', () => {
 
   it('declares every input the code reads, with a description', () => {
     const source = readFileSync('src/settings.ts', 'utf8') + readFileSync('src/main.ts', 'utf8')
-    const patterns = /input\('([a-zA-Z]+)'\)|\b(?:readBoolean|readDuration)\(input, '([a-zA-Z]+)'|\b(?:id|secret): '([a-zA-Z]+)'/g
+    const patterns =
+      /input\('([a-zA-Z]+)'\)|\b(?:readBoolean|readDuration)\(input, '([a-zA-Z]+)'|\b(?:id|secret): '([a-zA-Z]+)'/g
     const read = new Set([...source.matchAll(patterns)].map((m) => m[1] ?? m[2] ?? m[3]))
     expect(read.size).toBeGreaterThanOrEqual(15)
     for (const name of read) expect(Object.keys(action.inputs)).toContain(name)

@@ -12,7 +12,12 @@ import { parseDuration } from '../../src/duration.js'
 import { DURATION_LIMITS, InputError, readSettings, type Settings } from '../../src/settings.js'
 
 const RUNS = Number(process.env['FC_RUNS'] ?? 10_000)
-const VALID = { groupId: '32b6e34b3d91647abb20e7b8', pipelineName: 'nightly', runId: '6650f1a2b3c4d5e6f7a8b9c0', accessToken: 'token' }
+const VALID = {
+  groupId: '32b6e34b3d91647abb20e7b8',
+  pipelineName: 'nightly',
+  runId: '6650f1a2b3c4d5e6f7a8b9c0',
+  accessToken: 'token'
+}
 
 let server: Server
 let baseUrl: string
@@ -61,7 +66,33 @@ async function sendAndDecode(settings: Settings): Promise<string[]> {
 /** Strings weighted towards the characters that break URLs and the spec's pattern. */
 const nasty = fc.string({
   unit: fc.oneof(
-    fc.constantFrom('/', '\\', ' ', '"', '$', '?', '#', '%', '&', '+', '.', '..', '%2e', '%2F', ';', '=', '@', ':', '\t', '\n', 'é', '😀', '\u0000', '\uD800', '\u202E'),
+    fc.constantFrom(
+      '/',
+      '\\',
+      ' ',
+      '"',
+      '$',
+      '?',
+      '#',
+      '%',
+      '&',
+      '+',
+      '.',
+      '..',
+      '%2e',
+      '%2F',
+      ';',
+      '=',
+      '@',
+      ':',
+      '\t',
+      '\n',
+      'é',
+      '😀',
+      '\u0000',
+      '\uD800',
+      '\u202E'
+    ),
     fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }),
     fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })
   ),
@@ -105,7 +136,19 @@ describe(`properties (${RUNS} cases each)`, () => {
   })
 
   it('baseUrl: accepted only as https (or http to loopback), with the run path under it', () => {
-    const host = fc.oneof(fc.constantFrom('localhost', '127.0.0.1', '127.9.8.7', '[::1]', 'cloud.mongodb.com', 'cloud.mongodbgov.com', '10.0.0.1', 'example.com'), fc.domain())
+    const host = fc.oneof(
+      fc.constantFrom(
+        'localhost',
+        '127.0.0.1',
+        '127.9.8.7',
+        '[::1]',
+        'cloud.mongodb.com',
+        'cloud.mongodbgov.com',
+        '10.0.0.1',
+        'example.com'
+      ),
+      fc.domain()
+    )
     const url = fc.tuple(
       fc.constantFrom('https', 'http', 'ftp', 'HTTPS', ''),
       host,
@@ -140,7 +183,12 @@ describe(`properties (${RUNS} cases each)`, () => {
   })
 
   it('durations: parsed to the exact number of milliseconds, or refused naming the input', () => {
-    const written = fc.tuple(fc.nat(99), fc.nat(99), fc.nat(99), fc.constantFrom('hms', 'hm', 'ms', 'h', 'm', 's', 'plain'))
+    const written = fc.tuple(
+      fc.nat(99),
+      fc.nat(99),
+      fc.nat(99),
+      fc.constantFrom('hms', 'hm', 'ms', 'h', 'm', 's', 'plain')
+    )
     fc.assert(
       fc.property(fc.oneof(written, nasty), (generated) => {
         let text: string
@@ -152,7 +200,13 @@ describe(`properties (${RUNS} cases each)`, () => {
           const [h, m, s, form] = generated
           const parts = { h: `${h}h`, m: `${m}m`, s: `${s}s` }
           text = form === 'plain' ? String(s) : [...form].map((unit) => parts[unit as 'h' | 'm' | 's']).join('')
-          expected = form === 'plain' ? s * 1000 : [...form].reduce((ms, unit) => ms + { h: h * 3_600_000, m: m * 60_000, s: s * 1000 }[unit as 'h' | 'm' | 's'], 0)
+          expected =
+            form === 'plain'
+              ? s * 1000
+              : [...form].reduce(
+                  (ms, unit) => ms + { h: h * 3_600_000, m: m * 60_000, s: s * 1000 }[unit as 'h' | 'm' | 's'],
+                  0
+                )
         }
         const settings = settle({ ...VALID, timeout: text })
         if (text.trim() === '') return // empty means "use the default"
@@ -170,20 +224,29 @@ describe(`properties (${RUNS} cases each)`, () => {
     const known = fc.constantFrom('PENDING', 'IN_PROGRESS', 'DONE', 'FAILED', 'DATASET_DELETED', 'done', 'Failed')
     const token = fc.oneof(
       { weight: 4, arbitrary: known },
-      { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ_'), minLength: 1, maxLength: 12 }) }
+      {
+        weight: 1,
+        arbitrary: fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZ_'), minLength: 1, maxLength: 12 })
+      }
     )
     fc.assert(
-      fc.property(fc.array(token, { minLength: 1, maxLength: 6 }), fc.constantFrom(',', ', ', ' ,', ' '), (tokens, separator) => {
-        const settings = settle({ ...VALID, successStates: tokens.join(separator) })
-        const unknown = tokens.map((t) => t.toUpperCase()).filter((t) => !['PENDING', 'IN_PROGRESS', 'DONE', 'FAILED', 'DATASET_DELETED'].includes(t))
-        if (unknown.length > 0) {
-          expect(Array.isArray(settings)).toBe(true)
-          expect((settings as string[]).join()).toContain(`unknown: ${unknown.join(', ')}`)
-        } else {
-          expect(Array.isArray(settings)).toBe(false)
-          expect((settings as Settings).successStates).toEqual([...new Set(tokens.map((t) => t.toUpperCase()))])
+      fc.property(
+        fc.array(token, { minLength: 1, maxLength: 6 }),
+        fc.constantFrom(',', ', ', ' ,', ' '),
+        (tokens, separator) => {
+          const settings = settle({ ...VALID, successStates: tokens.join(separator) })
+          const unknown = tokens
+            .map((t) => t.toUpperCase())
+            .filter((t) => !['PENDING', 'IN_PROGRESS', 'DONE', 'FAILED', 'DATASET_DELETED'].includes(t))
+          if (unknown.length > 0) {
+            expect(Array.isArray(settings)).toBe(true)
+            expect((settings as string[]).join()).toContain(`unknown: ${unknown.join(', ')}`)
+          } else {
+            expect(Array.isArray(settings)).toBe(false)
+            expect((settings as Settings).successStates).toEqual([...new Set(tokens.map((t) => t.toUpperCase()))])
+          }
         }
-      }),
+      ),
       { numRuns: RUNS }
     )
   })

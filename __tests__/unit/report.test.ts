@@ -10,7 +10,12 @@ import { renderSummary } from '../../src/report/summary.js'
 import { readSettings, type Settings } from '../../src/settings.js'
 import { judge } from '../../src/verdict.js'
 
-const inputs: Record<string, string> = { groupId: '32b6e34b3d91647abb20e7b8', pipelineName: 'nightly-export', runId: '6650f1a2b3c4d5e6f7a8b9c0', accessToken: 't' }
+const inputs: Record<string, string> = {
+  groupId: '32b6e34b3d91647abb20e7b8',
+  pipelineName: 'nightly-export',
+  runId: '6650f1a2b3c4d5e6f7a8b9c0',
+  accessToken: 't'
+}
 const settings = (extra: Record<string, string> = {}): Settings => readSettings((n) => extra[n] ?? inputs[n] ?? '', {})
 
 function finished(run: Record<string, unknown>, extra: Partial<PollResult> = {}): PollResult {
@@ -35,8 +40,12 @@ describe('the verdict', () => {
       message: 'Pipeline run 6650f1a2b3c4d5e6f7a8b9c0 of nightly-export is DONE (phase INGESTION).'
     })
     expect(judge(finished({ state: 'DATASET_DELETED' }), settings()).ok).toBe(false)
-    expect(judge(finished({ state: 'DATASET_DELETED' }), settings({ successStates: 'DONE,DATASET_DELETED' })).ok).toBe(true)
-    expect(judge(finished({ state: 'DONE' }), settings({ successStates: 'FAILED' })).message).toContain('is DONE, but successStates is FAILED')
+    expect(judge(finished({ state: 'DATASET_DELETED' }), settings({ successStates: 'DONE,DATASET_DELETED' })).ok).toBe(
+      true
+    )
+    expect(judge(finished({ state: 'DONE' }), settings({ successStates: 'FAILED' })).message).toContain(
+      'is DONE, but successStates is FAILED'
+    )
   })
 
   it.each([
@@ -72,37 +81,54 @@ describe('the verdict', () => {
   })
 
   it('names the bad fields of a 400', () => {
-    const error = new AtlasError('Atlas API 400', { kind: 'api', status: 400, body: { badRequestDetail: { fields: [{ field: 'groupId', description: 'bad' }] } } })
+    const error = new AtlasError('Atlas API 400', {
+      kind: 'api',
+      status: 400,
+      body: { badRequestDetail: { fields: [{ field: 'groupId', description: 'bad' }] } }
+    })
     expect(judge(failed(error), settings()).hint).toContain('groupId: bad')
   })
 
   it('names the credentials in use on a 401', () => {
-    const verdict = judge(failed(new AtlasError('401', { kind: 'api', status: 401 })), settings({ accessToken: '', clientId: 'i', clientSecret: 's' }))
+    const verdict = judge(
+      failed(new AtlasError('401', { kind: 'api', status: 401 })),
+      settings({ accessToken: '', clientId: 'i', clientSecret: 's' })
+    )
     expect(verdict.hint).toContain('clientId and clientSecret')
   })
 
   it('says where a redirect pointed', () => {
-    const verdict = judge(failed(new AtlasError('redirect', { kind: 'protocol', status: 302, redirectHost: 'evil.example' })), settings())
+    const verdict = judge(
+      failed(new AtlasError('redirect', { kind: 'protocol', status: 302, redirectHost: 'evil.example' })),
+      settings()
+    )
     expect(verdict.hint).toContain('evil.example')
   })
 
   it('reports a timeout with the last state and the poll count', () => {
-    const verdict = judge(finished({ state: 'IN_PROGRESS', phase: 'EXPORT' }, { ending: 'timeout', polls: 7, elapsedMs: 95_000 }), settings({ wait: 'true' }))
-    expect(verdict.message).toBe('Timed out after 1m 35s and 7 polls: Pipeline run 6650f1a2b3c4d5e6f7a8b9c0 of nightly-export is still IN_PROGRESS (phase EXPORT).')
+    const verdict = judge(
+      finished({ state: 'IN_PROGRESS', phase: 'EXPORT' }, { ending: 'timeout', polls: 7, elapsedMs: 95_000 }),
+      settings({ wait: 'true' })
+    )
+    expect(verdict.message).toBe(
+      'Timed out after 1m 35s and 7 polls: Pipeline run 6650f1a2b3c4d5e6f7a8b9c0 of nightly-export is still IN_PROGRESS (phase EXPORT).'
+    )
   })
 
   it('reports a cancellation with the state at the time', () => {
-    const verdict = judge(finished({ state: 'IN_PROGRESS' }, { ending: 'cancelled', elapsedMs: 720_000, polls: 48 }), settings({ wait: 'true' }))
+    const verdict = judge(
+      finished({ state: 'IN_PROGRESS' }, { ending: 'cancelled', elapsedMs: 720_000, polls: 48 }),
+      settings({ wait: 'true' })
+    )
     expect(verdict.message).toBe('Cancelled while the run was IN_PROGRESS after 12m (48 polls).')
   })
 })
 
 describe('outputs', () => {
   it('sets every known field, with int64 stats kept to the digit', () => {
-    const run = parseJson('{"state":"DONE","phase":"INGESTION","datasetName":"d","stats":{"bytesExported":18446744073709551615,"numDocs":12},"snapshotId":"s"}') as Record<
-      string,
-      unknown
-    >
+    const run = parseJson(
+      '{"state":"DONE","phase":"INGESTION","datasetName":"d","stats":{"bytesExported":18446744073709551615,"numDocs":12},"snapshotId":"s"}'
+    ) as Record<string, unknown>
     const outputs = buildOutputs(finished(run), { ok: true, message: '' })
     expect(outputs).toMatchObject({
       state: 'DONE',
@@ -121,7 +147,10 @@ describe('outputs', () => {
   })
 
   it('sets the status and error code of a failure', () => {
-    const outputs = buildOutputs(failed(new AtlasError('x', { kind: 'api', status: 404, errorCode: 'RESOURCE_NOT_FOUND' })), { ok: false, message: '' })
+    const outputs = buildOutputs(
+      failed(new AtlasError('x', { kind: 'api', status: 404, errorCode: 'RESOURCE_NOT_FOUND' })),
+      { ok: false, message: '' }
+    )
     expect(outputs).toMatchObject({ httpStatus: '404', errorCode: 'RESOURCE_NOT_FOUND', succeeded: 'false' })
     expect(outputs['state']).toBeUndefined()
   })
@@ -129,7 +158,13 @@ describe('outputs', () => {
 
 describe('the job summary', () => {
   it('shows the verdict, the run and human-readable stats', () => {
-    const run = { state: 'DONE', phase: 'INGESTION', datasetName: 'ds', stats: { bytesExported: 1288490188, numDocs: 1234567 }, createdDate: '2026-11-27T02:00:00Z' }
+    const run = {
+      state: 'DONE',
+      phase: 'INGESTION',
+      datasetName: 'ds',
+      stats: { bytesExported: 1288490188, numDocs: 1234567 },
+      createdDate: '2026-11-27T02:00:00Z'
+    }
     const md = renderSummary(finished(run), judge(finished(run), settings()), settings(), Date.UTC(2026, 10, 28))
     expect(md).toContain('### ✅ Atlas pipeline run passed: DONE')
     expect(md).toContain('| Exported | 1.2 GiB (1,288,490,188 bytes) |')
@@ -149,7 +184,12 @@ describe('the job summary', () => {
   })
 
   it('shows the error code, detail and hint of a failure', () => {
-    const error = new AtlasError('Atlas API 404 RESOURCE_NOT_FOUND: gone', { kind: 'api', status: 404, errorCode: 'RESOURCE_NOT_FOUND', detail: 'gone' })
+    const error = new AtlasError('Atlas API 404 RESOURCE_NOT_FOUND: gone', {
+      kind: 'api',
+      status: 404,
+      errorCode: 'RESOURCE_NOT_FOUND',
+      detail: 'gone'
+    })
     const md = renderSummary(failed(error), judge(failed(error), settings()), settings(), 0)
     expect(md).toContain('### ❌ Atlas pipeline run failed: Atlas error')
     expect(md).toContain('| Error code | <code>RESOURCE&#95;NOT&#95;FOUND</code> |')
@@ -157,7 +197,11 @@ describe('the job summary', () => {
   })
 
   it('draws a timeline of changes in wait mode, and stays small however long the wait', () => {
-    const timeline = Array.from({ length: 5000 }, (_, i) => ({ at: i * 1000, state: i % 2 ? 'IN_PROGRESS' : 'PENDING', phase: 'x'.repeat(2000) }))
+    const timeline = Array.from({ length: 5000 }, (_, i) => ({
+      at: i * 1000,
+      state: i % 2 ? 'IN_PROGRESS' : 'PENDING',
+      phase: 'x'.repeat(2000)
+    }))
     const result: PollResult = {
       ending: 'timeout',
       last: { run: { state: 'IN_PROGRESS', datasetName: 'y'.repeat(100_000) }, status: 200, rateLimit: {} },
@@ -195,8 +239,17 @@ describe('formatting', () => {
   })
 
   it('parses and prints durations', () => {
-    expect(['90', '90s', '15m', '1h30m', '2h', '1m30s'].map(parseDuration)).toEqual([90_000, 90_000, 900_000, 5_400_000, 7_200_000, 90_000])
-    expect(['', 'm', '1.5m', '-1', '1d', '30 s'].map(parseDuration)).toEqual([undefined, undefined, undefined, undefined, undefined, undefined])
+    expect(['90', '90s', '15m', '1h30m', '2h', '1m30s'].map(parseDuration)).toEqual([
+      90_000, 90_000, 900_000, 5_400_000, 7_200_000, 90_000
+    ])
+    expect(['', 'm', '1.5m', '-1', '1d', '30 s'].map(parseDuration)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined
+    ])
     expect(formatDuration(3_723_000)).toBe('1h 2m 3s')
     expect(formatDuration(400)).toBe('0s')
   })
@@ -225,7 +278,9 @@ describe('JSON depth', () => {
   })
 
   it('does not count brackets inside strings, escaped quotes included', () => {
-    expect(parseJson(`{"s":"${'['.repeat(1000)}\\"${'{'.repeat(1000)}"}`)).toEqual({ s: `${'['.repeat(1000)}"${'{'.repeat(1000)}` })
+    expect(parseJson(`{"s":"${'['.repeat(1000)}\\"${'{'.repeat(1000)}"}`)).toEqual({
+      s: `${'['.repeat(1000)}"${'{'.repeat(1000)}`
+    })
   })
 
   it('keeps bad JSON a syntax error whatever its depth', () => {
@@ -235,7 +290,12 @@ describe('JSON depth', () => {
 
 describe('verdicts of the edge cases', () => {
   it('says the action stopped without waiting when Retry-After reached past the deadline', () => {
-    const error = new AtlasError('Atlas API 429 RATE_LIMITED', { kind: 'api', status: 429, retryable: true, retryAfterMs: 3_600_000 })
+    const error = new AtlasError('Atlas API 429 RATE_LIMITED', {
+      kind: 'api',
+      status: 429,
+      retryable: true,
+      retryAfterMs: 3_600_000
+    })
     const verdict = judge({ ...failed(error), unwaitedRetryAfterMs: 3_600_000 }, settings({ timeout: '30s' }))
     expect(verdict.hint).toBe(
       'Atlas asked to wait 1h before trying again (Retry-After), which is past the deadline (timeout 30s), so the action stopped without waiting. Run the check later, or raise timeout.'
@@ -243,17 +303,26 @@ describe('verdicts of the edge cases', () => {
   })
 
   it('points at the proxy when the proxy could not be reached', () => {
-    const error = new AtlasError('Could not reach the proxy http://proxy:3128 on the way to https://cloud.mongodb.com (ECONNREFUSED)', {
-      kind: 'network',
-      errorCode: 'ECONNREFUSED',
-      proxy: 'http://proxy:3128'
-    })
+    const error = new AtlasError(
+      'Could not reach the proxy http://proxy:3128 on the way to https://cloud.mongodb.com (ECONNREFUSED)',
+      {
+        kind: 'network',
+        errorCode: 'ECONNREFUSED',
+        proxy: 'http://proxy:3128'
+      }
+    )
     expect(judge(failed(error), settings()).hint).toContain('the proxy http://proxy:3128 did not take the connection')
   })
 
   it.each([
-    [new AtlasError('Atlas API 503 SERVICE_UNAVAILABLE', { kind: 'api', status: 503 }), 'the last answer was: Atlas API 503 SERVICE_UNAVAILABLE.'],
-    [new AtlasError('Could not reach Atlas at https://x (ECONNRESET)', { kind: 'network' }), 'the last request failed: Could not reach Atlas at https://x (ECONNRESET).']
+    [
+      new AtlasError('Atlas API 503 SERVICE_UNAVAILABLE', { kind: 'api', status: 503 }),
+      'the last answer was: Atlas API 503 SERVICE_UNAVAILABLE.'
+    ],
+    [
+      new AtlasError('Could not reach Atlas at https://x (ECONNRESET)', { kind: 'network' }),
+      'the last request failed: Could not reach Atlas at https://x (ECONNRESET).'
+    ]
   ])('says what came last when cancelled while retrying (%#)', (error, expected) => {
     const verdict = judge({ ending: 'cancelled', error, polls: 2, elapsedMs: 4000, timeline: [] }, settings())
     expect(verdict.message).toBe(`Cancelled after 4s (2 polls) while retrying; ${expected}`)

@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import { InputError, readSettings } from '../../src/settings.js'
 
-const base = { groupId: '32b6e34b3d91647abb20e7b8', pipelineName: 'nightly-export', runId: '6650f1a2b3c4d5e6f7a8b9c0', publicKey: 'pub', privateKey: 'priv' }
+const base = {
+  groupId: '32b6e34b3d91647abb20e7b8',
+  pipelineName: 'nightly-export',
+  runId: '6650f1a2b3c4d5e6f7a8b9c0',
+  publicKey: 'pub',
+  privateKey: 'priv'
+}
 
 function settingsFrom(inputs: Record<string, string>, env: Record<string, string> = {}) {
   return readSettings((name) => inputs[name] ?? '', env)
@@ -75,11 +81,16 @@ describe('settings', () => {
   })
 
   it('keeps a gateway path prefix in baseUrl', () => {
-    expect(settingsFrom({ ...base, baseUrl: 'https://gw.example.com/atlas' }).baseUrl.href).toBe('https://gw.example.com/atlas/')
+    expect(settingsFrom({ ...base, baseUrl: 'https://gw.example.com/atlas' }).baseUrl.href).toBe(
+      'https://gw.example.com/atlas/'
+    )
   })
 
   it('normalises successStates and drops duplicates', () => {
-    expect(settingsFrom({ ...base, successStates: 'done, DATASET_DELETED,DONE' }).successStates).toEqual(['DONE', 'DATASET_DELETED'])
+    expect(settingsFrom({ ...base, successStates: 'done, DATASET_DELETED,DONE' }).successStates).toEqual([
+      'DONE',
+      'DATASET_DELETED'
+    ])
   })
 
   it('parses booleans as @actions/core does', () => {
@@ -92,8 +103,13 @@ describe('settings', () => {
   })
 
   it('rejects a pollInterval longer than the timeout in wait mode', () => {
-    expect(problemsOf({ ...base, wait: 'true', timeout: '1m', pollInterval: '2m' }).join()).toContain('pollInterval (2m) must not exceed timeout (1m)')
-    expect(settingsFrom({ ...base, wait: 'true', timeout: '1h30m', pollInterval: '90' })).toMatchObject({ timeoutMs: 5_400_000, pollIntervalMs: 90_000 })
+    expect(problemsOf({ ...base, wait: 'true', timeout: '1m', pollInterval: '2m' }).join()).toContain(
+      'pollInterval (2m) must not exceed timeout (1m)'
+    )
+    expect(settingsFrom({ ...base, wait: 'true', timeout: '1h30m', pollInterval: '90' })).toMatchObject({
+      timeoutMs: 5_400_000,
+      pollIntervalMs: 90_000
+    })
   })
 
   describe('credentials', () => {
@@ -121,15 +137,26 @@ describe('settings', () => {
     })
 
     it('ignores the environment when any credential input is given', () => {
-      const s = settingsFrom({ ...run, accessToken: 't' }, { MONGODB_ATLAS_CLIENT_ID: 'id', MONGODB_ATLAS_CLIENT_SECRET: 's' })
+      const s = settingsFrom(
+        { ...run, accessToken: 't' },
+        { MONGODB_ATLAS_CLIENT_ID: 'id', MONGODB_ATLAS_CLIENT_SECRET: 's' }
+      )
       expect(s.credentials.kind).toBe('bearer')
     })
 
     it.each([
       [{ clientId: 'id' }, {}, 'input clientId is set but input clientSecret is missing'],
       [{ privateKey: 'k' }, {}, 'input privateKey is set but input publicKey is missing'],
-      [{}, { MONGODB_ATLAS_CLIENT_SECRET: 's' }, 'environment variable MONGODB_ATLAS_CLIENT_SECRET is set but environment variable MONGODB_ATLAS_CLIENT_ID is missing'],
-      [{ clientId: 'id', clientSecret: 's', accessToken: 't' }, {}, 'credentials of more than one kind were given (oauth, bearer)'],
+      [
+        {},
+        { MONGODB_ATLAS_CLIENT_SECRET: 's' },
+        'environment variable MONGODB_ATLAS_CLIENT_SECRET is set but environment variable MONGODB_ATLAS_CLIENT_ID is missing'
+      ],
+      [
+        { clientId: 'id', clientSecret: 's', accessToken: 't' },
+        {},
+        'credentials of more than one kind were given (oauth, bearer)'
+      ],
       [{}, {}, 'no credentials: set clientId + clientSecret']
     ])('rejects %j / env %j', (inputs, env, expected) => {
       expect(problemsOf({ ...run, ...inputs }, env).join()).toContain(expected)
@@ -171,10 +198,18 @@ describe('settings', () => {
     it.each([
       [{ accessToken: 'a\u2028b' }, 'input accessToken contains a character outside Latin-1 at character 2'],
       [{ accessToken: 'tab\there' }, 'input accessToken contains a control character at character 4'],
-      [{ publicKey: 'p\u007f', privateKey: 'private-key-value' }, 'input publicKey contains a control character at character 2'],
+      [
+        { publicKey: 'p\u007f', privateKey: 'private-key-value' },
+        'input publicKey contains a control character at character 2'
+      ],
       [{ clientId: 'id\n', clientSecret: 'client-secret-value' }, 'input clientId contains a line break at character 3']
     ])('refuses a credential that cannot go into a header, without quoting it: %j', (credentials, expected) => {
-      const problems = problemsOf({ groupId: base.groupId, pipelineName: base.pipelineName, runId: base.runId, ...credentials })
+      const problems = problemsOf({
+        groupId: base.groupId,
+        pipelineName: base.pipelineName,
+        runId: base.runId,
+        ...credentials
+      })
       expect(problems).toEqual([expect.stringContaining(expected)])
       for (const value of Object.values(credentials)) expect(problems.join()).not.toContain(value)
     })

@@ -41,7 +41,9 @@ export function encodeSegment(segment: string): string {
  * or non-ASCII; the result is sent as is, never re-parsed (a URL parser would undo %2E%2E).
  */
 export function pipelineRunPath(baseUrl: URL, ref: RunRef, query: { envelope: boolean; pretty: boolean }): string {
-  const segments = ['groups', ref.groupId, 'pipelines', ref.pipelineName, 'runs', ref.runId].map((s, i) => (i % 2 === 0 ? s : encodeSegment(s)))
+  const segments = ['groups', ref.groupId, 'pipelines', ref.pipelineName, 'runs', ref.runId].map((s, i) =>
+    i % 2 === 0 ? s : encodeSegment(s)
+  )
   // The defaults (false) are left out: a plain URL is what Atlas's own examples send.
   const params = [query.envelope ? 'envelope=true' : '', query.pretty ? 'pretty=true' : ''].filter(Boolean)
   return `${baseUrl.pathname}api/atlas/v2/${segments.join('/')}${params.length ? `?${params.join('&')}` : ''}`
@@ -66,7 +68,11 @@ function readAnswer(response: HttpResponse, envelope: boolean): Answer {
   try {
     body = response.text.trim() === '' ? undefined : parseJson(response.text)
   } catch (error) {
-    return { status: response.status, body: undefined, unreadable: error instanceof JsonTooDeepError ? `is ${error.message}` : 'is not JSON' }
+    return {
+      status: response.status,
+      body: undefined,
+      unreadable: error instanceof JsonTooDeepError ? `is ${error.message}` : 'is not JSON'
+    }
   }
   if (envelope && response.status === 200 && isObject(body) && typeof body['status'] === 'number') {
     return { status: body['status'], body: body['content'] }
@@ -77,7 +83,12 @@ function readAnswer(response: HttpResponse, envelope: boolean): Answer {
 function apiError(answer: Answer, response: HttpResponse): AtlasError {
   const body: ApiErrorBody = isObject(answer.body) ? answer.body : {}
   const errorCode = typeof body.errorCode === 'string' ? body.errorCode : undefined
-  const detail = typeof body.detail === 'string' && body.detail !== '' ? body.detail : typeof body.reason === 'string' ? body.reason : undefined
+  const detail =
+    typeof body.detail === 'string' && body.detail !== ''
+      ? body.detail
+      : typeof body.reason === 'string'
+        ? body.reason
+        : undefined
   const described = isObject(answer.body) ? '' : ` (the body ${answer.unreadable ?? 'is not an Atlas error document'})`
   const head = `Atlas API ${answer.status}${errorCode ? ` ${errorCode}` : ''}`
   return new AtlasError(`${head}${detail ? `: ${detail}` : described}`, {
@@ -114,13 +125,21 @@ export class AtlasClient {
       if (answer.status === 401 && round < 3 && options.auth.learnFromRefusal(response, authorization)) continue
       if (answer.status !== 200) throw apiError(answer, response)
       if (!isObject(answer.body)) {
-        const what = answer.unreadable ?? `is JSON but not an object (${Array.isArray(answer.body) ? 'an array' : answer.body === null ? 'null' : typeof answer.body})`
-        throw new AtlasError(`Atlas answered 200 but the body ${what}; expected a pipeline run document`, { kind: 'protocol', status: 200 })
+        const what =
+          answer.unreadable ??
+          `is JSON but not an object (${Array.isArray(answer.body) ? 'an array' : answer.body === null ? 'null' : typeof answer.body})`
+        throw new AtlasError(`Atlas answered 200 but the body ${what}; expected a pipeline run document`, {
+          kind: 'protocol',
+          status: 200
+        })
       }
       return {
         run: answer.body,
         status: answer.status,
-        rateLimit: { limit: numberHeader(response, 'ratelimit-limit'), remaining: numberHeader(response, 'ratelimit-remaining') }
+        rateLimit: {
+          limit: numberHeader(response, 'ratelimit-limit'),
+          remaining: numberHeader(response, 'ratelimit-remaining')
+        }
       }
     }
   }

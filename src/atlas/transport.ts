@@ -75,17 +75,24 @@ interface Route {
  * Loopback always goes direct (as @actions/http-client does; a proxy cannot reach the runner's
  * loopback), decided here by the same definition that lets baseUrl use plain http to loopback.
  */
-function createRouter(options: TransportOptions, proxies: ProxySettings): { route(origin: string): Route; all: Dispatcher[] } {
+function createRouter(
+  options: TransportOptions,
+  proxies: ProxySettings
+): { route(origin: string): Route; all: Dispatcher[] } {
   const timeouts = {
     connect: { timeout: options.requestTimeoutMs },
     headersTimeout: options.requestTimeoutMs,
     bodyTimeout: options.requestTimeoutMs
   }
   const direct = new Agent(timeouts)
-  if (proxies.httpsProxy === undefined && proxies.httpProxy === undefined) return { route: () => ({ dispatcher: direct }), all: [direct] }
+  if (proxies.httpsProxy === undefined && proxies.httpProxy === undefined)
+    return { route: () => ({ dispatcher: direct }), all: [direct] }
   const proxied = new EnvHttpProxyAgent({ ...timeouts, ...proxies })
   return {
-    route: (origin) => (isLoopbackHost(new URL(origin).hostname) ? { dispatcher: direct } : { dispatcher: proxied, proxy: proxyFor(proxies, origin) }),
+    route: (origin) =>
+      isLoopbackHost(new URL(origin).hostname)
+        ? { dispatcher: direct }
+        : { dispatcher: proxied, proxy: proxyFor(proxies, origin) },
     all: [direct, proxied]
   }
 }
@@ -143,7 +150,12 @@ function describeProxy(proxy: URL): string {
 }
 
 /** Turns whatever undici threw into an AtlasError that says what happened in plain words. */
-function describeTransportError(error: unknown, request: HttpRequest, timedOut: boolean, proxy: URL | undefined): AtlasError {
+function describeTransportError(
+  error: unknown,
+  request: HttpRequest,
+  timedOut: boolean,
+  proxy: URL | undefined
+): AtlasError {
   if (error instanceof AtlasError) return error
   const where = request.origin
   if (request.signal?.aborted) {
@@ -170,14 +182,26 @@ function describeTransportError(error: unknown, request: HttpRequest, timedOut: 
     )
   }
   if (timedOut || (code !== undefined && TIMEOUT_CODES.has(code))) {
-    return new AtlasError(`Atlas at ${where} did not answer within the request timeout`, { kind: 'timeout', retryable: true }, { cause: error })
+    return new AtlasError(
+      `Atlas at ${where} did not answer within the request timeout`,
+      { kind: 'timeout', retryable: true },
+      { cause: error }
+    )
   }
   if (code !== undefined && TLS_CODES.has(code)) {
-    return new AtlasError(`The TLS certificate of ${where} was not accepted (${code})`, { kind: 'network', errorCode: code }, { cause: error })
+    return new AtlasError(
+      `The TLS certificate of ${where} was not accepted (${code})`,
+      { kind: 'network', errorCode: code },
+      { cause: error }
+    )
   }
   const permanent = code === 'ENOTFOUND' || code === 'ERR_INVALID_URL'
   const reason = code ?? (error instanceof Error ? error.message : String(error))
-  return new AtlasError(`Could not reach Atlas at ${where} (${reason})`, { kind: 'network', errorCode: code, retryable: !permanent }, { cause: error })
+  return new AtlasError(
+    `Could not reach Atlas at ${where} (${reason})`,
+    { kind: 'network', errorCode: code, retryable: !permanent },
+    { cause: error }
+  )
 }
 
 async function readBounded(body: AsyncIterable<Buffer>, maxBytes: number, origin: string): Promise<string> {
@@ -186,9 +210,12 @@ async function readBounded(body: AsyncIterable<Buffer>, maxBytes: number, origin
   for await (const chunk of body) {
     size += chunk.length
     if (size > maxBytes) {
-      throw new AtlasError(`The response from ${origin} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; a pipeline run is a few KB, so this is not an Atlas answer`, {
-        kind: 'protocol'
-      })
+      throw new AtlasError(
+        `The response from ${origin} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; a pipeline run is a few KB, so this is not an Atlas answer`,
+        {
+          kind: 'protocol'
+        }
+      )
     }
     chunks.push(chunk)
   }
@@ -208,7 +235,11 @@ export function createTransport(options: TransportOptions): Transport {
       for (const [name, value] of Object.entries(request.headers)) {
         const problem = unsendableReason(value)
         // A value from Atlas (a nonce, a token) that undici would refuse: an answer we cannot use.
-        if (problem) throw new AtlasError(`The ${name} header for ${request.origin} would contain ${problem}, so the request cannot be sent`, { kind: 'protocol' })
+        if (problem)
+          throw new AtlasError(
+            `The ${name} header for ${request.origin} would contain ${problem}, so the request cannot be sent`,
+            { kind: 'protocol' }
+          )
       }
       const { dispatcher, proxy } = router.route(request.origin)
       // A timer we clear, not AbortSignal.timeout: in a long wait those would pile up until they fire.
@@ -233,11 +264,14 @@ export function createTransport(options: TransportOptions): Transport {
           // Following a redirect would send credentials to wherever it points: refuse and say where.
           const location = response.headers['location']
           const target = typeof location === 'string' ? safeHost(location, request.origin) : 'an unknown place'
-          throw new AtlasError(`Atlas answered ${status} with a redirect to ${target}; redirects are not followed so that credentials stay with ${new URL(request.origin).host}`, {
-            kind: 'protocol',
-            status,
-            redirectHost: target
-          })
+          throw new AtlasError(
+            `Atlas answered ${status} with a redirect to ${target}; redirects are not followed so that credentials stay with ${new URL(request.origin).host}`,
+            {
+              kind: 'protocol',
+              status,
+              redirectHost: target
+            }
+          )
         }
         const text = await readBounded(response.body, options.maxBodyBytes, request.origin)
         return { status, headers: response.headers, text }

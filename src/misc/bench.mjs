@@ -19,7 +19,9 @@ const HOURS = Math.max(1, Number(process.env.BENCH_HOURS ?? 1))
 const work = mkdtempSync(join(tmpdir(), 'atlas-bench-'))
 for (const tool of ['/usr/bin/time', 'curl', 'jq']) {
   try {
-    execFileSync(tool === '/usr/bin/time' ? tool : 'which', tool === '/usr/bin/time' ? ['-f', '', 'true'] : [tool], { stdio: 'ignore' })
+    execFileSync(tool === '/usr/bin/time' ? tool : 'which', tool === '/usr/bin/time' ? ['-f', '', 'true'] : [tool], {
+      stdio: 'ignore'
+    })
   } catch {
     console.error(`bench needs ${tool} (Debian: apt-get install -y curl jq time)`)
     process.exit(2)
@@ -77,7 +79,8 @@ curl -fsS -H "Authorization: Bearer $T" -H "Accept: ${ACCEPT}" "$RUN_URL" | jq -
 curl -fsS -u "$ID:$SECRET" -d "token=$T&token_type_hint=access_token" "$BASE/api/oauth/revoke" >/dev/null`
 }
 for (const [kind, source] of Object.entries(floorScripts)) writeFileSync(join(work, `floor-${kind}.mjs`), source)
-for (const [kind, source] of Object.entries(curlScripts)) writeFileSync(join(work, `curl-${kind}.sh`), `set -euo pipefail\n${source}\n`)
+for (const [kind, source] of Object.entries(curlScripts))
+  writeFileSync(join(work, `curl-${kind}.sh`), `set -euo pipefail\n${source}\n`)
 
 const credentialInputs = {
   bearer: { INPUT_ACCESSTOKEN: DEMO.accessToken },
@@ -108,9 +111,15 @@ function measure(command, args, env) {
     child.on('error', reject)
     child.on('close', (code) => {
       const wall = performance.timeOrigin + performance.now() - started
-      if (code !== 0 || !/state=DONE| is DONE/.test(out)) return reject(new Error(`${command} ${args.join(' ')} failed (${code}): ${out}${err}`))
+      if (code !== 0 || !/state=DONE| is DONE/.test(out))
+        return reject(new Error(`${command} ${args.join(' ')} failed (${code}): ${out}${err}`))
       const first = atlas.requests[seenBefore]
-      resolve({ wall, peakKb: Number(err.trim().split('\n').pop()), toFirstRequest: first ? first.at - started : NaN, requests: atlas.requests.length - seenBefore })
+      resolve({
+        wall,
+        peakKb: Number(err.trim().split('\n').pop()),
+        toFirstRequest: first ? first.at - started : NaN,
+        requests: atlas.requests.length - seenBefore
+      })
     })
   })
 }
@@ -145,7 +154,8 @@ const oneShot = {}
 for (const kind of ['digest', 'oauth', 'bearer']) {
   const rows = { action: [], node: [], curl: [] }
   for (let i = 0; i < PAIRS; i++) {
-    for (const name of i % 2 ? ['node', 'curl', 'action'] : ['action', 'node', 'curl']) rows[name].push(await contenders[name](kind))
+    for (const name of i % 2 ? ['node', 'curl', 'action'] : ['action', 'node', 'curl'])
+      rows[name].push(await contenders[name](kind))
   }
   oneShot[kind] = rows
   const ratio = (other) => median(rows.action.map((r, i) => r.wall / rows[other][i].wall))
@@ -158,7 +168,9 @@ for (const kind of ['digest', 'oauth', 'bearer']) {
 
 // Inside the project, so that the compiled modules resolve undici from node_modules.
 const build = join(root, '.bench-build')
-execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', root, '--noEmit', 'false', '--outDir', build], { stdio: 'inherit' })
+execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', root, '--noEmit', 'false', '--outDir', build], {
+  stdio: 'inherit'
+})
 const load = (path) => import(pathToFileURL(join(build, 'src', path)).href)
 const { pollRun } = await load('poll.js')
 const { AtlasClient } = await load('atlas/client.js')
@@ -169,7 +181,11 @@ const { oauthAuthenticator } = await load('atlas/auth/oauth.js')
 /** Virtual time: sleeps return at once (after a turn of the event loop) and move the clock; the deadline cut never fires (answers come at once). */
 function simulatedClock() {
   let now = Date.now()
-  return { now: () => now, sleep: (delay) => new Promise((resolve) => setImmediate(() => ((now += delay), resolve()))), timer: () => () => {} }
+  return {
+    now: () => now,
+    sleep: (delay) => new Promise((resolve) => setImmediate(() => ((now += delay), resolve()))),
+    timer: () => () => {}
+  }
 }
 
 async function simulateWait(kind, { pollIntervalMs, timeoutMs, doneAfterPolls }) {
@@ -187,8 +203,18 @@ async function simulateWait(kind, { pollIntervalMs, timeoutMs, doneAfterPolls })
           onSecret: () => {},
           now: clock.now
         })
-  const client = new AtlasClient({ baseUrl: new URL(`${atlas.url}/`), apiVersion: '2023-01-01', envelope: false, pretty: false, userAgent: 'bench', transport, auth })
-  const steps = Array.from({ length: doneAfterPolls ? doneAfterPolls - 1 : 1 }, () => ({ run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT' }) }))
+  const client = new AtlasClient({
+    baseUrl: new URL(`${atlas.url}/`),
+    apiVersion: '2023-01-01',
+    envelope: false,
+    pretty: false,
+    userAgent: 'bench',
+    transport,
+    auth
+  })
+  const steps = Array.from({ length: doneAfterPolls ? doneAfterPolls - 1 : 1 }, () => ({
+    run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT' })
+  }))
   atlas.script(doneAfterPolls ? [...steps, { run: runDocument() }] : steps)
   // The server runs in this process: its request log is tallied and emptied as we go, so that the
   // heap samples show the client's memory, not the log's.
@@ -199,7 +225,8 @@ async function simulateWait(kind, { pollIntervalMs, timeoutMs, doneAfterPolls })
   const heap = []
   let polls = 0
   const result = await pollRun({
-    fetch: (signal) => client.getPipelineRun({ groupId: DEMO.groupId, pipelineName: DEMO.pipelineName, runId: DEMO.runId }, signal),
+    fetch: (signal) =>
+      client.getPipelineRun({ groupId: DEMO.groupId, pipelineName: DEMO.pipelineName, runId: DEMO.runId }, signal),
     wait: true,
     timeoutMs,
     pollIntervalMs,
@@ -253,7 +280,9 @@ const worstRatio = Math.max(...Object.values(oneShot).map((rows) => ratio(rows, 
 const req = (kind) => oneShot[kind].action[0].requests
 const w60 = (kind) => waits[`${kind}-60`]
 const perPoll = (kind) => (w60(kind).requests - (kind === 'digest' ? 2 : 3)) / (w60(kind).result.polls - 1)
-const heapGrowth = Math.max(...['digest', 'oauth'].map((k) => (waits[`${k}-hour`].heap.at(-1) ?? 0) - (waits[`${k}-hour`].heap[1] ?? 0)))
+const heapGrowth = Math.max(
+  ...['digest', 'oauth'].map((k) => (waits[`${k}-hour`].heap.at(-1) ?? 0) - (waits[`${k}-hour`].heap[1] ?? 0))
+)
 const goal = (ok) => (ok ? 'met' : '**missed**')
 const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU'
 

@@ -9,7 +9,10 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const out = mkdtempSync(join(tmpdir(), 'dist-check-'))
 try {
-  execFileSync('npm', ['run', '--silent', 'build', '--', '-o', out], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
+  execFileSync('npm', ['run', '--silent', 'build', '--', '-o', out], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit']
+  })
   const committed = readdirSync(join(root, 'dist')).sort()
   const fresh = readdirSync(out).sort()
   const differing = [...new Set([...committed, ...fresh])].filter((name) => {
@@ -20,7 +23,9 @@ try {
     }
   })
   if (differing.length > 0) {
-    console.error(`dist/ is not what src/ builds (differs: ${differing.join(', ')}). Run \`npm run build\` and commit dist/.`)
+    console.error(
+      `dist/ is not what src/ builds (differs: ${differing.join(', ')}). Run \`npm run build\` and commit dist/.`
+    )
     process.exit(1)
   }
   console.log(`dist/ matches a fresh build (${fresh.length} files).`)

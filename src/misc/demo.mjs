@@ -26,7 +26,9 @@ function show(title, result) {
 }
 
 const env = process.env
-const hasAtlasCredentials = (env.MONGODB_ATLAS_CLIENT_ID && env.MONGODB_ATLAS_CLIENT_SECRET) || (env.MONGODB_ATLAS_PUBLIC_API_KEY && env.MONGODB_ATLAS_PRIVATE_API_KEY)
+const hasAtlasCredentials =
+  (env.MONGODB_ATLAS_CLIENT_ID && env.MONGODB_ATLAS_CLIENT_SECRET) ||
+  (env.MONGODB_ATLAS_PUBLIC_API_KEY && env.MONGODB_ATLAS_PRIVATE_API_KEY)
 
 if (hasAtlasCredentials) {
   const missing = ['ATLAS_GROUP_ID', 'ATLAS_PIPELINE_NAME', 'ATLAS_RUN_ID'].filter((name) => !env[name])
@@ -34,7 +36,12 @@ if (hasAtlasCredentials) {
     console.error(`Credentials found; also set ${missing.join(', ')} to check a run in Atlas.`)
     process.exit(2)
   }
-  const pass = ['MONGODB_ATLAS_CLIENT_ID', 'MONGODB_ATLAS_CLIENT_SECRET', 'MONGODB_ATLAS_PUBLIC_API_KEY', 'MONGODB_ATLAS_PRIVATE_API_KEY'].filter((n) => env[n])
+  const pass = [
+    'MONGODB_ATLAS_CLIENT_ID',
+    'MONGODB_ATLAS_CLIENT_SECRET',
+    'MONGODB_ATLAS_PUBLIC_API_KEY',
+    'MONGODB_ATLAS_PRIVATE_API_KEY'
+  ].filter((n) => env[n])
   const result = await runAction({
     inputs: {
       groupId: env.ATLAS_GROUP_ID,
@@ -54,7 +61,10 @@ const atlas = await startFakeAtlas()
 console.log(`Atlas-like demo server on ${atlas.url} (no credentials in the environment, so not Atlas itself)`)
 try {
   const inputs = { groupId: DEMO.groupId, pipelineName: DEMO.pipelineName, runId: DEMO.runId, baseUrl: atlas.url }
-  show('one-shot check, API key (Digest)', await runAction({ inputs: { ...inputs, publicKey: DEMO.publicKey, privateKey: DEMO.privateKey } }))
+  show(
+    'one-shot check, API key (Digest)',
+    await runAction({ inputs: { ...inputs, publicKey: DEMO.publicKey, privateKey: DEMO.privateKey } })
+  )
 
   atlas.script([
     { run: runDocument({ state: 'PENDING', phase: 'SNAPSHOT', stats: undefined }) },
@@ -65,7 +75,16 @@ try {
   ])
   show(
     'wait mode, service account (OAuth)',
-    await runAction({ inputs: { ...inputs, clientId: DEMO.clientId, clientSecret: DEMO.clientSecret, wait: 'true', pollInterval: '1s', timeout: '1m' } })
+    await runAction({
+      inputs: {
+        ...inputs,
+        clientId: DEMO.clientId,
+        clientSecret: DEMO.clientSecret,
+        wait: 'true',
+        pollInterval: '1s',
+        timeout: '1m'
+      }
+    })
   )
   console.log(`The demo server saw ${atlas.requests.length} requests: ${atlas.requests.map((r) => r.kind).join(', ')}`)
 } finally {

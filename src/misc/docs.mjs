@@ -24,9 +24,16 @@ export function renderReadme(readme, actionYaml) {
   const inputs = [
     '| Input | Required | Default | Description |',
     '| --- | --- | --- | --- |',
-    ...Object.entries(action.inputs).map(([name, i]) => `| \`${name}\` | ${i.required ? 'yes' : 'no'} | ${i.default ? `\`${cell(i.default)}\`` : ''} | ${cell(i.description)} |`)
+    ...Object.entries(action.inputs).map(
+      ([name, i]) =>
+        `| \`${name}\` | ${i.required ? 'yes' : 'no'} | ${i.default ? `\`${cell(i.default)}\`` : ''} | ${cell(i.description)} |`
+    )
   ].join('\n')
-  const outputs = ['| Output | Description |', '| --- | --- |', ...Object.entries(action.outputs).map(([name, o]) => `| \`${name}\` | ${cell(o.description)} |`)].join('\n')
+  const outputs = [
+    '| Output | Description |',
+    '| --- | --- |',
+    ...Object.entries(action.outputs).map(([name, o]) => `| \`${name}\` | ${cell(o.description)} |`)
+  ].join('\n')
   const replace = (text, marker, table) => {
     const start = `<!-- ${marker}:start -->`
     const end = `<!-- ${marker}:end -->`

@@ -4,7 +4,17 @@ import type { Verdict } from '../verdict.js'
 
 // The step's outputs, as one pure map: set on success and on failure, each only when known.
 
-const RUN_FIELDS = ['state', 'phase', 'datasetName', 'snapshotId', 'pipelineId', 'backupFrequencyType', 'createdDate', 'lastUpdatedDate', 'scheduledDeletionDate'] as const
+const RUN_FIELDS = [
+  'state',
+  'phase',
+  'datasetName',
+  'snapshotId',
+  'pipelineId',
+  'backupFrequencyType',
+  'createdDate',
+  'lastUpdatedDate',
+  'scheduledDeletionDate'
+] as const
 
 function scalar(value: unknown): string | undefined {
   if (typeof value === 'string') return value

@@ -15,7 +15,12 @@ function clip(text: string): string {
 }
 
 /** Posts one status on the commit the workflow runs for (a pull request's head, not its merge commit). */
-async function createStatus(settings: StatusSettings, state: CommitState, description: string, signal: AbortSignal): Promise<void> {
+async function createStatus(
+  settings: StatusSettings,
+  state: CommitState,
+  description: string,
+  signal: AbortSignal
+): Promise<void> {
   const { context, getOctokit } = await import('@actions/github')
   const pullRequest = context.payload.pull_request as { head?: { sha?: string } } | undefined
   const sha = pullRequest?.head?.sha ?? context.sha
@@ -54,7 +59,9 @@ export function statusReporter(settings: StatusSettings): StatusReporter {
           const status = (error as { status?: number }).status
           const reason = stop.signal.aborted ? 'GitHub did not answer in time' : errorMessage(error)
           const hint = status === 403 || status === 404 ? ' (the token needs the statuses: write permission)' : ''
-          warnings.push(`Could not post the ${state} commit status "${settings.context}": ${reason}${hint}. The check's verdict stands.`)
+          warnings.push(
+            `Could not post the ${state} commit status "${settings.context}": ${reason}${hint}. The check's verdict stands.`
+          )
         })
       )
     },

@@ -37,10 +37,18 @@ function runRows(run: PipelineRun): [string, string | undefined][] {
     ['State', text(run.state)],
     ['Phase', text(run.phase)],
     ['Dataset', code(run.datasetName)],
-    ['Exported', typeof bytes === 'number' || typeof bytes === 'bigint' ? `${formatBytes(bytes)} (${formatCount(bytes)} bytes)` : undefined],
+    [
+      'Exported',
+      typeof bytes === 'number' || typeof bytes === 'bigint'
+        ? `${formatBytes(bytes)} (${formatCount(bytes)} bytes)`
+        : undefined
+    ],
     ['Documents', typeof docs === 'number' || typeof docs === 'bigint' ? formatCount(docs) : undefined],
     ['Backup frequency', text(run.backupFrequencyType)],
-    ['Retention', policy && typeof policy === 'object' ? text(`${policy.value ?? '?'} ${policy.units ?? ''}`.trim()) : undefined],
+    [
+      'Retention',
+      policy && typeof policy === 'object' ? text(`${policy.value ?? '?'} ${policy.units ?? ''}`.trim()) : undefined
+    ],
     ['Created', text(run.createdDate)],
     ['Last updated', text(run.lastUpdatedDate)],
     ['Scheduled deletion', text(run.scheduledDeletionDate)],
@@ -87,7 +95,9 @@ export function renderSummary(result: PollResult, verdict: Verdict, settings: Se
     `### ${icon} Atlas pipeline run ${esc(headline)}`,
     '',
     `Pipeline <code>${esc(settings.run.pipelineName)}</code> · run <code>${esc(settings.run.runId)}</code> · project <code>${esc(settings.run.groupId)}</code>` +
-      (settings.workflowRunUrl ? ` · [workflow run](${encodeURI(settings.workflowRunUrl).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)})` : ''),
+      (settings.workflowRunUrl
+        ? ` · [workflow run](${encodeURI(settings.workflowRunUrl).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)})`
+        : ''),
     '',
     `> ${esc(verdict.message, 2000)}`
   ]

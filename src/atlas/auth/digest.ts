@@ -61,15 +61,21 @@ export function pickChallenge(challenges: Challenge[]): Challenge {
   const digests = challenges.filter((c) => c.scheme.toLowerCase() === 'digest')
   if (digests.length === 0) {
     const offered = challenges.map((c) => c.scheme).join(', ') || 'no scheme'
-    throw new AtlasError(`Atlas did not offer Digest authentication (it offered ${offered}); publicKey/privateKey need Digest`, { kind: 'protocol', status: 401 })
+    throw new AtlasError(
+      `Atlas did not offer Digest authentication (it offered ${offered}); publicKey/privateKey need Digest`,
+      { kind: 'protocol', status: 401 }
+    )
   }
   const best = [...digests].sort((a, b) => strength(b) - strength(a))[0] as Challenge
   if (strength(best) < 0) {
     const offered = digests.map((c) => c.params['algorithm']).join(', ')
-    throw new AtlasError(`Atlas offered Digest with an algorithm this action does not support (${offered}); supported: MD5, SHA-256, SHA-512-256 and their -sess forms`, {
-      kind: 'protocol',
-      status: 401
-    })
+    throw new AtlasError(
+      `Atlas offered Digest with an algorithm this action does not support (${offered}); supported: MD5, SHA-256, SHA-512-256 and their -sess forms`,
+      {
+        kind: 'protocol',
+        status: 401
+      }
+    )
   }
   if (best.params['nonce'] === undefined || best.params['realm'] === undefined) {
     throw new AtlasError('Atlas sent a Digest challenge without a nonce or realm', { kind: 'protocol', status: 401 })
@@ -102,7 +108,10 @@ export function digestAuthorization(input: DigestInput): string {
   // Prefer auth; auth-int over an empty GET body is the same work with H("") in HA2.
   const qop = qops.includes('auth') ? 'auth' : qops.includes('auth-int') ? 'auth-int' : undefined
   if (qops.length > 0 && qop === undefined) {
-    throw new AtlasError(`Atlas asked for Digest qop "${params['qop']}", which this action does not support`, { kind: 'protocol', status: 401 })
+    throw new AtlasError(`Atlas asked for Digest qop "${params['qop']}", which this action does not support`, {
+      kind: 'protocol',
+      status: 401
+    })
   }
   const nc = input.nc.toString(16).padStart(8, '0')
   let ha1 = H(`${input.username}:${realm}:${input.password}`)
@@ -131,7 +140,11 @@ export function digestAuthorization(input: DigestInput): string {
  * nonce is then reused for later requests, nc counted per nonce, so a poll costs one request.
  * A stale=true answer costs one extra round trip; a 401 on a fresh nonce means wrong keys.
  */
-export function digestAuthenticator(username: string, password: string, newCnonce: () => string = () => randomBytes(16).toString('hex')): Authenticator {
+export function digestAuthenticator(
+  username: string,
+  password: string,
+  newCnonce: () => string = () => randomBytes(16).toString('hex')
+): Authenticator {
   let challenge: Challenge | undefined
   let nc = 0
   return {

@@ -33,7 +33,12 @@ function describeOAuthError(response: HttpResponse, what: string): AtlasError {
   let detail: string | undefined
   try {
     const body = parseJson(response.text) as Record<string, unknown>
-    code = typeof body['error'] === 'string' ? body['error'] : typeof body['errorCode'] === 'string' ? body['errorCode'] : undefined
+    code =
+      typeof body['error'] === 'string'
+        ? body['error']
+        : typeof body['errorCode'] === 'string'
+          ? body['errorCode']
+          : undefined
     const text = body['error_description'] ?? body['detail']
     detail = typeof text === 'string' ? text : undefined
   } catch {
@@ -76,7 +81,12 @@ export function oauthAuthenticator(options: OAuthOptions): Authenticator {
       method: 'POST',
       origin: options.baseUrl.origin,
       path: `${options.baseUrl.pathname}api/oauth/${endpoint}`,
-      headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'user-agent': options.userAgent },
+      headers: {
+        authorization: basic,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+        'user-agent': options.userAgent
+      },
       body,
       signal
     })
@@ -89,7 +99,10 @@ export function oauthAuthenticator(options: OAuthOptions): Authenticator {
     try {
       body = parseJson(response.text)
     } catch {
-      throw new AtlasError('The token endpoint answered 200 with a body that is not JSON', { kind: 'protocol', status: 200 })
+      throw new AtlasError('The token endpoint answered 200 with a body that is not JSON', {
+        kind: 'protocol',
+        status: 200
+      })
     }
     const record = (body ?? {}) as Record<string, unknown>
     const value = record['access_token']
@@ -100,10 +113,13 @@ export function oauthAuthenticator(options: OAuthOptions): Authenticator {
     const unsendable = unsendableReason(value)
     if (unsendable) {
       // Asking again would get the same kind of token: a fault of the endpoint, not of the network.
-      throw new AtlasError(`The token endpoint answered 200 with an access_token that cannot be sent in an HTTP header (it contains ${unsendable})`, {
-        kind: 'protocol',
-        status: 200
-      })
+      throw new AtlasError(
+        `The token endpoint answered 200 with an access_token that cannot be sent in an HTTP header (it contains ${unsendable})`,
+        {
+          kind: 'protocol',
+          status: 200
+        }
+      )
     }
     // Some servers send expires_in as a string; without a usable one, assume Atlas's hour.
     const declared = Number(record['expires_in'])
@@ -120,8 +136,13 @@ export function oauthAuthenticator(options: OAuthOptions): Authenticator {
       ...(signal ? [signal] : [])
     )
     try {
-      const response = await postForm('revoke', `token=${encodeURIComponent(value)}&token_type_hint=access_token`, bound)
-      if (response.status >= 300) return `Could not revoke an Atlas access token (HTTP ${response.status}); it expires by itself within an hour`
+      const response = await postForm(
+        'revoke',
+        `token=${encodeURIComponent(value)}&token_type_hint=access_token`,
+        bound
+      )
+      if (response.status >= 300)
+        return `Could not revoke an Atlas access token (HTTP ${response.status}); it expires by itself within an hour`
       return undefined
     } catch (error) {
       return `Could not revoke an Atlas access token (${errorMessage(error)}); it expires by itself within an hour`
