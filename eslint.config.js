@@ -11,6 +11,8 @@ export default tseslint.config(
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // A leading underscore marks a parameter a signature needs and the body does not (typed fakes).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       // Interface methods may be async without awaiting (a bearer token is simply returned).
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
@@ -33,7 +35,8 @@ export default tseslint.config(
         clearTimeout: 'readonly',
         setImmediate: 'readonly',
         performance: 'readonly',
-        global: 'readonly'
+        global: 'readonly',
+        AbortSignal: 'writable'
       }
     }
   },

@@ -9,12 +9,12 @@ import { AtlasClient } from './atlas/client.js'
 import { AtlasError, errorMessage } from './atlas/errors.js'
 import { createTransport, DEFAULT_MAX_BODY_BYTES, type Transport } from './atlas/transport.js'
 import { formatDuration } from './duration.js'
-import { MAX_ATTEMPTS_ONE_SHOT, MAX_CONSECUTIVE_FAILURES_WAIT, pollRun, type PollResult } from './poll.js'
+import { pollRun, type PollResult } from './poll.js'
 import { logLine, MAX_LOG_LINE } from './report/log-text.js'
 import { buildOutputs } from './report/outputs.js'
-import { statusReporter } from './report/status.js'
+import { commitState, statusReporter } from './report/status.js'
 import { renderSummary } from './report/summary.js'
-import { InputError, readSettings, type Settings } from './settings.js'
+import { InputError, readSettings, SECRET_ENV, SECRET_INPUTS, type Settings } from './settings.js'
 import { judge, type Verdict } from './verdict.js'
 import { USER_AGENT } from './version.js'
 
@@ -36,21 +36,11 @@ function describeForDebug(error: unknown): string {
   return parts.join('\ncaused by: ')
 }
 
-/** Inputs and variables that may hold a secret: masked before anything else happens. */
-const SECRET_SOURCES = {
-  inputs: ['clientId', 'clientSecret', 'publicKey', 'privateKey', 'accessToken', 'githubToken'],
-  env: [
-    'MONGODB_ATLAS_CLIENT_ID',
-    'MONGODB_ATLAS_CLIENT_SECRET',
-    'MONGODB_ATLAS_PUBLIC_API_KEY',
-    'MONGODB_ATLAS_PRIVATE_API_KEY'
-  ]
-}
-
+/** Every input and variable that may hold a secret is masked before anything else happens. */
 function maskSecrets(): void {
   const values = [
-    ...SECRET_SOURCES.inputs.map((name) => core.getInput(name)),
-    ...SECRET_SOURCES.env.map((name) => process.env[name]?.trim() ?? '')
+    ...SECRET_INPUTS.map((name) => core.getInput(name)),
+    ...SECRET_ENV.map((name) => process.env[name]?.trim() ?? '')
   ]
   for (const value of values) if (value !== '') core.setSecret(value)
 }
@@ -143,7 +133,6 @@ async function check(settings: Settings, cancel: ReturnType<typeof cancellation>
       wait: settings.wait,
       timeoutMs: settings.timeoutMs,
       pollIntervalMs: settings.pollIntervalMs,
-      maxConsecutiveFailures: settings.wait ? MAX_CONSECUTIVE_FAILURES_WAIT : MAX_ATTEMPTS_ONE_SHOT,
       signal: cancel.work,
       onChange: (entry) => {
         if (settings.wait)
@@ -151,13 +140,15 @@ async function check(settings: Settings, cancel: ReturnType<typeof cancellation>
             logLine(`[+${formatDuration(entry.at)}] state ${entry.state ?? '(none)'}, phase ${entry.phase ?? '(none)'}`)
           )
       },
-      onPoll: (message) => core.debug(logLine(message))
+      onPoll: (message) => core.debug(logLine(message)),
+      // At info level, so that a step backing off never looks hung.
+      onRetry: ({ error, retry, of, delayMs }) =>
+        core.info(logLine(`${error.message}; retry ${retry} of ${of} in ${formatDuration(delayMs)}`))
     })
     if (result.error) core.debug(logLine(`last error: ${describeForDebug(result.error)}`, 2 * MAX_LOG_LINE))
     const verdict = judge(result, settings)
     await report(result, verdict, settings, startedAt)
-    // failure: the run ended badly; error: we could not tell (Atlas error, timeout, cancelled).
-    status?.post(verdict.ok ? 'success' : result.ending === 'finished' ? 'failure' : 'error', verdict.message)
+    status?.post(commitState(verdict.ok, result.ending), verdict.message)
   } finally {
     // Best effort, bounded: the report is already out, and a hanging revoke must not hold the step.
     const bound = abortAfter(

@@ -50,6 +50,8 @@ export interface PollResult {
   error?: AtlasError
   /** Requests for the run that got an answer or failed (retries included). */
   polls: number
+  /** The HTTP status of the last answer, when the last request got one (a request cut short or refused on the way has none). */
+  httpStatus?: number
   /** Set when Atlas asked to wait (Retry-After) past the deadline, so the action stopped without waiting: how long it asked. */
   unwaitedRetryAfterMs?: number
   elapsedMs: number
@@ -63,8 +65,6 @@ export interface PollOptions {
   wait: boolean
   timeoutMs: number
   pollIntervalMs: number
-  /** Failed requests in a row that end polling (transient faults only; others end it at once). */
-  maxConsecutiveFailures: number
   clock?: Clock
   signal?: AbortSignal
   /** First retry waits about this long, doubling each time (with jitter). */
@@ -73,6 +73,8 @@ export interface PollOptions {
   random?: () => number
   onChange?: (entry: TimelineEntry) => void
   onPoll?: (message: string) => void
+  /** A transient fault that will be retried: the error, which retry comes next, of how many, and after how long. */
+  onRetry?: (retry: { error: AtlasError; retry: number; of: number; delayMs: number }) => void
 }
 
 /**
@@ -81,9 +83,13 @@ export interface PollOptions {
  */
 export const LAST_LOOK_MS = 2000
 
-/** One-shot: four tries in all. Wait mode: six failed polls in a row (about 30 s of backoff). */
-export const MAX_ATTEMPTS_ONE_SHOT = 4
-export const MAX_CONSECUTIVE_FAILURES_WAIT = 6
+/**
+ * Failed requests in a row that end the check (transient faults only; others end it at once).
+ * One-shot: four tries in all. Wait mode: six failed polls in a row (about 30 s of backoff).
+ */
+export function failureLimit(wait: boolean): number {
+  return wait ? 6 : 4
+}
 
 /** Equal-jitter exponential backoff: between half and all of base * 2^(failures-1), capped. */
 export function backoffDelay(failures: number, baseMs: number, capMs: number, random: () => number): number {
@@ -99,13 +105,11 @@ export function pollDelay(intervalMs: number, response: RunResponse): number {
   return low ? intervalMs * 2 : intervalMs
 }
 
-function toAtlasError(error: unknown): AtlasError {
-  if (error instanceof AtlasError) return error
-  const message = error instanceof Error ? error.message : String(error)
-  return new AtlasError(`Unexpected error while asking Atlas: ${message}`, { kind: 'protocol' }, { cause: error })
-}
-
-/** Runs the schedule to its end. Never throws: every ending is a PollResult. */
+/**
+ * Runs the schedule to its end: every ending is a PollResult. It throws only what is not an
+ * AtlasError, a bug of ours, so that it reaches the "unexpected error" path instead of being
+ * reported as something Atlas did.
+ */
 export async function pollRun(options: PollOptions): Promise<PollResult> {
   const clock = options.clock ?? systemClock
   const random = options.random ?? Math.random
@@ -117,13 +121,16 @@ export async function pollRun(options: PollOptions): Promise<PollResult> {
   const timeline: TimelineEntry[] = []
   let last: RunResponse | undefined
   let lastError: AtlasError | undefined
+  let httpStatus: number | undefined
   let polls = 0
   let failures = 0
+  const limit = failureLimit(options.wait)
   const result = (ending: PollEnding, error?: AtlasError, extra: Partial<PollResult> = {}): PollResult => ({
     ending,
     last,
     error,
     polls,
+    httpStatus,
     elapsedMs: clock.now() - start,
     timeline,
     ...extra
@@ -140,6 +147,7 @@ export async function pollRun(options: PollOptions): Promise<PollResult> {
       const response = await options.fetch(AbortSignal.any([signal, cut.signal]))
       last = response
       lastError = undefined
+      httpStatus = 200
       failures = 0
       const { state, phase } = response.run
       const previous = timeline[timeline.length - 1]
@@ -151,19 +159,26 @@ export async function pollRun(options: PollOptions): Promise<PollResult> {
       options.onPoll?.(`poll ${polls}: state ${state ?? '(none)'}, phase ${phase ?? '(none)'}`)
       if (!options.wait || isTerminal(state)) return result('finished')
       delay = pollDelay(options.pollIntervalMs, response)
-    } catch (caught) {
-      const error = toAtlasError(caught)
+    } catch (error) {
+      if (!(error instanceof AtlasError)) throw error
+      httpStatus = error.status
       if (signal.aborted) return result('cancelled', lastError)
       if (cut.signal.aborted) return result('timeout', lastError)
       if (error.kind === 'cancelled') return result('cancelled', lastError)
       lastError = error
       failures += 1
       options.onPoll?.(`poll ${polls} failed (${failures} in a row): ${error.message}`)
-      if (!error.retryable || failures >= options.maxConsecutiveFailures) return result('error', error)
+      if (!error.retryable || failures >= limit) return result('error', error)
       delay = Math.max(backoffDelay(failures, baseMs, capMs, random), error.retryAfterMs ?? 0)
       // Atlas asked for more patience than the deadline leaves: waiting less would be ignored.
       if (error.retryAfterMs !== undefined && clock.now() + error.retryAfterMs > deadline)
         return result('error', error, { unwaitedRetryAfterMs: error.retryAfterMs })
+      options.onRetry?.({
+        error,
+        retry: failures,
+        of: limit - 1,
+        delayMs: Math.min(delay, Math.max(0, deadline - clock.now()))
+      })
     } finally {
       cancelCut()
     }

@@ -48,10 +48,15 @@ export class InputError extends Error {
   }
 }
 
+/** The default of every input that has one; a test keeps them equal to action.yml's. */
 export const DEFAULTS = {
   baseUrl: 'https://cloud.mongodb.com',
   apiVersion: '2023-01-01',
+  envelope: 'false',
+  pretty: 'false',
   successStates: 'DONE',
+  summary: 'true',
+  wait: 'false',
   timeout: '30m',
   pollInterval: '15s',
   requestTimeout: '30s'
@@ -94,7 +99,17 @@ const CREDENTIAL_PAIRS = [
   }
 ] as const
 
-function readBoolean(input: InputReader, name: string, fallback: boolean, problems: string[]): boolean {
+/** Inputs that may hold a secret: masked before anything else happens. */
+export const SECRET_INPUTS = [...CREDENTIAL_PAIRS.flatMap((p) => [p.id, p.secret]), 'accessToken', 'githubToken']
+/** Environment variables that may hold a secret (the credential fallbacks). */
+export const SECRET_ENV = CREDENTIAL_PAIRS.flatMap((p) => [p.idEnv, p.secretEnv])
+
+function readBoolean(
+  input: InputReader,
+  name: 'envelope' | 'pretty' | 'summary' | 'wait',
+  problems: string[]
+): boolean {
+  const fallback = DEFAULTS[name] === 'true'
   const value = input(name)
   if (value === '') return fallback
   if (['true', 'True', 'TRUE'].includes(value)) return true
@@ -292,10 +307,10 @@ export function readSettings(input: InputReader, env: Record<string, string | un
     )
   }
 
-  const envelope = readBoolean(input, 'envelope', false, problems)
-  const pretty = readBoolean(input, 'pretty', false, problems)
-  const summary = readBoolean(input, 'summary', true, problems)
-  const wait = readBoolean(input, 'wait', false, problems)
+  const envelope = readBoolean(input, 'envelope', problems)
+  const pretty = readBoolean(input, 'pretty', problems)
+  const summary = readBoolean(input, 'summary', problems)
+  const wait = readBoolean(input, 'wait', problems)
   const timeoutMs = readDuration(input, 'timeout', problems)
   const pollIntervalMs = readDuration(input, 'pollInterval', problems)
   const requestTimeoutMs = readDuration(input, 'requestTimeout', problems)

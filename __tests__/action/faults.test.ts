@@ -2,15 +2,19 @@
 // that are known, nothing on stderr, and no secret anywhere (check() asserts the last two).
 import { describe, expect, it } from '@jest/globals'
 import { createServer } from 'node:net'
+import { resolve } from 'node:path'
 import {
   BEARER_INPUTS,
   check,
   DIGEST_INPUTS,
   errorAnnotation,
+  leakedSecrets,
   OAUTH_INPUTS,
+  RUN_INPUTS,
   useSharedAtlas
 } from '../support/action.js'
 import { runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
+import { runAction } from '../support/run-action.mjs'
 
 const shared = useSharedAtlas()
 
@@ -166,12 +170,52 @@ describe('secrets with debug logging on', () => {
     ['a bearer token', BEARER_INPUTS]
   ])('%s leaks nowhere, passing or failing', async (_name, inputs) => {
     const debug = { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' }
-    const passed = await check(shared.atlas.url, inputs, debug)
+    const passed = await runAction({ inputs: { ...RUN_INPUTS, baseUrl: shared.atlas.url, ...inputs }, env: debug })
     expect(passed.code).toBe(0)
     expect(passed.stdout).toContain('::debug::')
+    expect(leakedSecrets(passed)).toEqual([])
     shared.atlas.script([{ status: 403, body: { error: 403, errorCode: 'FORBIDDEN', detail: 'no' } }])
-    const failed = await check(shared.atlas.url, inputs, debug)
+    const failed = await runAction({ inputs: { ...RUN_INPUTS, baseUrl: shared.atlas.url, ...inputs }, env: debug })
     expect(failed.code).toBe(1)
+    expect(leakedSecrets(failed)).toEqual([])
+  })
+})
+
+describe('reported as what happened', () => {
+  it('a bug of ours is an unexpected error to report, not an Atlas problem', async () => {
+    const preload = `--import=${resolve('__tests__/support/simulated-bug.mjs')}`
+    const result = await runAction({
+      inputs: { ...RUN_INPUTS, ...BEARER_INPUTS, baseUrl: shared.atlas.url },
+      env: { NODE_OPTIONS: preload }
+    })
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result)).toBe(
+      'Unexpected error in atlas-pipeline-run-action: simulated bug. Please report it with the debug log (re-run with debug logging enabled).'
+    )
+    expect(runs()).toHaveLength(0)
+  })
+
+  it('httpStatus is the status of the answer that decided, none after a network failure', async () => {
+    shared.atlas.script([{ run: runDocument({ state: 'IN_PROGRESS' }) }, { reset: true }])
+    const result = await check(shared.atlas.url, { ...BEARER_INPUTS, wait: 'true', pollInterval: '1s', timeout: '4s' })
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result)).toMatch(
+      /The last request failed: Could not reach Atlas at .* \((ECONNRESET|UND_ERR_SOCKET)\)/
+    )
+    expect(result.outputs['state']).toBe('IN_PROGRESS') // the last run seen is still reported
+    expect(result.outputs['httpStatus']).toBeUndefined()
+  })
+
+  it('retries are logged at info level with their number and wait', async () => {
+    shared.atlas.script([
+      { status: 503, body: { error: 503, errorCode: 'SERVICE_UNAVAILABLE', detail: 'busy' } },
+      { run: runDocument() }
+    ])
+    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    expect(result.code).toBe(0)
+    const retries = result.stdout.split('\n').filter((line: string) => line.includes('; retry '))
+    expect(retries).toEqual([expect.stringMatching(/^Atlas API 503 SERVICE_UNAVAILABLE: busy; retry 1 of 3 in [01]s$/)])
+    expect(result.outputs['httpStatus']).toBe('200')
   })
 })
 

@@ -18,13 +18,11 @@ export async function startFakeGitHub(options = {}) {
     })
     res.setHeader('content-type', 'application/json')
     if (options.failWith) {
-      res
-        .writeHead(options.failWith)
-        .end(
-          JSON.stringify({
-            message: options.failWith === 403 ? 'Resource not accessible by integration' : 'Server Error'
-          })
-        )
+      res.writeHead(options.failWith).end(
+        JSON.stringify({
+          message: options.failWith === 403 ? 'Resource not accessible by integration' : 'Server Error'
+        })
+      )
       return
     }
     if (req.method === 'POST' && /^\/repos\/[^/]+\/[^/]+\/statuses\/[0-9a-f]{40}$/.test(req.url ?? '')) {

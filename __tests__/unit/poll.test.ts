@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
 import type { RunResponse } from '../../src/atlas/client.js'
 import { AtlasError } from '../../src/atlas/errors.js'
-import { backoffDelay, LAST_LOOK_MS, pollDelay, pollRun, type PollOptions } from '../../src/poll.js'
+import { backoffDelay, failureLimit, LAST_LOOK_MS, pollDelay, pollRun, type PollOptions } from '../../src/poll.js'
 import { FakeClock } from '../support/fake-clock.js'
 
 type Step = RunResponse | AtlasError | ((clock: FakeClock) => RunResponse)
 
 function response(state: string, phase = 'EXPORT', rateLimit = {}): RunResponse {
-  return { run: { state, phase }, status: 200, rateLimit }
+  return { run: { state, phase }, rateLimit }
 }
 
 const transient = (retryAfterMs?: number) =>
@@ -33,7 +33,6 @@ function options(clock: FakeClock, fetch: PollOptions['fetch'], extra: Partial<P
     wait: true,
     timeoutMs: 60_000,
     pollIntervalMs: 10_000,
-    maxConsecutiveFailures: 6,
     random: () => 0.5,
     ...extra
   }
@@ -176,12 +175,16 @@ describe('the poll schedule', () => {
     expect(bounds).toEqual([25_000, 15_000, 5_000, LAST_LOOK_MS])
   })
 
-  it('ends after maxConsecutiveFailures transient faults with the last error', async () => {
+  it.each([
+    [false, 4],
+    [true, 6]
+  ])('ends after the failure limit of its mode (wait %s: %i in a row) with the last error', async (wait, limit) => {
     const clock = new FakeClock()
     const { fetch, calls } = scripted(clock, [transient()])
-    const result = await pollRun(options(clock, fetch, { maxConsecutiveFailures: 4, timeoutMs: 3_600_000 }))
+    const result = await pollRun(options(clock, fetch, { wait, timeoutMs: 3_600_000 }))
     expect(result.ending).toBe('error')
-    expect(calls).toHaveLength(4)
+    expect(calls).toHaveLength(limit)
+    expect(failureLimit(wait)).toBe(limit)
     expect(result.error?.status).toBe(503)
   })
 
@@ -219,15 +222,44 @@ describe('the poll schedule', () => {
     expect(result.last?.run.state).toBe('IN_PROGRESS')
   })
 
-  it('turns an unexpected exception into an error ending instead of throwing', async () => {
+  it('lets a bug of ours (anything but an AtlasError) through, instead of blaming Atlas', async () => {
     const clock = new FakeClock()
-    const result = await pollRun(
+    const run = pollRun(
       options(clock, async () => {
         throw new TypeError('boom')
       })
     )
-    expect(result.ending).toBe('error')
-    expect(result.error?.message).toContain('boom')
+    await expect(run).rejects.toThrow(TypeError)
+    expect(clock.timers.size).toBe(0) // the deadline timer was cleared on the way out
+  })
+
+  it('reports the status of the last answer, and none when the last request got no answer', async () => {
+    const clock = new FakeClock()
+    const reset = new AtlasError('Could not reach Atlas (ECONNRESET)', { kind: 'network', retryable: true })
+    const afterReset = await pollRun(options(clock, scripted(clock, [response('IN_PROGRESS'), reset]).fetch))
+    expect(afterReset.ending).toBe('error')
+    expect(afterReset.httpStatus).toBeUndefined()
+    const after503 = await pollRun(options(clock, scripted(clock, [response('IN_PROGRESS'), transient()]).fetch))
+    expect(after503.httpStatus).toBe(503)
+    const done = await pollRun(options(clock, scripted(clock, [transient(), response('DONE')]).fetch))
+    expect(done.httpStatus).toBe(200)
+  })
+
+  it('announces each retry with its number, the limit and the wait, one-shot and wait mode alike', async () => {
+    for (const [wait, of] of [
+      [false, 3],
+      [true, 5]
+    ] as const) {
+      const clock = new FakeClock()
+      const retries: string[] = []
+      await pollRun(
+        options(clock, scripted(clock, [transient(), transient(), response('DONE')]).fetch, {
+          wait,
+          onRetry: ({ error, retry, of, delayMs }) => retries.push(`${error.status} ${retry}/${of} ${delayMs}`)
+        })
+      )
+      expect(retries).toEqual([`503 1/${of} 750`, `503 2/${of} 1500`])
+    }
   })
 })
 

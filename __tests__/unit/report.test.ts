@@ -21,8 +21,9 @@ const settings = (extra: Record<string, string> = {}): Settings => readSettings(
 function finished(run: Record<string, unknown>, extra: Partial<PollResult> = {}): PollResult {
   return {
     ending: 'finished',
-    last: { run, status: 200, rateLimit: {} },
+    last: { run, rateLimit: {} },
     polls: 1,
+    httpStatus: 200,
     elapsedMs: 300,
     timeline: [{ at: 0, state: run['state'] as string, phase: run['phase'] as string }],
     ...extra
@@ -30,7 +31,7 @@ function finished(run: Record<string, unknown>, extra: Partial<PollResult> = {})
 }
 
 function failed(error: AtlasError): PollResult {
-  return { ending: 'error', error, polls: 1, elapsedMs: 100, timeline: [] }
+  return { ending: 'error', error, polls: 1, httpStatus: error.status, elapsedMs: 100, timeline: [] }
 }
 
 describe('the verdict', () => {
@@ -204,7 +205,7 @@ describe('the job summary', () => {
     }))
     const result: PollResult = {
       ending: 'timeout',
-      last: { run: { state: 'IN_PROGRESS', datasetName: 'y'.repeat(100_000) }, status: 200, rateLimit: {} },
+      last: { run: { state: 'IN_PROGRESS', datasetName: 'y'.repeat(100_000) }, rateLimit: {} },
       polls: 5000,
       elapsedMs: 5_000_000,
       timeline

@@ -23,8 +23,6 @@ export interface RateLimit {
 
 export interface RunResponse {
   run: PipelineRun
-  /** The status that decided the outcome (the envelope's, when envelope=true). */
-  status: number
   rateLimit: RateLimit
 }
 
@@ -135,7 +133,6 @@ export class AtlasClient {
       }
       return {
         run: answer.body,
-        status: answer.status,
         rateLimit: {
           limit: numberHeader(response, 'ratelimit-limit'),
           remaining: numberHeader(response, 'ratelimit-remaining')

@@ -1,5 +1,5 @@
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici'
-import { AtlasError } from './errors.js'
+import { AtlasError, errorMessage } from './errors.js'
 import { unsendableReason } from './header-text.js'
 import { isLoopbackHost } from './loopback.js'
 
@@ -196,7 +196,7 @@ function describeTransportError(
     )
   }
   const permanent = code === 'ENOTFOUND' || code === 'ERR_INVALID_URL'
-  const reason = code ?? (error instanceof Error ? error.message : String(error))
+  const reason = code ?? errorMessage(error)
   return new AtlasError(
     `Could not reach Atlas at ${where} (${reason})`,
     { kind: 'network', errorCode: code, retryable: !permanent },

@@ -1,4 +1,4 @@
-import { stringifyJson } from '../atlas/json.js'
+import { isObject, stringifyJson } from '../atlas/json.js'
 import type { PollResult } from '../poll.js'
 import type { Verdict } from '../verdict.js'
 
@@ -31,14 +31,14 @@ export function buildOutputs(result: PollResult, verdict: Verdict, workflowRunUr
   const run = result.last?.run
   if (run) {
     for (const field of RUN_FIELDS) put(field, scalar(run[field]))
-    if (run.stats !== undefined && run.stats !== null && typeof run.stats === 'object') {
+    if (isObject(run.stats)) {
       put('stats', stringifyJson(run.stats))
       put('bytesExported', scalar(run.stats.bytesExported))
       put('numDocs', scalar(run.stats.numDocs))
     }
     put('run', stringifyJson(run))
   }
-  put('httpStatus', scalar(result.error?.status ?? result.last?.status))
+  put('httpStatus', scalar(result.httpStatus))
   put('errorCode', result.error?.errorCode)
   put('succeeded', String(verdict.ok))
   put('polls', String(result.polls))

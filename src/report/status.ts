@@ -1,10 +1,17 @@
 import { errorMessage } from '../atlas/errors.js'
+import type { PollEnding } from '../poll.js'
 import type { StatusSettings } from '../settings.js'
 
 // Commit statuses for required checks. @actions/github (octokit, about 1 MB) is imported only
 // here and only when a status is posted, so a plain check never loads it.
 
 export type CommitState = 'pending' | 'success' | 'failure' | 'error'
+
+/** The final status: failure when the run ended badly, error when we could not tell (Atlas error, timeout, cancelled). */
+export function commitState(passed: boolean, ending: PollEnding): CommitState {
+  if (passed) return 'success'
+  return ending === 'finished' ? 'failure' : 'error'
+}
 
 /** GitHub caps a status description at 140 characters. */
 const MAX_DESCRIPTION = 140

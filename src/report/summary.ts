@@ -1,3 +1,4 @@
+import { isObject } from '../atlas/json.js'
 import type { PipelineRun } from '../atlas/types.js'
 import { formatDuration } from '../duration.js'
 import type { PollResult } from '../poll.js'
@@ -29,7 +30,7 @@ function text(value: unknown): string | undefined {
 }
 
 function runRows(run: PipelineRun): [string, string | undefined][] {
-  const stats = run.stats && typeof run.stats === 'object' ? run.stats : undefined
+  const stats = isObject(run.stats) ? run.stats : undefined
   const bytes = stats?.bytesExported
   const docs = stats?.numDocs
   const policy = run.datasetRetentionPolicy

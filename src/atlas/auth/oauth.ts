@@ -1,7 +1,7 @@
 import { abortAfter } from '../abort.js'
 import { AtlasError, errorMessage, isRetryableStatus, parseRetryAfter } from '../errors.js'
 import { unsendableReason } from '../header-text.js'
-import { parseJson } from '../json.js'
+import { isObject, parseJson } from '../json.js'
 import { headerValue, type HttpResponse, type Transport } from '../transport.js'
 import type { Authenticator, SecretSink } from './authenticator.js'
 
@@ -32,7 +32,8 @@ function describeOAuthError(response: HttpResponse, what: string): AtlasError {
   let code: string | undefined
   let detail: string | undefined
   try {
-    const body = parseJson(response.text) as Record<string, unknown>
+    const parsed = parseJson(response.text)
+    const body = isObject(parsed) ? parsed : {}
     code =
       typeof body['error'] === 'string'
         ? body['error']
@@ -104,7 +105,7 @@ export function oauthAuthenticator(options: OAuthOptions): Authenticator {
         status: 200
       })
     }
-    const record = (body ?? {}) as Record<string, unknown>
+    const record = isObject(body) ? body : {}
     const value = record['access_token']
     if (typeof value !== 'string' || value === '') {
       throw new AtlasError('The token endpoint answered 200 without an access_token', { kind: 'protocol', status: 200 })

@@ -1,0 +1,241 @@
+// run() in-process, with typed fakes of @actions/core and @actions/github (the model of
+// actions/typescript-action) and the Atlas-like server on 127.0.0.1: every branch of run(), and
+// what it hands to the runner. The action-level suites cover the same through dist/.
+import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import * as core from '../fixtures/core.js'
+import * as github from '../fixtures/github.js'
+import { apiError, DEMO, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
+
+jest.unstable_mockModule('@actions/core', () => core)
+jest.unstable_mockModule('@actions/github', () => github)
+const { run } = await import('../../src/main.js')
+
+let atlas: Awaited<ReturnType<typeof startFakeAtlas>>
+beforeAll(async () => {
+  atlas = await startFakeAtlas()
+})
+afterAll(async () => {
+  await atlas.close()
+})
+
+const RUNNER_ENV = ['GITHUB_STEP_SUMMARY', 'GITHUB_REPOSITORY', 'GITHUB_RUN_ID', 'GITHUB_SERVER_URL']
+let inputs: Record<string, string>
+
+beforeEach(() => {
+  jest.clearAllMocks()
+  core.summary.write.mockImplementation(async () => core.summary)
+  github.createCommitStatus.mockImplementation(async () => ({ status: 201 }))
+  for (const name of RUNNER_ENV) delete process.env[name]
+  process.env['GITHUB_STEP_SUMMARY'] = '/dev/null' // only its presence is read; the fake writes
+  atlas.requests.length = 0
+  atlas.script([{ run: runDocument() }])
+  inputs = {
+    groupId: DEMO.groupId,
+    pipelineName: DEMO.pipelineName,
+    runId: DEMO.runId,
+    baseUrl: atlas.url,
+    accessToken: DEMO.accessToken
+  }
+  core.getInput.mockImplementation((name) => inputs[name] ?? '')
+})
+
+const infoLines = () => core.info.mock.calls.map(([line]) => line)
+const outputs = () => Object.fromEntries(core.setOutput.mock.calls.map(([name, value]) => [name, String(value)]))
+const failure = () => core.setFailed.mock.calls.map(([message]) => String(message))
+
+describe('run()', () => {
+  it('passes a DONE run: outputs, the verdict on the log, the summary, no failure', async () => {
+    await run()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(outputs()).toMatchObject({ state: 'DONE', numDocs: '1234567', httpStatus: '200', succeeded: 'true' })
+    expect(infoLines()).toContain(`Pipeline run ${DEMO.runId} of ${DEMO.pipelineName} is DONE (phase INGESTION).`)
+    expect(core.summary.addRaw).toHaveBeenCalledTimes(1)
+    expect(core.summary.write).toHaveBeenCalledTimes(1)
+  })
+
+  it('masks every credential before anything else', async () => {
+    inputs = { ...inputs, accessToken: '', clientId: DEMO.clientId, clientSecret: DEMO.clientSecret }
+    await run()
+    const masked = core.setSecret.mock.calls.map(([value]) => value)
+    expect(masked.slice(0, 2)).toEqual([DEMO.clientId, DEMO.clientSecret])
+    expect(masked.some((value) => value.startsWith('fake-token-'))).toBe(true) // the token it obtained
+    expect(core.setSecret.mock.invocationCallOrder[0]).toBeLessThan(core.setOutput.mock.invocationCallOrder[0]!)
+  })
+
+  it('fails a FAILED run with the message, then the hint, on two lines', async () => {
+    atlas.script([{ run: runDocument({ state: 'FAILED', phase: 'EXPORT' }) }])
+    await run()
+    expect(failure()).toEqual([
+      `Pipeline run ${DEMO.runId} of ${DEMO.pipelineName} FAILED in phase EXPORT.\nLook at the pipeline run in the Atlas UI for the cause, then trigger a new run.`
+    ])
+    expect(outputs()).toMatchObject({ state: 'FAILED', succeeded: 'false' })
+  })
+
+  it('fails with the message alone when there is nothing to do about it', async () => {
+    inputs['successStates'] = 'FAILED'
+    await run()
+    expect(failure()).toEqual([
+      `Pipeline run ${DEMO.runId} of ${DEMO.pipelineName} is DONE, but successStates is FAILED.`
+    ])
+  })
+
+  it('refuses bad inputs by name before any request, and sets no output', async () => {
+    inputs['groupId'] = 'nope'
+    await run()
+    expect(failure()).toEqual([
+      expect.stringMatching(/^Invalid input: groupId "nope" must be 24 lowercase hexadecimal/)
+    ])
+    expect(atlas.requests).toHaveLength(0)
+    expect(core.setOutput).not.toHaveBeenCalled()
+  })
+
+  it('reports a bug of ours as an unexpected error, with the stack in the debug log only', async () => {
+    core.getInput.mockImplementation((name) => {
+      if (name === 'successStates') throw new TypeError('simulated bug')
+      return inputs[name] ?? ''
+    })
+    await run()
+    expect(failure()).toEqual([
+      'Unexpected error in atlas-pipeline-run-action: simulated bug. Please report it with the debug log (re-run with debug logging enabled).'
+    ])
+    expect(
+      core.debug.mock.calls.some(([line]) => line.includes('TypeError: simulated bug') && line.includes('main.test.ts'))
+    ).toBe(true)
+  })
+
+  it('reports a bug of ours during the wait as an unexpected error, not as something Atlas did', async () => {
+    inputs['wait'] = 'true'
+    core.info.mockImplementationOnce(() => {
+      throw new TypeError('simulated bug in a log line') // the first info line of a wait is its first state
+    })
+    await run()
+    expect(failure()).toEqual([
+      expect.stringMatching(/^Unexpected error in atlas-pipeline-run-action: simulated bug in a log line\./)
+    ])
+  })
+
+  it('writes no summary when summary is false', async () => {
+    inputs['summary'] = 'false'
+    await run()
+    expect(core.summary.addRaw).not.toHaveBeenCalled()
+  })
+
+  it('says in the debug log why there is no summary outside a runner', async () => {
+    delete process.env['GITHUB_STEP_SUMMARY']
+    await run()
+    expect(core.summary.addRaw).not.toHaveBeenCalled()
+    expect(core.debug).toHaveBeenCalledWith('GITHUB_STEP_SUMMARY is not set: no job summary written.')
+  })
+
+  it('warns, and keeps the verdict, when the summary cannot be written', async () => {
+    core.summary.write.mockRejectedValue(new Error('EACCES: permission denied'))
+    await run()
+    expect(core.warning).toHaveBeenCalledWith('Could not write the job summary: EACCES: permission denied')
+    expect(core.setFailed).not.toHaveBeenCalled()
+  })
+
+  it('logs each retry at info level, so a step backing off never looks hung', async () => {
+    atlas.script([apiError(503, 'SERVICE_UNAVAILABLE', 'down for maintenance'), { run: runDocument() }])
+    await run()
+    expect(infoLines()).toContainEqual(
+      expect.stringMatching(/^Atlas API 503 SERVICE_UNAVAILABLE: down for maintenance; retry 1 of 3 in \ds$/)
+    )
+    expect(core.setFailed).not.toHaveBeenCalled()
+  })
+
+  it('warns when the token cannot be revoked, and the verdict stands', async () => {
+    inputs = { ...inputs, accessToken: '', clientId: DEMO.clientId, clientSecret: DEMO.clientSecret }
+    atlas.scriptRevoke([{ status: 500, body: {} }])
+    await run()
+    expect(core.warning).toHaveBeenCalledWith(
+      'Could not revoke an Atlas access token (HTTP 500); it expires by itself within an hour'
+    )
+    expect(core.setFailed).not.toHaveBeenCalled()
+  })
+
+  describe('commit statuses', () => {
+    beforeEach(() => {
+      process.env['GITHUB_REPOSITORY'] = 'octo/export'
+      process.env['GITHUB_RUN_ID'] = '42'
+      inputs = { ...inputs, statusContext: 'atlas/nightly', githubToken: 'ghs_fake' }
+    })
+
+    it('posts pending while waiting, then success, linking to the workflow run', async () => {
+      inputs['wait'] = 'true'
+      await run()
+      const posted = github.createCommitStatus.mock.calls.map(([params]) => [
+        params['state'],
+        params['context'],
+        params['target_url']
+      ])
+      expect(posted).toEqual([
+        ['pending', 'atlas/nightly', 'https://github.com/octo/export/actions/runs/42'],
+        ['success', 'atlas/nightly', 'https://github.com/octo/export/actions/runs/42']
+      ])
+      expect(github.getOctokit).toHaveBeenCalledWith('ghs_fake')
+    })
+
+    it.each([
+      ['failure, when the run ended badly', [{ run: runDocument({ state: 'FAILED' }) }], 'failure'],
+      ['error, when Atlas could not be asked', [apiError(403, 'FORBIDDEN', 'no')], 'error']
+    ])('posts %s', async (_name, steps, state) => {
+      atlas.script(steps)
+      await run()
+      expect(github.createCommitStatus.mock.calls.map(([params]) => params['state'])).toEqual([state])
+    })
+
+    it('warns when the status cannot be posted, and the verdict stands', async () => {
+      github.createCommitStatus.mockRejectedValue(
+        Object.assign(new Error('Resource not accessible by integration'), { status: 403 })
+      )
+      await run()
+      expect(core.warning).toHaveBeenCalledWith(
+        'Could not post the success commit status "atlas/nightly": Resource not accessible by integration (the token needs the statuses: write permission). The check\'s verdict stands.'
+      )
+      expect(core.setFailed).not.toHaveBeenCalled()
+    })
+  })
+
+  describe('cancellation', () => {
+    it('stops at the first signal, reports, and keeps no signal handler afterwards', async () => {
+      atlas.script([{ run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT' }) }])
+      inputs = { ...inputs, wait: 'true', pollInterval: '1s' }
+      const listeners = process.listenerCount('SIGTERM')
+      const checking = run()
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      process.emit('SIGTERM', 'SIGTERM')
+      await checking
+      expect(infoLines()).toContain('Received SIGTERM: stopping.')
+      expect(failure()).toEqual([
+        expect.stringMatching(/^Cancelled while the run was IN_PROGRESS \(phase EXPORT\) after 0s \(1 polls?\)\.$/)
+      ])
+      expect(outputs()).toMatchObject({ state: 'IN_PROGRESS', succeeded: 'false' })
+      expect(process.listenerCount('SIGTERM')).toBe(listeners)
+    })
+
+    it('skips clean-up at the second signal', async () => {
+      inputs = {
+        ...inputs,
+        accessToken: '',
+        clientId: DEMO.clientId,
+        clientSecret: DEMO.clientSecret,
+        wait: 'true',
+        pollInterval: '1s'
+      }
+      atlas.script([{ run: runDocument({ state: 'IN_PROGRESS' }) }])
+      atlas.scriptRevoke([{ hang: true }])
+      const checking = run()
+      await new Promise((resolve) => setTimeout(resolve, 300))
+      process.emit('SIGINT', 'SIGINT')
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      const started = Date.now()
+      process.emit('SIGINT', 'SIGINT')
+      await checking
+      expect(infoLines()).toContain('Received SIGINT again: skipping clean-up.')
+      expect(core.warning).toHaveBeenCalledWith(
+        expect.stringMatching(/^Could not revoke an Atlas access token \(The request to .* was cancelled\)/)
+      )
+      expect(Date.now() - started).toBeLessThan(2000) // not the 5 s clean-up bound
+    })
+  })
+})
