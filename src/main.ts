@@ -6,14 +6,15 @@ import { bearerAuthenticator } from './atlas/auth/authenticator.js'
 import { digestAuthenticator } from './atlas/auth/digest.js'
 import { oauthAuthenticator } from './atlas/auth/oauth.js'
 import { AtlasClient } from './atlas/client.js'
-import { AtlasError, errorMessage } from './atlas/errors.js'
+import { AtlasError, errorMessage, isError } from './atlas/errors.js'
 import { createTransport, DEFAULT_MAX_BODY_BYTES, type Transport } from './atlas/transport.js'
 import { formatDuration } from './duration.js'
-import { pollRun, type PollResult } from './poll.js'
+import { pollRun, type PollResult, type TimelineEntry } from './poll.js'
 import { logLine, MAX_LOG_LINE } from './report/log-text.js'
 import { buildOutputs } from './report/outputs.js'
 import { commitState, statusReporter } from './report/status.js'
-import { renderSummary } from './report/summary.js'
+import { renderInputSummary, renderSummary } from './report/summary.js'
+import type { Resource } from './resources/resource.js'
 import { InputError, readSettings, SECRET_ENV, SECRET_INPUTS, type Settings } from './settings.js'
 import { judge, type Verdict } from './verdict.js'
 import { USER_AGENT } from './version.js'
@@ -30,8 +31,8 @@ export const CLEANUP_TIMEOUT_MS = 5000
 function describeForDebug(error: unknown): string {
   const parts: string[] = []
   for (let current = error, depth = 0; current !== undefined && depth < 4; depth++) {
-    parts.push(current instanceof Error ? (current.stack ?? current.message) : inspect(current))
-    current = current instanceof Error ? current.cause : undefined
+    parts.push(isError(current) ? (current.stack ?? current.message) : inspect(current))
+    current = isError(current) ? current.cause : undefined
   }
   return parts.join('\ncaused by: ')
 }
@@ -106,16 +107,26 @@ async function writeSummary(markdown: string): Promise<void> {
 }
 
 /** Outputs, summary and the verdict line or annotation: local writes only, so they happen whatever the network does. */
-async function report(result: PollResult, verdict: Verdict, settings: Settings, startedAt: number): Promise<void> {
-  for (const [name, value] of Object.entries(buildOutputs(result, verdict, settings.workflowRunUrl)))
+async function report(
+  result: PollResult,
+  verdict: Verdict,
+  settings: Settings,
+  resource: Resource,
+  startedAt: number
+): Promise<void> {
+  for (const [name, value] of Object.entries(buildOutputs(result, verdict, resource, settings.workflowRunUrl)))
     core.setOutput(name, value)
-  if (settings.summary) await writeSummary(renderSummary(result, verdict, settings, startedAt))
+  if (settings.summary) await writeSummary(renderSummary(result, verdict, settings, resource, startedAt))
   if (verdict.ok) core.info(logLine(verdict.message))
   else core.setFailed(verdict.hint ? `${logLine(verdict.message)}\n${logLine(verdict.hint)}` : logLine(verdict.message))
 }
 
-/** Check (or wait for) the run, report it, then clean up within CLEANUP_TIMEOUT_MS. */
-async function check(settings: Settings, cancel: ReturnType<typeof cancellation>): Promise<void> {
+/** Check (or wait for) the resource, report it, then clean up within CLEANUP_TIMEOUT_MS. */
+async function check<Ref>(
+  resource: Resource<Ref>,
+  settings: Settings<Ref>,
+  cancel: ReturnType<typeof cancellation>
+): Promise<void> {
   const transport = createTransport({
     requestTimeoutMs: settings.requestTimeoutMs,
     maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
@@ -125,29 +136,39 @@ async function check(settings: Settings, cancel: ReturnType<typeof cancellation>
   const client = new AtlasClient({ ...settings, userAgent: USER_AGENT, transport, auth })
   const status = settings.status ? statusReporter(settings.status) : undefined
   try {
-    if (settings.wait)
-      status?.post('pending', `Waiting for pipeline run ${settings.run.runId} of ${settings.run.pipelineName}`)
+    if (settings.wait) status?.post('pending', `Waiting for ${resource.describe(settings.ref)}`)
     const startedAt = Date.now()
+    const segments = resource.path(settings.ref)
+    const stageName = resource.stageName
+    const describe = (entry: TimelineEntry): string =>
+      `state ${entry.state ?? '(none)'}${stageName ? `, ${stageName} ${entry.stage ?? '(none)'}` : ''}`
     const result = await pollRun({
-      fetch: (signal) => client.getPipelineRun(settings.run, signal),
+      fetch: (signal) => client.get(segments, resource.noun, signal),
+      observe: (doc) => ({ state: resource.state(doc), stage: resource.stage(doc) }),
+      isTerminal: (state) => state !== undefined && resource.terminalStates.includes(state),
       wait: settings.wait,
       timeoutMs: settings.timeoutMs,
       pollIntervalMs: settings.pollIntervalMs,
       signal: cancel.work,
       onChange: (entry) => {
-        if (settings.wait)
-          core.info(
-            logLine(`[+${formatDuration(entry.at)}] state ${entry.state ?? '(none)'}, phase ${entry.phase ?? '(none)'}`)
-          )
+        // Retries announce themselves (onRetry); a one-shot check says its verdict instead.
+        if (settings.wait && entry.retrying === undefined)
+          core.info(logLine(`[+${formatDuration(entry.at)}] ${describe(entry)}`))
       },
       onPoll: (message) => core.debug(logLine(message)),
       // At info level, so that a step backing off never looks hung.
       onRetry: ({ error, retry, of, delayMs }) =>
-        core.info(logLine(`${error.message}; retry ${retry} of ${of} in ${formatDuration(delayMs)}`))
+        core.info(logLine(`${error.message}; retry ${retry} of ${of} in ${formatDuration(delayMs)}`)),
+      onHeartbeat: ({ current, sinceMs, nextPollMs }) =>
+        core.info(
+          logLine(
+            `Still waiting: ${describe(current)} for ${formatDuration(sinceMs)}; next poll in ${formatDuration(nextPollMs)}.`
+          )
+        )
     })
     if (result.error) core.debug(logLine(`last error: ${describeForDebug(result.error)}`, 2 * MAX_LOG_LINE))
-    const verdict = judge(result, settings)
-    await report(result, verdict, settings, startedAt)
+    const verdict = judge(result, settings, resource)
+    await report(result, verdict, settings, resource, startedAt)
     status?.post(commitState(verdict.ok, result.ending), verdict.message)
   } finally {
     // Best effort, bounded: the report is already out, and a hanging revoke must not hold the step.
@@ -162,25 +183,28 @@ async function check(settings: Settings, cancel: ReturnType<typeof cancellation>
   }
 }
 
-/** The action: check (or wait for) one pipeline run and report it. */
-export async function run(): Promise<void> {
+/** An action: check (or wait for) one Atlas resource and report it. */
+export async function run<Ref>(resource: Resource<Ref>): Promise<void> {
   const cancel = cancellation()
   try {
     maskSecrets()
     await check(
-      readSettings((name) => core.getInput(name), process.env),
+      resource,
+      readSettings(resource, (name) => core.getInput(name), process.env),
       cancel
     )
   } catch (error) {
     if (error instanceof InputError) {
       core.setFailed(error.message)
+      // A short summary too, so the run's page says why nothing happened (unless summary: false).
+      if (core.getInput('summary') !== 'false') await writeSummary(renderInputSummary(error.problems))
       return
     }
     // A bug of ours: say so plainly, keep the stack for debug logs only.
     core.debug(logLine(describeForDebug(error), 2 * MAX_LOG_LINE))
     core.setFailed(
       logLine(
-        `Unexpected error in atlas-pipeline-run-action: ${errorMessage(error)}. Please report it with the debug log (re-run with debug logging enabled).`
+        `Unexpected error in ${resource.action}: ${errorMessage(error)}. Please report it with the debug log (re-run with debug logging enabled).`
       )
     )
   } finally {

@@ -1,10 +1,10 @@
+import type { AtlasResponse } from './atlas/client.js'
 import { AtlasError } from './atlas/errors.js'
-import type { RunResponse } from './atlas/client.js'
-import { isTerminal } from './atlas/types.js'
 
 // The schedule of requests, one-shot and wait mode alike: fetch, retry transient faults with
 // backoff (never sooner than Retry-After), poll until a terminal state, and stop at the deadline
-// or on cancellation. It knows nothing of GitHub; time comes from an injected clock.
+// or on cancellation. It knows neither GitHub nor which resource it polls (observe() reads the
+// state); time comes from an injected clock.
 
 export interface Clock {
   now(): number
@@ -33,34 +33,49 @@ export const systemClock: Clock = {
     })
 }
 
-export interface TimelineEntry {
+/** What polling follows in a document: its state, and the stage within it (a run's phase). */
+export interface Observation {
+  state?: string
+  stage?: string
+}
+
+/** A change seen while polling: a new state or stage, or the start of a stretch of failed requests. */
+export interface TimelineEntry extends Observation {
   /** ms since the first request. */
   at: number
-  state?: string
-  phase?: string
+  /** Set on the entry that starts a stretch of retries: the first error, shortly ("Atlas API 503"). */
+  retrying?: string
 }
 
 export type PollEnding = 'finished' | 'timeout' | 'error' | 'cancelled'
 
 export interface PollResult {
   ending: PollEnding
-  /** The last run Atlas returned, if any. */
-  last?: RunResponse
+  /** The last document Atlas returned, if any. */
+  last?: AtlasResponse
   /** The error that ended polling, or the last transient one before a timeout. */
   error?: AtlasError
-  /** Requests for the run that got an answer or failed (retries included). */
+  /** Requests for the resource that were sent (retries included; a failed token request sends none). */
   polls: number
+  /** Requests that were retries of a failed one. */
+  retries: number
+  /** Failed requests in a row at the end (what ended an error: "after 4 tries"). */
+  failedInARow: number
   /** The HTTP status of the last answer, when the last request got one (a request cut short or refused on the way has none). */
   httpStatus?: number
   /** Set when Atlas asked to wait (Retry-After) past the deadline, so the action stopped without waiting: how long it asked. */
   unwaitedRetryAfterMs?: number
   elapsedMs: number
-  /** State and phase changes, first seen first. */
+  /** Changes, first seen first. */
   timeline: TimelineEntry[]
 }
 
 export interface PollOptions {
-  fetch: (signal: AbortSignal) => Promise<RunResponse>
+  fetch: (signal: AbortSignal) => Promise<AtlasResponse>
+  /** Reads the state (and stage) from a document. */
+  observe: (document: Record<string, unknown>) => Observation
+  /** States after which the resource never changes again. */
+  isTerminal: (state: string | undefined) => boolean
   /** false: stop at the first answer, whatever the state (one-shot). true: stop at a terminal state. */
   wait: boolean
   timeoutMs: number
@@ -71,10 +86,14 @@ export interface PollOptions {
   backoffBaseMs?: number
   backoffCapMs?: number
   random?: () => number
+  /** After this long without a change, onHeartbeat says the wait goes on (default 5 minutes). */
+  heartbeatMs?: number
   onChange?: (entry: TimelineEntry) => void
   onPoll?: (message: string) => void
   /** A transient fault that will be retried: the error, which retry comes next, of how many, and after how long. */
   onRetry?: (retry: { error: AtlasError; retry: number; of: number; delayMs: number }) => void
+  /** A long quiet stretch of a wait: the current state, how long it has lasted, the next poll's delay. */
+  onHeartbeat?: (beat: { current: TimelineEntry; sinceMs: number; nextPollMs: number }) => void
 }
 
 /**
@@ -82,6 +101,8 @@ export interface PollOptions {
  * deadline) still gets this long to answer, so a run that finishes at the wire is seen.
  */
 export const LAST_LOOK_MS = 2000
+
+export const HEARTBEAT_MS = 5 * 60_000
 
 /**
  * Failed requests in a row that end the check (transient faults only; others end it at once).
@@ -98,11 +119,17 @@ export function backoffDelay(failures: number, baseMs: number, capMs: number, ra
 }
 
 /** The interval to the next poll: doubled while Atlas says few requests remain in its window. */
-export function pollDelay(intervalMs: number, response: RunResponse): number {
+export function pollDelay(intervalMs: number, response: AtlasResponse): number {
   const { limit, remaining } = response.rateLimit
   if (remaining === undefined) return intervalMs
   const low = limit !== undefined ? remaining <= Math.max(1, Math.floor(limit / 10)) : remaining <= 1
   return low ? intervalMs * 2 : intervalMs
+}
+
+/** "Atlas API 503", "ECONNRESET": the start of an error, for a timeline row. */
+function shortly(error: AtlasError): string {
+  if (error.status !== undefined) return `Atlas API ${error.status}${error.errorCode ? ` ${error.errorCode}` : ''}`
+  return error.errorCode ?? error.kind
 }
 
 /**
@@ -115,64 +142,84 @@ export async function pollRun(options: PollOptions): Promise<PollResult> {
   const random = options.random ?? Math.random
   const baseMs = options.backoffBaseMs ?? 1000
   const capMs = options.backoffCapMs ?? 30_000
+  const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS
   const signal = options.signal ?? new AbortController().signal
   const start = clock.now()
   const deadline = start + options.timeoutMs
   const timeline: TimelineEntry[] = []
-  let last: RunResponse | undefined
+  let last: AtlasResponse | undefined
   let lastError: AtlasError | undefined
   let httpStatus: number | undefined
   let polls = 0
+  let retries = 0
   let failures = 0
+  let lastNotice = 0
   const limit = failureLimit(options.wait)
   const result = (ending: PollEnding, error?: AtlasError, extra: Partial<PollResult> = {}): PollResult => ({
     ending,
     last,
     error,
     polls,
+    retries,
+    failedInARow: failures,
     httpStatus,
     elapsedMs: clock.now() - start,
     timeline,
     ...extra
   })
+  const record = (entry: TimelineEntry): void => {
+    timeline.push(entry)
+    lastNotice = entry.at
+    options.onChange?.(entry)
+  }
 
   for (;;) {
     if (signal.aborted) return result('cancelled', lastError)
     let delay: number
+    if (failures > 0) retries += 1
     // The overall deadline covers the request in flight too: cut it there (see LAST_LOOK_MS).
     const cut = new AbortController()
     const cancelCut = clock.timer(Math.max(deadline - clock.now(), LAST_LOOK_MS), () => cut.abort())
     try {
-      polls += 1
       const response = await options.fetch(AbortSignal.any([signal, cut.signal]))
+      polls += 1
       last = response
       lastError = undefined
       httpStatus = 200
+      const recovered = failures > 0
       failures = 0
-      const { state, phase } = response.run
+      const { state, stage } = options.observe(response.document)
       const previous = timeline[timeline.length - 1]
-      if (!previous || previous.state !== state || previous.phase !== phase) {
-        const entry = { at: clock.now() - start, state, phase }
-        timeline.push(entry)
-        options.onChange?.(entry)
-      }
-      options.onPoll?.(`poll ${polls}: state ${state ?? '(none)'}, phase ${phase ?? '(none)'}`)
-      if (!options.wait || isTerminal(state)) return result('finished')
+      const at = clock.now() - start
+      if (!previous || recovered || previous.state !== state || previous.stage !== stage) record({ at, state, stage })
+      options.onPoll?.(`poll ${polls}: state ${state ?? '(none)'}${stage !== undefined ? `, ${stage}` : ''}`)
+      if (!options.wait || options.isTerminal(state)) return result('finished')
       delay = pollDelay(options.pollIntervalMs, response)
+      if (at - lastNotice >= heartbeatMs) {
+        lastNotice = at
+        options.onHeartbeat?.({
+          current: timeline[timeline.length - 1]!,
+          sinceMs: at - timeline[timeline.length - 1]!.at,
+          nextPollMs: delay
+        })
+      }
     } catch (error) {
       if (!(error instanceof AtlasError)) throw error
+      if (!error.notSent) polls += 1
       httpStatus = error.status
       if (signal.aborted) return result('cancelled', lastError)
       if (cut.signal.aborted) return result('timeout', lastError)
       if (error.kind === 'cancelled') return result('cancelled', lastError)
       lastError = error
       failures += 1
-      options.onPoll?.(`poll ${polls} failed (${failures} in a row): ${error.message}`)
+      options.onPoll?.(`request ${polls} failed (${failures} in a row): ${error.message}`)
       if (!error.retryable || failures >= limit) return result('error', error)
       delay = Math.max(backoffDelay(failures, baseMs, capMs, random), error.retryAfterMs ?? 0)
       // Atlas asked for more patience than the deadline leaves: waiting less would be ignored.
       if (error.retryAfterMs !== undefined && clock.now() + error.retryAfterMs > deadline)
         return result('error', error, { unwaitedRetryAfterMs: error.retryAfterMs })
+      // The time lost to retries is shown as such, not credited to the state seen before.
+      if (failures === 1 && timeline.length > 0) record({ at: clock.now() - start, retrying: shortly(error) })
       options.onRetry?.({
         error,
         retry: failures,

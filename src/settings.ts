@@ -1,6 +1,6 @@
 import { unsendableReason } from './atlas/header-text.js'
 import { isLoopbackHost } from './atlas/loopback.js'
-import { RUN_STATES, type RunRef } from './atlas/types.js'
+import type { Resource } from './resources/resource.js'
 import { formatDuration, parseDuration } from './duration.js'
 
 // Every input, and the environment fallbacks, become one validated Settings object here; nothing
@@ -18,8 +18,9 @@ export interface StatusSettings {
   targetUrl?: string
 }
 
-export interface Settings {
-  run: RunRef
+export interface Settings<Ref = unknown> {
+  /** The inputs that name the resource, validated. */
+  ref: Ref
   credentials: Credentials
   /** Always ends with "/". */
   baseUrl: URL
@@ -48,13 +49,12 @@ export class InputError extends Error {
   }
 }
 
-/** The default of every input that has one; a test keeps them equal to action.yml's. */
+/** The default of every input that has one (successStates: the resource's); a test keeps them equal to each action.yml's. */
 export const DEFAULTS = {
   baseUrl: 'https://cloud.mongodb.com',
   apiVersion: '2023-01-01',
   envelope: 'false',
   pretty: 'false',
-  successStates: 'DONE',
   summary: 'true',
   wait: 'false',
   timeout: '30m',
@@ -62,9 +62,6 @@ export const DEFAULTS = {
   requestTimeout: '30s'
 } as const
 
-const HEX24 = /^[a-f0-9]{24}$/
-// The spec's pattern for pipelineName. Like Atlas (Java), the length counts UTF-16 code units.
-const PIPELINE_NAME = /^[^/\\ "$]{1,64}$/
 const API_VERSION = /^\d{4}-\d{2}-\d{2}$/
 const SECOND = 1000
 const HOUR = 3600 * SECOND
@@ -230,6 +227,20 @@ function readDuration(input: InputReader, name: keyof typeof DURATION_LIMITS, pr
   return ms
 }
 
+/** successStates: a list of the resource's states, in any case and spacing, each once, written as the spec writes them. */
+function readSuccessStates(input: InputReader, resource: Resource<unknown>, problems: string[]): string[] {
+  const given = input('successStates')
+  const tokens = (given || resource.defaultSuccessStates).split(/[,\s]+/).filter(Boolean)
+  const canonical = tokens.map((t) => resource.states.find((s) => s.toLowerCase() === t.toLowerCase()))
+  const unknown = tokens.filter((_t, i) => canonical[i] === undefined)
+  if (unknown.length > 0 || tokens.length === 0) {
+    problems.push(
+      `successStates "${given}" must list states of the ${resource.noun}, separated by commas: ${resource.states.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`
+    )
+  }
+  return [...new Set(canonical.filter((s): s is string => s !== undefined))]
+}
+
 /** The URL of the workflow run, from the variables every runner sets; undefined outside a runner. */
 export function workflowRunUrl(env: Record<string, string | undefined>): string | undefined {
   const server = env['GITHUB_SERVER_URL'] || 'https://github.com'
@@ -266,29 +277,14 @@ function isValidDate(text: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text)
 }
 
-/** Reads and validates every input; throws InputError listing all problems. */
-export function readSettings(input: InputReader, env: Record<string, string | undefined>): Settings {
+/** Reads and validates every input for a resource; throws InputError listing all problems. */
+export function readSettings<Ref>(
+  resource: Resource<Ref>,
+  input: InputReader,
+  env: Record<string, string | undefined>
+): Settings<Ref> {
   const problems: string[] = []
-  const groupId = input('groupId')
-  const pipelineName = input('pipelineName')
-  const runId = input('runId')
-  for (const [name, value] of [
-    ['groupId', groupId],
-    ['runId', runId]
-  ] as const) {
-    if (value === '')
-      problems.push(`${name} is required: the 24-character hexadecimal id (e.g. 32b6e34b3d91647abb20e7b8)`)
-    else if (!HEX24.test(value))
-      problems.push(`${name} "${value}" must be 24 lowercase hexadecimal characters (pattern ^([a-f0-9]{24})$)`)
-  }
-  if (pipelineName === '') problems.push('pipelineName is required: the name of the Data Lake pipeline')
-  else if (!PIPELINE_NAME.test(pipelineName))
-    problems.push(
-      `pipelineName "${pipelineName}" must be 1 to 64 characters without /, \\, space, " or $ (pattern ^[^/\\\\ "$]{1,64}$)`
-    )
-  else if (!pipelineName.isWellFormed())
-    problems.push('pipelineName contains a broken Unicode character (a lone surrogate) that cannot be sent in a URL')
-
+  const ref = resource.readRef(input, problems)
   const credentials = readCredentials(input, env, problems)
   const baseUrl = readBaseUrl(input('baseUrl') || DEFAULTS.baseUrl, problems)
 
@@ -296,16 +292,7 @@ export function readSettings(input: InputReader, env: Record<string, string | un
   if (!API_VERSION.test(apiVersion) || !isValidDate(apiVersion))
     problems.push(`apiVersion "${apiVersion}" must be a date written YYYY-MM-DD (this resource has only 2023-01-01)`)
 
-  const successStates = (input('successStates') || DEFAULTS.successStates)
-    .split(/[,\s]+/)
-    .map((s) => s.trim().toUpperCase())
-    .filter(Boolean)
-  const unknown = successStates.filter((s) => !(RUN_STATES as readonly string[]).includes(s))
-  if (unknown.length > 0 || successStates.length === 0) {
-    problems.push(
-      `successStates "${input('successStates')}" must be a comma-separated list of ${RUN_STATES.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`
-    )
-  }
+  const successStates = readSuccessStates(input, resource, problems)
 
   const envelope = readBoolean(input, 'envelope', problems)
   const pretty = readBoolean(input, 'pretty', problems)
@@ -323,13 +310,13 @@ export function readSettings(input: InputReader, env: Record<string, string | un
 
   if (problems.length > 0 || credentials === undefined) throw new InputError(problems)
   return {
-    run: { groupId, pipelineName, runId },
+    ref,
     credentials,
     baseUrl,
     apiVersion,
     envelope,
     pretty,
-    successStates: [...new Set(successStates)],
+    successStates,
     summary,
     wait,
     timeoutMs,

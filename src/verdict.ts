@@ -1,28 +1,82 @@
 import type { AtlasError } from './atlas/errors.js'
 import { formatDuration } from './duration.js'
 import type { PollResult } from './poll.js'
+import type { Resource } from './resources/resource.js'
 import type { Settings } from './settings.js'
 
-// Turns how polling ended into the step's verdict: pass or fail, one sentence saying what
-// happened, and one saying what to do. Pure, so every case is a unit test.
+// Turns how polling ended into the step's verdict: pass or fail, a headline that says what
+// happened in a few plain words, one sentence saying it fully, and one saying what to do. Pure,
+// so every case is a unit test. What a state means is the resource's to say; the rest is here.
 
 export interface Verdict {
   ok: boolean
+  /** A few plain words with the key fact, bounded: "nightly-export: FAILED in EXPORT". */
+  headline: string
   /** What happened, in one sentence. */
   message: string
   /** What to do about it; absent when there is nothing to do. */
   hint?: string
 }
 
-export const DEPRECATION_GUIDE = 'https://dochub.mongodb.org/core/data-lake-deprecation'
+/** The longest headline: whatever Atlas sends, it stays one short line. */
+export const MAX_HEADLINE = 160
 
-function describeState(state: string | undefined, phase: string | undefined): string {
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
+
+function clipped(text: string, max: number): string {
+  const line = text.replace(/\s+/g, ' ')
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line
+}
+
+function describeState(state: string | undefined, stage: string | undefined, stageName?: string): string {
   if (state === undefined) return 'without a state'
-  return phase === undefined ? state : `${state} (phase ${phase})`
+  return stage === undefined ? state : `${state} (${stageName ?? 'stage'} ${stage})`
+}
+
+/** "IN_PROGRESS (EXPORT)": a state for a headline. */
+function briefState(state: string | undefined, stage: string | undefined): string {
+  if (state === undefined) return 'unknown'
+  return stage === undefined ? state : `${state} (${stage})`
+}
+
+function tries(result: PollResult): string {
+  return result.failedInARow > 1 ? ` after ${plural(result.failedInARow, 'try', 'tries')}` : ''
+}
+
+/** The headline of an error: what went wrong, in words a user knows. */
+function errorHeadline(error: AtlasError, settings: Settings, resource: Resource, result: PollResult): string {
+  const credentials = { oauth: 'the service account', digest: 'the API key', bearer: 'the access token' }[
+    settings.credentials.kind
+  ]
+  if (error.redirectHost !== undefined) return `Atlas redirected to ${error.redirectHost}; not followed`
+  if (error.kind === 'auth' || error.status === 401) return `Atlas refused ${credentials} (${error.status ?? 'auth'})`
+  switch (error.status) {
+    case 400:
+      return 'Atlas rejected the request (400)'
+    case 403:
+      return `Atlas denied access (403): needs ${resource.readRole}`
+    case 404:
+    case 410:
+      return resource.notFound(error.status).headline
+    case 406:
+      return `Atlas does not accept apiVersion ${settings.apiVersion} (406)`
+    case 429:
+      return result.unwaitedRetryAfterMs !== undefined
+        ? `rate-limited by Atlas (429), asked to wait ${formatDuration(result.unwaitedRetryAfterMs)}`
+        : `rate-limited by Atlas (429)${tries(result)}`
+  }
+  if (error.status !== undefined && error.status >= 500) return `Atlas failed (${error.status})${tries(result)}`
+  if (error.proxy !== undefined) return `could not reach the proxy (${error.errorCode ?? 'no answer'})${tries(result)}`
+  if (error.kind === 'timeout') return `Atlas did not answer in time${tries(result)}`
+  if (error.kind === 'network') {
+    if (error.errorCode?.startsWith('PROXY_')) return `the proxy refused the connection (${error.errorCode.slice(6)})`
+    return `could not reach Atlas (${error.errorCode ?? 'network'})${tries(result)}`
+  }
+  return error.status === 200 ? 'Atlas answered, but not with a usable document' : 'unusable answer from Atlas'
 }
 
 /** Guidance for an error, by what the user can change. */
-function errorHint(error: AtlasError, settings: Settings, result: PollResult): string | undefined {
+function errorHint(error: AtlasError, settings: Settings, resource: Resource, result: PollResult): string | undefined {
   if (error.redirectHost !== undefined)
     return `If Atlas really lives at ${error.redirectHost}, set baseUrl to that address.`
   if (result.unwaitedRetryAfterMs !== undefined) {
@@ -41,20 +95,23 @@ function errorHint(error: AtlasError, settings: Settings, result: PollResult): s
     }[settings.credentials.kind]
     return `Check ${which}.`
   }
+  const inputs = resource.refInputs.join(', ').replace(/, ([^,]+)$/, ' and $1')
   switch (error.status) {
     case 400: {
       const fields = error.body?.badRequestDetail?.fields?.map((f) => `${f.field}: ${f.description}`).join('; ')
-      return `Atlas rejected the request${fields ? ` (${fields})` : ''}; check groupId, pipelineName and runId.`
+      return `Atlas rejected the request${fields ? ` (${fields})` : ''}; check ${inputs}.`
     }
     case 403:
-      return `The credentials need the Project Read Only role on project ${settings.run.groupId}, and the runner's IP address must be on the API access list of the key or service account.`
+      return `The credentials need the ${resource.readRole} role on project ${resource.groupId(settings.ref)}, and the runner's IP address must be on the API access list of the key or service account.`
     case 404:
     case 410:
-      return `Data Lake Pipelines were deprecated in September 2024 and sunset on 2025-09-30, so Atlas may no longer serve this run at all (see ${DEPRECATION_GUIDE}). If the pipeline still exists, check groupId, pipelineName and runId.`
+      return resource.notFound(error.status).hint
     case 406:
       return `apiVersion ${settings.apiVersion} is not a version of this resource; use 2023-01-01 (the default).`
     case 429:
-      return 'Atlas rate-limited the requests even after waiting as asked; run the check later or raise pollInterval.'
+      return settings.wait
+        ? 'Atlas rate-limited the requests even after waiting as asked; run the check later or raise pollInterval.'
+        : 'Atlas rate-limited the requests even after waiting as asked; run the check later.'
   }
   if (error.status !== undefined && error.status >= 500)
     return 'Atlas (or a proxy in front of it) failed even after retries; try again later.'
@@ -74,76 +131,87 @@ function errorHint(error: AtlasError, settings: Settings, result: PollResult): s
   return undefined
 }
 
-/** The verdict for a finished poll: pass only when the run's state is one of successStates. */
-export function judge(result: PollResult, settings: Settings): Verdict {
-  const runName = `Pipeline run ${settings.run.runId} of ${settings.run.pipelineName}`
-  const run = result.last?.run
-  const state = run?.state
-  const phase = run?.phase
+/** The verdict for a finished poll: pass only when the state is one of successStates. */
+export function judge(result: PollResult, settings: Settings, resource: Resource): Verdict {
+  const subject = clipped(resource.subject(settings.ref), 64)
+  const described = resource.describe(settings.ref)
+  const verdict = (ok: boolean, headline: string, message: string, hint?: string): Verdict => ({
+    ok,
+    headline: clipped(`${subject}: ${headline}`, MAX_HEADLINE),
+    message,
+    ...(hint ? { hint } : {})
+  })
+  const doc = result.last?.document
+  const state = doc ? resource.state(doc) : undefined
+  const stage = doc ? resource.stage(doc) : undefined
   const elapsed = formatDuration(result.elapsedMs)
-  const lastError = result.error ? ` The last request failed: ${result.error.message}.` : ''
+  const polls = plural(result.polls, 'poll')
 
   if (result.ending === 'cancelled') {
-    if (run || !result.error) {
-      return {
-        ok: false,
-        message: `Cancelled ${run ? `while the run was ${describeState(state, phase)}` : 'before Atlas answered'} after ${elapsed} (${result.polls} polls).`
-      }
+    if (doc || !result.error) {
+      const now = doc ? `while it was ${briefState(state, stage)}` : 'before Atlas answered'
+      return verdict(
+        false,
+        `cancelled after ${elapsed}, ${doc ? `still ${briefState(state, stage)}` : 'no answer yet'}`,
+        `Cancelled ${doc ? `while the ${resource.noun} was ${describeState(state, stage, resource.stageName)}` : 'before Atlas answered'} after ${elapsed} (${polls}).`,
+        doc ? `The ${resource.noun} goes on in Atlas; this check stopped ${now}.` : undefined
+      )
     }
     const last = result.error.status !== undefined ? 'the last answer was' : 'the last request failed'
-    return {
-      ok: false,
-      message: `Cancelled after ${elapsed} (${result.polls} polls) while retrying; ${last}: ${result.error.message}.`
-    }
+    return verdict(
+      false,
+      `cancelled after ${elapsed} while retrying`,
+      `Cancelled after ${elapsed} (${polls}) while retrying; ${last}: ${result.error.message}.`
+    )
   }
   if (result.ending === 'timeout') {
-    return {
-      ok: false,
-      message: `Timed out after ${elapsed} and ${result.polls} polls: ${runName} is still ${run ? describeState(state, phase) : 'unknown (Atlas never answered)'}.${lastError}`,
-      hint: 'Raise timeout if the run needs longer, or look at the pipeline in the Atlas UI.'
-    }
+    const lastError = result.error ? ` The last request failed: ${result.error.message}.` : ''
+    return verdict(
+      false,
+      `timed out after ${elapsed}, still ${briefState(state, stage)}`,
+      `Timed out after ${elapsed} and ${polls}: ${described} is still ${doc ? describeState(state, stage, resource.stageName) : 'unknown (Atlas never answered)'}.${lastError}`,
+      `The ${resource.noun} goes on in Atlas; this check only stopped waiting. Raise timeout if it needs longer, or look at it in the Atlas UI.`
+    )
   }
-  if (result.ending === 'error' || !run) {
+  if (result.ending === 'error' || !doc) {
     const error = result.error as AtlasError
-    return { ok: false, message: error.message, hint: errorHint(error, settings, result) }
+    return verdict(
+      false,
+      errorHeadline(error, settings, resource, result),
+      error.message,
+      errorHint(error, settings, resource, result)
+    )
   }
-  if (state !== undefined && settings.successStates.includes(state)) {
-    return { ok: true, message: `${runName} is ${describeState(state, phase)}.` }
+  if (state === undefined) {
+    return verdict(
+      false,
+      'no state in the answer',
+      `Atlas returned ${described} without a state.`,
+      `The ${resource.noun} document is incomplete; check it in the Atlas UI.`
+    )
+  }
+  if (settings.successStates.includes(state)) {
+    const facts = resource.headlineFacts(doc)
+    return verdict(
+      true,
+      [state, ...facts].join(' · '),
+      `${described} is ${describeState(state, stage, resource.stageName)}.`
+    )
   }
   const expected = `successStates is ${settings.successStates.join(', ')}`
-  switch (state) {
-    case undefined:
-      return {
-        ok: false,
-        message: `Atlas returned ${runName} without a state.`,
-        hint: 'The run document is incomplete; check the run in the Atlas UI.'
-      }
-    case 'PENDING':
-    case 'IN_PROGRESS':
-      return {
-        ok: false,
-        message: `${runName} has not finished: it is ${describeState(state, phase)}.`,
-        hint: settings.wait ? undefined : 'Set wait: true to block until the run finishes, or run this check later.'
-      }
-    case 'FAILED':
-      return {
-        ok: false,
-        message: `${runName} FAILED${phase ? ` in phase ${phase}` : ''}.`,
-        hint: 'Look at the pipeline run in the Atlas UI for the cause, then trigger a new run.'
-      }
-    case 'DATASET_DELETED':
-      return {
-        ok: false,
-        message: `${runName} is DATASET_DELETED: its dataset has been deleted.`,
-        hint: `Trigger a new run, or add DATASET_DELETED to successStates if that is expected (${expected}).`
-      }
-    case 'DONE':
-      return { ok: false, message: `${runName} is DONE, but ${expected}.` }
-    default:
-      return {
-        ok: false,
-        message: `${runName} is in state "${state}", which this action does not know.`,
-        hint: `Atlas may have added a state; ${expected}.`
-      }
+  if (!resource.states.includes(state)) {
+    return verdict(
+      false,
+      `unknown state "${state}"`,
+      `${described} is in state "${state}", which this action does not know.`,
+      `Atlas may have added a state; ${expected}.`
+    )
   }
+  const judged = resource.judgeState(state, doc, {
+    wait: settings.wait,
+    successStates: settings.successStates,
+    described
+  })
+  if (!judged) return verdict(false, `${state}, but ${expected}`, `${described} is ${state}, but ${expected}.`)
+  return verdict(false, judged.headline, judged.message, judged.hint)
 }

@@ -40,8 +40,8 @@ describe('a DONE run', () => {
     expect(signed.headers['user-agent']).toMatch(/^atlas-pipeline-run-action\/\d+\.\d+\.\d+ /)
     expect(signed.digest).toMatchObject({ nc: '00000001', qop: 'auth', algorithm: 'MD5' })
     expect(signed.query).toEqual({})
-    expect(result.summary).toContain('### ✅ Atlas pipeline run passed: DONE')
-    expect(result.summary).toContain('| Exported | 1.2 GiB (1,288,490,188 bytes) |')
+    expect(result.summary.split('\n')[0]).toBe('### ✅ nightly-export: DONE · 1,234,567 documents · 1.2 GiB')
+    expect(result.summary).toContain('| 1,234,567 | 1.2 GiB (1,288,490,188 bytes) | 41m 17s |')
   })
 
   it('passes with a service account: token, run, revoke', async () => {
@@ -276,7 +276,7 @@ describe('answers that are not a run', () => {
 
 describe('bad inputs', () => {
   it.each([
-    [{ groupId: 'ABC' }, 'groupId "ABC" must be 24 lowercase hexadecimal characters'],
+    [{ groupId: 'ABC' }, 'groupId "ABC" must be 24 hexadecimal characters'],
     [{ runId: '' }, 'runId is required'],
     [{ pipelineName: 'a b' }, 'pipelineName "a b" must be 1 to 64 characters'],
     [{ baseUrl: 'http://example.com' }, 'must use https'],

@@ -14,6 +14,7 @@ import {
   useSharedAtlas
 } from '../support/action.js'
 import { runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
+import { renderGfm } from '../support/render-markdown.mjs'
 import { runAction } from '../support/run-action.mjs'
 
 const shared = useSharedAtlas()
@@ -223,6 +224,14 @@ describe('injection through API text', () => {
   const hostile =
     'x|y <img src=x onerror=alert(1)> **bold** [link](https://evil.example) `code`\nghadelimiter_00000000-0000-0000-0000-000000000000\nstate<<EOF\nDONE\nEOF\n| fake | row |'
 
+  /** What a person sees of the summary: the HTML GitHub makes of it. */
+  function expectInert(html: string): void {
+    expect(html).not.toMatch(/<img|<script|<strong>bold|<em>/)
+    expect(html).not.toContain('href="https://evil.example')
+    // The hostile text stays one cell: no row it smuggled in.
+    expect(html).not.toMatch(/<td>\s*fake\s*<\/td>/)
+  }
+
   it('cannot break an output, the log or the summary', async () => {
     shared.atlas.script([
       { run: runDocument({ state: 'FAILED', datasetName: hostile, phase: 'EXPORT\n::set-output name=state::DONE' }) }
@@ -235,20 +244,19 @@ describe('injection through API text', () => {
     expect(result.outputs['state']).toBe('FAILED')
     expect(result.outputs['datasetName']).toBe(hostile)
     expect(result.outputs['phase']).toBe('EXPORT\n::set-output name=state::DONE')
-    expect(result.summary).not.toContain('<img')
-    expect(result.summary).not.toContain('**bold**')
-    expect(result.summary).not.toContain('[link]')
-    expect(result.summary).not.toContain('| fake | row |')
-    const datasetRow = result.summary.split('\n').find((l: string) => l.startsWith('| Dataset |'))!
-    expect(datasetRow.split('|')).toHaveLength(4)
+    const html = renderGfm(result.summary)
+    expectInert(html)
+    const datasetRow = /<tr>\s*<td>Dataset<\/td>\s*<td>(.*?)<\/td>\s*<\/tr>/s.exec(html)
+    expect(datasetRow?.[1]).toBe(
+      `<code>${hostile.replace(/\n/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</code>`
+    )
   })
 
   it('cannot break the summary through an error detail', async () => {
     shared.atlas.script([{ status: 404, body: { error: 404, errorCode: 'RESOURCE_NOT_FOUND', detail: hostile } }])
     const result = await check(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
-    expect(result.summary).not.toContain('<img')
-    expect(result.summary).not.toContain('| fake | row |')
+    expectInert(renderGfm(result.summary))
     expect(result.outputs['errorCode']).toBe('RESOURCE_NOT_FOUND')
   })
 

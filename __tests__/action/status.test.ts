@@ -64,7 +64,7 @@ describe('commit status', () => {
       target_url: RUN_URL
     })
     expect(result.outputs['url']).toBe(RUN_URL)
-    expect(result.summary).toContain(`[workflow run](${RUN_URL})`)
+    expect(result.summary).toContain(`[Workflow run](${RUN_URL})`)
   })
 
   it('posts pending while waiting, then failure, on the pull request head', async () => {

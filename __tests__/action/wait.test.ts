@@ -49,8 +49,9 @@ describe('wait mode', () => {
     ])
     expect(result.outputs).toMatchObject({ state: 'DONE', polls: '4', succeeded: 'true' })
     expect(Number(result.outputs['waitedSeconds'])).toBeGreaterThanOrEqual(3)
-    expect(result.summary).toContain('#### Timeline (4 polls over')
-    expect(result.summary).toMatch(/\| PENDING \| SNAPSHOT \| 1s \|/)
+    expect(result.summary).toContain('<details><summary>Timeline: 4 requests over')
+    expect(result.summary).toMatch(/\| \+0s \| PENDING · SNAPSHOT \| 1s \|/)
+    expect(result.summary).toContain('✅ Snapshot 1s → ✅ Export 2s → ✅ Ingestion')
     // Polls are spaced by pollInterval.
     const gaps = runs()
       .slice(1)
@@ -89,8 +90,10 @@ describe('wait mode', () => {
     )
     expect(errorAnnotation(result)).toContain('Raise timeout')
     expect(result.outputs).toMatchObject({ state: 'IN_PROGRESS', phase: 'INGESTION', polls: '4', waitedSeconds: '3' })
-    expect(result.summary).toContain('failed: timeout')
-    expect(result.summary).toContain('#### Timeline (4 polls over 3s)')
+    expect(result.summary.split('\n')[0]).toBe(
+      '### ❌ nightly-export: timed out after 3s, still IN_PROGRESS (INGESTION)'
+    )
+    expect(result.summary).toContain('⏳ Ingestion')
     expect(runs()).toHaveLength(4)
     expect(took).toBeLessThan(3000 + 2500) // start-up and one request past the deadline at most
   })
@@ -198,10 +201,10 @@ describe('wait mode', () => {
     expect(Date.now() - signalledAt).toBeLessThan(2000)
     expect(result.stdout).toContain('Received SIGTERM: stopping.')
     expect(errorAnnotation(result)).toMatch(
-      /^Cancelled while the run was IN_PROGRESS \(phase EXPORT\) after \ds \(\d polls\)\./
+      /^Cancelled while the pipeline run was IN_PROGRESS \(phase EXPORT\) after \ds \(\d polls?\)\./
     )
     expect(result.outputs).toMatchObject({ state: 'IN_PROGRESS', succeeded: 'false' })
-    expect(result.summary).toContain('failed: cancelled')
+    expect(result.summary).toMatch(/^### ❌ nightly-export: cancelled after \ds, still IN_PROGRESS \(EXPORT\)/)
     expect(kinds().filter((k: string) => k === 'token')).toHaveLength(1)
     expect(kinds()[kinds().length - 1]).toBe('revoke')
   })

@@ -1,12 +1,16 @@
 // Helpers for action-level tests: run dist/index.js against the fake Atlas and check for leaks.
 import { afterAll, beforeAll, beforeEach, expect } from '@jest/globals'
 import { createHash } from 'node:crypto'
-import { DEMO, runDocument, startFakeAtlas } from './fake-atlas.mjs'
-import { runAction } from './run-action.mjs'
+import { dirname, join } from 'node:path'
+import { DEMO, exportDocument, runDocument, startFakeAtlas } from './fake-atlas.mjs'
+import { ACTION_ENTRY, runAction } from './run-action.mjs'
 
 export type ActionResult = Awaited<ReturnType<typeof runAction>>
 
 export const RUN_INPUTS = { groupId: DEMO.groupId, pipelineName: DEMO.pipelineName, runId: DEMO.runId }
+export const EXPORT_INPUTS = { groupId: DEMO.groupId, clusterName: DEMO.clusterName, exportId: DEMO.exportId }
+/** The backup-export action's entry in dist/, as backup-export/action.yml runs it. */
+export const EXPORT_ENTRY = join(dirname(ACTION_ENTRY), 'backup-export.js')
 export const DIGEST_INPUTS = { publicKey: DEMO.publicKey, privateKey: DEMO.privateKey }
 export const OAUTH_INPUTS = { clientId: DEMO.clientId, clientSecret: DEMO.clientSecret }
 export const BEARER_INPUTS = { accessToken: DEMO.accessToken }
@@ -54,11 +58,26 @@ export async function check(
   env: Record<string, string> = {},
   extraSecrets: string[] = []
 ): Promise<ActionResult> {
-  const result = await runAction({ inputs: { ...RUN_INPUTS, baseUrl, ...inputs }, env })
+  return checked({ inputs: { ...RUN_INPUTS, baseUrl, ...inputs }, env }, extraSecrets)
+}
+
+/** Runs the action, then asserts what every run must hold: no secret anywhere, nothing on stderr, no crash. */
+async function checked(options: Parameters<typeof runAction>[0], extraSecrets: string[]): Promise<ActionResult> {
+  const result = await runAction(options)
   expectNoSecrets(result, extraSecrets)
   expect(result.stderr).toBe('')
   expect(result.signal).toBeNull()
   return result
+}
+
+/** check() for the backup-export action: dist/backup-export.js with the export job inputs. */
+export async function checkExport(
+  baseUrl: string,
+  inputs: Record<string, string>,
+  env: Record<string, string> = {},
+  extraSecrets: string[] = []
+): Promise<ActionResult> {
+  return checked({ inputs: { ...EXPORT_INPUTS, baseUrl, ...inputs }, env, entry: EXPORT_ENTRY }, extraSecrets)
 }
 
 /** The ::error:: annotation text the action printed (URL-decoded as the runner shows it). */
@@ -84,6 +103,7 @@ export function useSharedAtlas(): { atlas: FakeAtlas } {
   beforeEach(() => {
     shared.atlas.requests.length = 0
     shared.atlas.script([{ run: runDocument() }])
+    shared.atlas.scriptExport([{ run: exportDocument() }])
   })
   return shared
 }

@@ -13,6 +13,8 @@ export const DEMO = {
   groupId: '32b6e34b3d91647abb20e7b8',
   pipelineName: 'nightly-export',
   runId: '6650f1a2b3c4d5e6f7a8b9c0',
+  clusterName: 'Cluster0',
+  exportId: '6750a1b2c3d4e5f6a7b8c9d0',
   publicKey: 'demopubk',
   privateKey: 'demo-private-key-0000-1111',
   clientId: 'mdb_sa_id_demo0000000000000000',
@@ -36,6 +38,22 @@ export function runDocument(overrides = {}) {
     snapshotId: '6650e0a1b2c3d4e5f6a7b8c9',
     state: 'DONE',
     stats: { bytesExported: 1288490188, numDocs: 1234567 },
+    ...overrides
+  }
+}
+
+/** An export job shaped like the spec's DiskBackupExportJob, Successful by default. */
+export function exportDocument(overrides = {}) {
+  return {
+    id: DEMO.exportId,
+    snapshotId: '6750e0a1b2c3d4e5f6a7b8c9',
+    exportBucketId: '6750f0e1d2c3b4a596877869',
+    state: 'Successful',
+    createdAt: '2026-11-28T02:00:00Z',
+    finishedAt: '2026-11-28T02:14:52Z',
+    prefix: '/exported_snapshots/acme/warehouse/Cluster0/2026-11-28T0100/1764295200',
+    exportStatus: { exportedCollections: 12, totalCollections: 12 },
+    customData: [{ key: 'release', value: 'v42' }],
     ...overrides
   }
 }
@@ -94,7 +112,9 @@ export async function startFakeAtlas(options = {}) {
     tokenLifetimeMs: options.tokenLifetimeMs
   }
   const key = (groupId, pipelineName, runId) => `${groupId}/${pipelineName}/${runId}`
+  const exportKey = (groupId, clusterName, exportId) => `export:${groupId}/${clusterName}/${exportId}`
   state.scripts.set(key(DEMO.groupId, DEMO.pipelineName, DEMO.runId), [{ run: runDocument() }])
+  state.scripts.set(exportKey(DEMO.groupId, DEMO.clusterName, DEMO.exportId), [{ run: exportDocument() }])
 
   function newNonce() {
     const nonce = randomBytes(18).toString('base64')
@@ -231,16 +251,26 @@ export async function startFakeAtlas(options = {}) {
         res.writeHead(200).end()
         return
       }
-      const match = /^\/api\/atlas\/v2\/groups\/([^/]+)\/pipelines\/([^/]+)\/runs\/([^/]+)$/.exec(url.pathname)
+      // The resources answered: a pipeline run, an export job. Each has scripted answers by its ids.
+      const runMatch = /^\/api\/atlas\/v2\/groups\/([^/]+)\/pipelines\/([^/]+)\/runs\/([^/]+)$/.exec(url.pathname)
+      const exportMatch = /^\/api\/atlas\/v2\/groups\/([^/]+)\/clusters\/([^/]+)\/backup\/exports\/([^/]+)$/.exec(
+        url.pathname
+      )
+      const match = runMatch ?? exportMatch
       if (req.method !== 'GET' || !match)
         return sendJson(
           res,
           404,
           apiError(404, 'RESOURCE_NOT_FOUND', `No resource at ${req.method} ${url.pathname}`).body
         )
-      entry.kind = 'run'
-      const [groupId, pipelineName, runId] = match.slice(1).map(decodeURIComponent)
-      Object.assign(entry, { groupId, pipelineName, runId })
+      const ids = match.slice(1).map(decodeURIComponent)
+      if (runMatch) {
+        entry.kind = 'run'
+        Object.assign(entry, { groupId: ids[0], pipelineName: ids[1], runId: ids[2] })
+      } else {
+        entry.kind = 'export'
+        Object.assign(entry, { groupId: ids[0], clusterName: ids[1], exportId: ids[2] })
+      }
       const verdict = checkAuth(req, entry)
       entry.authResult = verdict
       if (verdict === 'challenge') return challenge(res, false)
@@ -259,12 +289,12 @@ export async function startFakeAtlas(options = {}) {
             .body
         )
       }
-      const script = state.scripts.get(key(groupId, pipelineName, runId))
+      const script = state.scripts.get(runMatch ? key(...ids) : exportKey(...ids))
       if (!script)
         return sendJson(
           res,
           404,
-          apiError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource pipeline run ${runId}.`).body
+          apiError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${entry.kind} ${ids[2]}.`).body
         )
       const step = script.length > 1 ? script.shift() : script[0]
       await play(step, req, res, url.searchParams.get('envelope') === 'true')
@@ -292,6 +322,11 @@ export async function startFakeAtlas(options = {}) {
     script(steps, ref = {}) {
       const r = { ...DEMO, ...ref }
       state.scripts.set(key(r.groupId, r.pipelineName, r.runId), [...steps])
+    },
+    /** Scripts the answers for one export job, as script() does for a run ({ run: exportDocument() } answers 200). */
+    scriptExport(steps, ref = {}) {
+      const r = { ...DEMO, ...ref }
+      state.scripts.set(exportKey(r.groupId, r.clusterName, r.exportId), [...steps])
     },
     /** Steps played by the token endpoint before it answers normally again. */
     scriptToken(steps) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { encodeSegment, pipelineRunPath } from '../../src/atlas/client.js'
+import { encodeSegment, resourcePath } from '../../src/atlas/client.js'
+import { pipelineRun } from '../../src/resources/pipeline-run.js'
 import { isRetryableStatus, parseRetryAfter } from '../../src/atlas/errors.js'
 
 const ref = { groupId: '32b6e34b3d91647abb20e7b8', pipelineName: 'nightly', runId: '6650f1a2b3c4d5e6f7a8b9c0' }
@@ -25,10 +26,12 @@ describe('the Atlas layer', () => {
   })
 
   it('builds the run path under a gateway prefix, with the query only when asked', () => {
-    expect(pipelineRunPath(new URL('https://cloud.mongodb.com/'), ref, { envelope: false, pretty: false })).toBe(
-      '/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/pipelines/nightly/runs/6650f1a2b3c4d5e6f7a8b9c0'
-    )
-    expect(pipelineRunPath(new URL('https://gw.example/atlas/'), ref, { envelope: true, pretty: true })).toBe(
+    expect(
+      resourcePath(new URL('https://cloud.mongodb.com/'), pipelineRun.path(ref), { envelope: false, pretty: false })
+    ).toBe('/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/pipelines/nightly/runs/6650f1a2b3c4d5e6f7a8b9c0')
+    expect(
+      resourcePath(new URL('https://gw.example/atlas/'), pipelineRun.path(ref), { envelope: true, pretty: true })
+    ).toBe(
       '/atlas/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/pipelines/nightly/runs/6650f1a2b3c4d5e6f7a8b9c0?envelope=true&pretty=true'
     )
   })

@@ -4,11 +4,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import * as core from '../fixtures/core.js'
 import * as github from '../fixtures/github.js'
-import { apiError, DEMO, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
+import { apiError, DEMO, exportDocument, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
 
 jest.unstable_mockModule('@actions/core', () => core)
 jest.unstable_mockModule('@actions/github', () => github)
-const { run } = await import('../../src/main.js')
+const { run } = await import('../../src/actions/pipeline-run.js')
+const { run: runBackupExport } = await import('../../src/actions/backup-export.js')
 
 let atlas: Awaited<ReturnType<typeof startFakeAtlas>>
 beforeAll(async () => {
@@ -29,6 +30,7 @@ beforeEach(() => {
   process.env['GITHUB_STEP_SUMMARY'] = '/dev/null' // only its presence is read; the fake writes
   atlas.requests.length = 0
   atlas.script([{ run: runDocument() }])
+  atlas.scriptExport([{ run: exportDocument() }])
   inputs = {
     groupId: DEMO.groupId,
     pipelineName: DEMO.pipelineName,
@@ -83,7 +85,7 @@ describe('run()', () => {
     inputs['groupId'] = 'nope'
     await run()
     expect(failure()).toEqual([
-      expect.stringMatching(/^Invalid input: groupId "nope" must be 24 lowercase hexadecimal/)
+      expect.stringMatching(/^Invalid input: groupId "nope" must be 24 hexadecimal characters/)
     ])
     expect(atlas.requests).toHaveLength(0)
     expect(core.setOutput).not.toHaveBeenCalled()
@@ -153,6 +155,25 @@ describe('run()', () => {
     expect(core.setFailed).not.toHaveBeenCalled()
   })
 
+  it('runs the backup-export action on the same engine, with its own inputs and outputs', async () => {
+    inputs = {
+      groupId: DEMO.groupId,
+      clusterName: DEMO.clusterName,
+      exportId: DEMO.exportId,
+      baseUrl: atlas.url,
+      accessToken: DEMO.accessToken
+    }
+    await runBackupExport()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(outputs()).toMatchObject({
+      state: 'Successful',
+      exportedCollections: '12',
+      httpStatus: '200',
+      succeeded: 'true'
+    })
+    expect(infoLines()).toContain(`Export job ${DEMO.exportId} of cluster ${DEMO.clusterName} is Successful.`)
+  })
+
   describe('commit statuses', () => {
     beforeEach(() => {
       process.env['GITHUB_REPOSITORY'] = 'octo/export'
@@ -207,7 +228,8 @@ describe('run()', () => {
       await checking
       expect(infoLines()).toContain('Received SIGTERM: stopping.')
       expect(failure()).toEqual([
-        expect.stringMatching(/^Cancelled while the run was IN_PROGRESS \(phase EXPORT\) after 0s \(1 polls?\)\.$/)
+        'Cancelled while the pipeline run was IN_PROGRESS (phase EXPORT) after 0s (1 poll).\n' +
+          'The pipeline run goes on in Atlas; this check stopped while it was IN_PROGRESS (EXPORT).'
       ])
       expect(outputs()).toMatchObject({ state: 'IN_PROGRESS', succeeded: 'false' })
       expect(process.listenerCount('SIGTERM')).toBe(listeners)

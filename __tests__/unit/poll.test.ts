@@ -1,13 +1,13 @@
 import { describe, expect, it } from '@jest/globals'
-import type { RunResponse } from '../../src/atlas/client.js'
+import type { AtlasResponse } from '../../src/atlas/client.js'
 import { AtlasError } from '../../src/atlas/errors.js'
 import { backoffDelay, failureLimit, LAST_LOOK_MS, pollDelay, pollRun, type PollOptions } from '../../src/poll.js'
 import { FakeClock } from '../support/fake-clock.js'
 
-type Step = RunResponse | AtlasError | ((clock: FakeClock) => RunResponse)
+type Step = AtlasResponse | AtlasError | ((clock: FakeClock) => AtlasResponse)
 
-function response(state: string, phase = 'EXPORT', rateLimit = {}): RunResponse {
-  return { run: { state, phase }, rateLimit }
+function response(state: string, phase = 'EXPORT', rateLimit = {}): AtlasResponse {
+  return { document: { state, phase }, rateLimit }
 }
 
 const transient = (retryAfterMs?: number) =>
@@ -29,6 +29,8 @@ function scripted(clock: FakeClock, steps: Step[], requestMs = 100) {
 function options(clock: FakeClock, fetch: PollOptions['fetch'], extra: Partial<PollOptions> = {}): PollOptions {
   return {
     fetch,
+    observe: (doc) => ({ state: doc['state'] as string | undefined, stage: doc['phase'] as string | undefined }),
+    isTerminal: (state) => ['DONE', 'FAILED', 'DATASET_DELETED'].includes(state ?? ''),
     clock,
     wait: true,
     timeoutMs: 60_000,
@@ -59,7 +61,7 @@ describe('the poll schedule', () => {
     ])
     const changes: string[] = []
     const result = await pollRun(
-      options(clock, fetch, { onChange: (e) => changes.push(`${e.at}:${e.state}/${e.phase}`) })
+      options(clock, fetch, { onChange: (e) => changes.push(`${e.at}:${e.state}/${e.stage}`) })
     )
     expect(result.ending).toBe('finished')
     expect(result.polls).toBe(5)
@@ -79,7 +81,7 @@ describe('the poll schedule', () => {
     const { fetch } = scripted(clock, [response('IN_PROGRESS'), response(state)])
     const result = await pollRun(options(clock, fetch))
     expect(result.ending).toBe('finished')
-    expect(result.last?.run.state).toBe(state)
+    expect(result.last?.document.state).toBe(state)
   })
 
   it('keeps polling an unknown state (it may be a new in-between state) until the deadline', async () => {
@@ -95,7 +97,7 @@ describe('the poll schedule', () => {
     const { fetch, calls } = scripted(clock, [response('IN_PROGRESS')])
     const result = await pollRun(options(clock, fetch, { timeoutMs: 25_000 }))
     expect(result.ending).toBe('timeout')
-    expect(result.last?.run.state).toBe('IN_PROGRESS')
+    expect(result.last?.document.state).toBe('IN_PROGRESS')
     expect(calls.map((t) => t - start)).toEqual([0, 10_100, 20_200, 25_000])
     expect(clock.now() - start).toBeLessThanOrEqual(25_000 + 100)
   })
@@ -142,7 +144,7 @@ describe('the poll schedule', () => {
     const clock = new FakeClock()
     let calls = 0
     const cutAt: number[] = []
-    const fetch = async (signal: AbortSignal): Promise<RunResponse> => {
+    const fetch = async (signal: AbortSignal): Promise<AtlasResponse> => {
       calls += 1
       if (calls === 1) throw transient()
       // A silent server: nothing but the deadline ends this request.
@@ -165,7 +167,7 @@ describe('the poll schedule', () => {
   it('gives a request that starts at the deadline a last look of its own', async () => {
     const clock = new FakeClock()
     const bounds: number[] = []
-    const fetch = async (): Promise<RunResponse> => {
+    const fetch = async (): Promise<AtlasResponse> => {
       bounds.push(Math.min(...[...clock.timers].map((t) => t.due)) - clock.now())
       return response('IN_PROGRESS')
     }
@@ -219,7 +221,7 @@ describe('the poll schedule', () => {
     ])
     const result = await pollRun(options(clock, fetch, { signal: controller.signal }))
     expect(result.ending).toBe('cancelled')
-    expect(result.last?.run.state).toBe('IN_PROGRESS')
+    expect(result.last?.document.state).toBe('IN_PROGRESS')
   })
 
   it('lets a bug of ours (anything but an AtlasError) through, instead of blaming Atlas', async () => {

@@ -1,73 +1,112 @@
 import { describe, expect, it } from '@jest/globals'
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
 import { AtlasError } from '../../src/atlas/errors.js'
 import { buildOutputs } from '../../src/report/outputs.js'
+import { backupExport } from '../../src/resources/backup-export.js'
+import { pipelineRun } from '../../src/resources/pipeline-run.js'
+import type { Resource } from '../../src/resources/resource.js'
+import { exportDocument } from '../support/fake-atlas.mjs'
 import { DEFAULTS } from '../../src/settings.js'
 import { ACTION_VERSION } from '../../src/version.js'
 import { readmeIsCurrent } from '../../src/misc/docs.mjs'
 import { releaseNotes } from '../../src/misc/release-notes.mjs'
 
-const action = parse(readFileSync('action.yml', 'utf8'))
+/** Each action of the repository: its action.yml, its resource, and its module. */
+const ACTIONS = [
+  {
+    file: 'action.yml',
+    main: 'dist/index.js',
+    resource: pipelineRun as Resource,
+    module: 'src/resources/pipeline-run.ts'
+  },
+  {
+    file: 'backup-export/action.yml',
+    main: '../dist/backup-export.js',
+    resource: backupExport as Resource,
+    module: 'src/resources/backup-export.ts'
+  }
+].map((a) => ({ ...a, yaml: parse(readFileSync(a.file, 'utf8')) }))
 
 describe('the project', () => {
-  it('runs its tests on Node 24, the runtime of the action', () => {
+  it('runs its tests on Node 24, the runtime of the actions', () => {
     expect(process.versions.node.split('.')[0]).toBe('24')
-    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' })
+  })
+
+  it.each(ACTIONS)('$file runs node24 with its entry in the shared dist/, which exists', ({ file, main, yaml }) => {
+    expect(yaml.runs).toEqual({ using: 'node24', main })
+    expect(existsSync(join(dirname(file), main))).toBe(true)
   })
 
   it('sends the version of package.json in its User-Agent', () => {
     expect(ACTION_VERSION).toBe(JSON.parse(readFileSync('package.json', 'utf8')).version)
   })
 
-  it('has the same defaults in the code as in action.yml', () => {
+  it.each(ACTIONS)('$file has the same defaults as the code', ({ yaml, resource }) => {
     const declared = Object.fromEntries(
-      Object.entries<{ default?: unknown }>(action.inputs)
+      Object.entries<{ default?: unknown }>(yaml.inputs)
         .filter(
           ([, spec]) => ![undefined, ''].includes(spec.default as string) && !String(spec.default).startsWith('${{')
         )
         .map(([name, spec]) => [name, String(spec.default)])
     )
-    expect(declared).toEqual({ ...DEFAULTS })
+    expect(declared).toEqual({ ...DEFAULTS, successStates: resource.defaultSuccessStates })
   })
 
-  it('documents every input and output of action.yml in the README', () => {
+  it('documents every input and output of each action.yml in the README', () => {
     expect(readmeIsCurrent()).toBe(true)
   })
 
-  it('declares every input the code reads, with a description', () => {
-    const source = readFileSync('src/settings.ts', 'utf8') + readFileSync('src/main.ts', 'utf8')
+  it.each(ACTIONS)('$file declares every input the code reads, with a description', ({ yaml, module, resource }) => {
+    const source = ['src/settings.ts', 'src/main.ts', 'src/resources/inputs.ts', module]
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n')
     const patterns =
-      /input\('([a-zA-Z]+)'\)|\b(?:readBoolean|readDuration)\(input, '([a-zA-Z]+)'|\b(?:id|secret): '([a-zA-Z]+)'/g
-    const read = new Set([...source.matchAll(patterns)].map((m) => m[1] ?? m[2] ?? m[3]))
+      /input\('([a-zA-Z]+)'\)|\b(?:readBoolean|readDuration)\(input, '([a-zA-Z]+)'|\b(?:id|secret): '([a-zA-Z]+)'|readHexId\(input, '([a-zA-Z]+)'/g
+    const read = new Set([...source.matchAll(patterns)].map((m) => m[1] ?? m[2] ?? m[3] ?? m[4]))
     expect(read.size).toBeGreaterThanOrEqual(15)
-    for (const name of read) expect(Object.keys(action.inputs)).toContain(name)
-    for (const [name, spec] of Object.entries<{ description?: string }>(action.inputs)) {
+    for (const name of [...read, ...resource.refInputs]) expect(Object.keys(yaml.inputs)).toContain(name)
+    for (const [name, spec] of Object.entries<{ description?: string }>(yaml.inputs)) {
       expect(name).toMatch(/^[a-z][a-zA-Z]*$/)
       expect(spec.description?.length).toBeGreaterThan(10)
     }
   })
 
-  it('declares every output the action sets', () => {
-    const run = {
-      state: 'DONE',
-      phase: 'EXPORT',
-      datasetName: 'd',
-      snapshotId: 's',
-      pipelineId: 'p',
-      backupFrequencyType: 'DAILY',
-      createdDate: 'c',
-      lastUpdatedDate: 'l',
-      scheduledDeletionDate: 'x',
-      stats: { bytesExported: 1, numDocs: 2 }
+  it.each(ACTIONS)('$file declares every output the action sets', ({ yaml, resource }) => {
+    const documents: Record<string, Record<string, unknown>> = {
+      'pipeline run': {
+        state: 'DONE',
+        phase: 'EXPORT',
+        datasetName: 'd',
+        snapshotId: 's',
+        pipelineId: 'p',
+        backupFrequencyType: 'DAILY',
+        createdDate: 'c',
+        lastUpdatedDate: 'l',
+        scheduledDeletionDate: 'x',
+        stats: { bytesExported: 1, numDocs: 2 }
+      },
+      'export job': exportDocument({ state: 'Failed', stateReason: { errorCode: 'E', message: 'm' } })
     }
     const error = new AtlasError('e', { kind: 'api', status: 503, errorCode: 'E' })
     const outputs = buildOutputs(
-      { ending: 'timeout', last: { run, rateLimit: {} }, error, polls: 1, httpStatus: 503, elapsedMs: 1, timeline: [] },
-      { ok: false, message: '' },
+      {
+        ending: 'timeout',
+        last: { document: documents[resource.noun]!, rateLimit: {} },
+        error,
+        polls: 1,
+        retries: 0,
+        failedInARow: 1,
+        httpStatus: 503,
+        elapsedMs: 1,
+        timeline: []
+      },
+      { ok: false, headline: '', message: '' },
+      resource,
       'https://github.com/o/r/actions/runs/1'
     )
-    expect(Object.keys(outputs).sort()).toEqual(Object.keys(action.outputs).sort())
+    expect(Object.keys(outputs).sort()).toEqual(Object.keys(yaml.outputs).sort())
   })
 
   it('pins every third-party action in its workflows by commit, with the version in a comment', () => {

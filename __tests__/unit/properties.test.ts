@@ -6,9 +6,10 @@ import fc from 'fast-check'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { bearerAuthenticator } from '../../src/atlas/auth/authenticator.js'
-import { AtlasClient, pipelineRunPath } from '../../src/atlas/client.js'
+import { AtlasClient, resourcePath } from '../../src/atlas/client.js'
 import { createTransport, type Transport } from '../../src/atlas/transport.js'
 import { parseDuration } from '../../src/duration.js'
+import { pipelineRun, type RunRef } from '../../src/resources/pipeline-run.js'
 import { DURATION_LIMITS, InputError, readSettings, type Settings } from '../../src/settings.js'
 
 const VALID_RUN = { groupId: '32b6e34b3d91647abb20e7b8', pipelineName: 'nightly', runId: '6650f1a2b3c4d5e6f7a8b9c0' }
@@ -44,7 +45,7 @@ afterAll(async () => {
 function settle(inputs: Record<string, string>): Settings | string[] {
   const all: Record<string, string> = { baseUrl, ...inputs }
   try {
-    return readSettings((name) => all[name] ?? '', {})
+    return readSettings(pipelineRun, (name) => all[name] ?? '', {})
   } catch (error) {
     if (error instanceof InputError) return error.problems
     throw error
@@ -57,7 +58,7 @@ async function sendAndDecode(settings: Settings): Promise<string[]> {
   expect(settings.baseUrl.origin).toBe(baseUrl)
   const client = new AtlasClient({ ...settings, userAgent: 'test', transport, auth: bearerAuthenticator('t') })
   const before = seen.length
-  await client.getPipelineRun(settings.run)
+  await client.get(pipelineRun.path(settings.ref as RunRef), 'pipeline run')
   expect(seen.length).toBe(before + 1)
   const path = seen[seen.length - 1]!.split('?')[0]!
   const match = /^\/api\/atlas\/v2\/groups\/([^/]+)\/pipelines\/([^/]+)\/runs\/([^/]+)$/.exec(path)
@@ -169,7 +170,7 @@ describe(`properties (${RUNS} cases each)`, () => {
           const accepted = (parsed: URL) => ({
             secure: parsed.protocol === 'https:' || (parsed.protocol === 'http:' && isLoopbackUrl(parsed)),
             extras: parsed.username + parsed.password + parsed.search + parsed.hash,
-            path: pipelineRunPath(parsed, VALID_RUN, { envelope: false, pretty: false })
+            path: resourcePath(parsed, pipelineRun.path(VALID_RUN), { envelope: false, pretty: false })
           })
           const outcome = Array.isArray(settings)
             ? { refusedNaming: settings.some((p) => p.includes('baseUrl')) }

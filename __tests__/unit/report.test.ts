@@ -3,12 +3,13 @@ import { AtlasError } from '../../src/atlas/errors.js'
 import { JsonTooDeepError, MAX_JSON_DEPTH, parseJson, stringifyJson } from '../../src/atlas/json.js'
 import { formatDuration, parseDuration } from '../../src/duration.js'
 import type { PollResult } from '../../src/poll.js'
-import { escapeMarkdown, formatBytes, formatCount } from '../../src/report/format.js'
+import { codeSpan, escapeMarkdown, formatBytes, formatCount } from '../../src/report/format.js'
 import { logLine, MAX_LOG_LINE } from '../../src/report/log-text.js'
-import { buildOutputs } from '../../src/report/outputs.js'
-import { renderSummary } from '../../src/report/summary.js'
+import { buildOutputs as buildOutputsFor } from '../../src/report/outputs.js'
+import { renderInputSummary, renderSummary as renderSummaryFor } from '../../src/report/summary.js'
+import { pipelineRun } from '../../src/resources/pipeline-run.js'
 import { readSettings, type Settings } from '../../src/settings.js'
-import { judge } from '../../src/verdict.js'
+import { judge as judgeFor, MAX_HEADLINE, type Verdict } from '../../src/verdict.js'
 
 const inputs: Record<string, string> = {
   groupId: '32b6e34b3d91647abb20e7b8',
@@ -16,69 +17,143 @@ const inputs: Record<string, string> = {
   runId: '6650f1a2b3c4d5e6f7a8b9c0',
   accessToken: 't'
 }
-const settings = (extra: Record<string, string> = {}): Settings => readSettings((n) => extra[n] ?? inputs[n] ?? '', {})
+const settings = (extra: Record<string, string> = {}): Settings =>
+  readSettings(pipelineRun, (n) => extra[n] ?? inputs[n] ?? '', {})
+const judge = (result: PollResult, s: Settings) => judgeFor(result, s, pipelineRun)
+const buildOutputs = (result: PollResult, verdict: Pick<Verdict, 'ok'>) =>
+  buildOutputsFor(result, { headline: '', message: '', ...verdict }, pipelineRun)
+const renderSummary = (result: PollResult, verdict: Verdict, s: Settings, startedAt: number) =>
+  renderSummaryFor(result, verdict, s, pipelineRun, startedAt)
 
 function finished(run: Record<string, unknown>, extra: Partial<PollResult> = {}): PollResult {
   return {
     ending: 'finished',
-    last: { run, rateLimit: {} },
+    last: { document: run, rateLimit: {} },
     polls: 1,
+    retries: 0,
+    failedInARow: 0,
     httpStatus: 200,
     elapsedMs: 300,
-    timeline: [{ at: 0, state: run['state'] as string, phase: run['phase'] as string }],
+    timeline: [{ at: 0, state: run['state'] as string, stage: run['phase'] as string }],
     ...extra
   }
 }
 
-function failed(error: AtlasError): PollResult {
-  return { ending: 'error', error, polls: 1, httpStatus: error.status, elapsedMs: 100, timeline: [] }
+function failed(error: AtlasError, extra: Partial<PollResult> = {}): PollResult {
+  return {
+    ending: 'error',
+    error,
+    polls: 1,
+    retries: 0,
+    failedInARow: 1,
+    httpStatus: error.status,
+    elapsedMs: 100,
+    timeline: [],
+    ...extra
+  }
 }
 
+const RUN = 'Pipeline run 6650f1a2b3c4d5e6f7a8b9c0 of nightly-export'
+
 describe('the verdict', () => {
-  it('passes only a state in successStates', () => {
-    expect(judge(finished({ state: 'DONE', phase: 'INGESTION' }), settings())).toEqual({
+  it('passes only a state in successStates, its headline leading with the figures people look for', () => {
+    const done = { state: 'DONE', phase: 'INGESTION', stats: { bytesExported: 1288490188, numDocs: 1234567 } }
+    expect(judge(finished(done), settings())).toEqual({
       ok: true,
-      message: 'Pipeline run 6650f1a2b3c4d5e6f7a8b9c0 of nightly-export is DONE (phase INGESTION).'
+      headline: 'nightly-export: DONE · 1,234,567 documents · 1.2 GiB',
+      message: `${RUN} is DONE (phase INGESTION).`
     })
     expect(judge(finished({ state: 'DATASET_DELETED' }), settings()).ok).toBe(false)
     expect(judge(finished({ state: 'DATASET_DELETED' }), settings({ successStates: 'DONE,DATASET_DELETED' })).ok).toBe(
       true
     )
-    expect(judge(finished({ state: 'DONE' }), settings({ successStates: 'FAILED' })).message).toContain(
-      'is DONE, but successStates is FAILED'
-    )
+    expect(judge(finished({ state: 'DONE' }), settings({ successStates: 'FAILED' }))).toEqual({
+      ok: false,
+      headline: 'nightly-export: DONE, but successStates is FAILED',
+      message: `${RUN} is DONE, but successStates is FAILED.`
+    })
   })
 
   it.each([
-    ['PENDING', 'has not finished: it is PENDING', 'Set wait: true'],
-    ['IN_PROGRESS', 'has not finished: it is IN_PROGRESS (phase EXPORT)', 'Set wait: true'],
-    ['FAILED', 'FAILED in phase EXPORT', 'Atlas UI'],
-    ['DATASET_DELETED', 'its dataset has been deleted', 'add DATASET_DELETED to successStates'],
-    ['ARCHIVED', 'is in state "ARCHIVED", which this action does not know', 'Atlas may have added a state']
-  ])('fails %s saying so plainly', (state, message, hint) => {
+    ['PENDING', 'not finished, PENDING (EXPORT)', 'has not finished: it is PENDING (phase EXPORT)', 'Set wait: true'],
+    ['FAILED', 'FAILED in EXPORT', 'FAILED in phase EXPORT', 'Atlas UI'],
+    [
+      'DATASET_DELETED',
+      'DATASET_DELETED: its dataset has been deleted',
+      'its dataset has been deleted',
+      'add DATASET_DELETED to successStates'
+    ],
+    [
+      'ARCHIVED',
+      'unknown state "ARCHIVED"',
+      'is in state "ARCHIVED", which this action does not know',
+      'Atlas may have added a state'
+    ]
+  ])('fails %s saying so plainly', (state, headline, message, hint) => {
     const verdict = judge(finished({ state, phase: 'EXPORT' }), settings())
     expect(verdict.ok).toBe(false)
+    expect(verdict.headline).toBe(`nightly-export: ${headline}`)
     expect(verdict.message).toContain(message)
     expect(verdict.hint).toContain(hint)
   })
 
+  it('suggests wait: true only to a one-shot check', () => {
+    expect(judge(finished({ state: 'IN_PROGRESS' }), settings({ wait: 'true' })).hint).toBeUndefined()
+  })
+
   it('fails a run without a state', () => {
-    expect(judge(finished({ phase: 'EXPORT' }), settings()).message).toContain('without a state')
+    const verdict = judge(finished({ phase: 'EXPORT' }), settings())
+    expect([verdict.ok, verdict.headline, verdict.message]).toEqual([
+      false,
+      'nightly-export: no state in the answer',
+      `Atlas returned ${RUN} without a state.`
+    ])
+  })
+
+  it('keeps the headline short whatever Atlas sends', () => {
+    const verdict = judge(finished({ state: 'X'.repeat(5000) }), settings())
+    expect(verdict.headline.length).toBeLessThanOrEqual(MAX_HEADLINE)
+    expect(verdict.headline).toMatch(/^nightly-export: unknown state "X+…$/)
   })
 
   it.each([
-    [401, 'Check accessToken'],
-    [403, 'Project Read Only role on project 32b6e34b3d91647abb20e7b8'],
-    [404, 'sunset on 2025-09-30'],
-    [410, 'https://dochub.mongodb.org/core/data-lake-deprecation'],
-    [406, 'use 2023-01-01'],
-    [429, 'rate-limited'],
-    [500, 'try again later'],
-    [400, 'check groupId, pipelineName and runId']
-  ])('gives a hint for HTTP %i', (status, hint) => {
+    [401, 'Atlas refused the access token (401)', 'Check accessToken'],
+    [
+      403,
+      'Atlas denied access (403): needs Project Read Only',
+      'Project Read Only role on project 32b6e34b3d91647abb20e7b8'
+    ],
+    [
+      404,
+      'run not found (404) — Data Lake Pipelines were sunset on 2025-09-30',
+      'check groupId, pipelineName and runId'
+    ],
+    [410, 'run gone (410) — Data Lake Pipelines were sunset on 2025-09-30', 'gone for good'],
+    [406, 'Atlas does not accept apiVersion 2023-01-01 (406)', 'use 2023-01-01'],
+    [429, 'rate-limited by Atlas (429)', 'run the check later.'],
+    [500, 'Atlas failed (500)', 'try again later'],
+    [400, 'Atlas rejected the request (400)', 'check groupId, pipelineName and runId']
+  ])('says what an HTTP %i means, and what to do', (status, headline, hint) => {
     const verdict = judge(failed(new AtlasError(`Atlas API ${status} X: detail`, { kind: 'api', status })), settings())
+    expect(verdict.headline).toBe(`nightly-export: ${headline}`)
     expect(verdict.message).toBe(`Atlas API ${status} X: detail`)
     expect(verdict.hint).toContain(hint)
+  })
+
+  it('410 does not send the user to check ids: the run is gone for good', () => {
+    const hint = judge(failed(new AtlasError('Atlas API 410', { kind: 'api', status: 410 })), settings()).hint
+    expect(hint).not.toContain('check groupId')
+    expect(hint).toContain('backup-export')
+  })
+
+  it('counts the tries that ended an error, and suggests pollInterval only in wait mode', () => {
+    const limited = new AtlasError('Atlas API 429 RATE_LIMITED', { kind: 'api', status: 429, retryable: true })
+    const oneShot = judge(failed(limited, { failedInARow: 4, polls: 4, retries: 3 }), settings())
+    expect(oneShot.headline).toBe('nightly-export: rate-limited by Atlas (429) after 4 tries')
+    expect(oneShot.hint).not.toContain('pollInterval')
+    const md = renderSummary(failed(limited, { failedInARow: 4, polls: 4, retries: 3 }), oneShot, settings(), 0)
+    expect(md).toContain('| Requests | 4, of which 3 retries |')
+    expect(judge(failed(limited, { failedInARow: 6 }), settings({ wait: 'true' })).hint).toContain('raise pollInterval')
   })
 
   it('names the bad fields of a 400', () => {
@@ -95,6 +170,7 @@ describe('the verdict', () => {
       failed(new AtlasError('401', { kind: 'api', status: 401 })),
       settings({ accessToken: '', clientId: 'i', clientSecret: 's' })
     )
+    expect(verdict.headline).toBe('nightly-export: Atlas refused the service account (401)')
     expect(verdict.hint).toContain('clientId and clientSecret')
   })
 
@@ -106,14 +182,14 @@ describe('the verdict', () => {
     expect(verdict.hint).toContain('evil.example')
   })
 
-  it('reports a timeout with the last state and the poll count', () => {
+  it('reports a timeout with the last state, the poll count, and that the run goes on', () => {
     const verdict = judge(
       finished({ state: 'IN_PROGRESS', phase: 'EXPORT' }, { ending: 'timeout', polls: 7, elapsedMs: 95_000 }),
       settings({ wait: 'true' })
     )
-    expect(verdict.message).toBe(
-      'Timed out after 1m 35s and 7 polls: Pipeline run 6650f1a2b3c4d5e6f7a8b9c0 of nightly-export is still IN_PROGRESS (phase EXPORT).'
-    )
+    expect(verdict.headline).toBe('nightly-export: timed out after 1m 35s, still IN_PROGRESS (EXPORT)')
+    expect(verdict.message).toBe(`Timed out after 1m 35s and 7 polls: ${RUN} is still IN_PROGRESS (phase EXPORT).`)
+    expect(verdict.hint).toContain('goes on in Atlas')
   })
 
   it('reports a cancellation with the state at the time', () => {
@@ -121,7 +197,16 @@ describe('the verdict', () => {
       finished({ state: 'IN_PROGRESS' }, { ending: 'cancelled', elapsedMs: 720_000, polls: 48 }),
       settings({ wait: 'true' })
     )
-    expect(verdict.message).toBe('Cancelled while the run was IN_PROGRESS after 12m (48 polls).')
+    expect(verdict.message).toBe('Cancelled while the pipeline run was IN_PROGRESS after 12m (48 polls).')
+    expect(verdict.headline).toBe('nightly-export: cancelled after 12m, still IN_PROGRESS')
+  })
+
+  it('writes one poll, not "1 polls"', () => {
+    const verdict = judge(
+      finished({ state: 'IN_PROGRESS' }, { ending: 'timeout', polls: 1, elapsedMs: 3000 }),
+      settings()
+    )
+    expect(verdict.message).toMatch(/^Timed out after 3s and 1 poll: /)
   })
 })
 
@@ -130,7 +215,7 @@ describe('outputs', () => {
     const run = parseJson(
       '{"state":"DONE","phase":"INGESTION","datasetName":"d","stats":{"bytesExported":18446744073709551615,"numDocs":12},"snapshotId":"s"}'
     ) as Record<string, unknown>
-    const outputs = buildOutputs(finished(run), { ok: true, message: '' })
+    const outputs = buildOutputs(finished(run), { ok: true })
     expect(outputs).toMatchObject({
       state: 'DONE',
       phase: 'INGESTION',
@@ -150,7 +235,7 @@ describe('outputs', () => {
   it('sets the status and error code of a failure', () => {
     const outputs = buildOutputs(
       failed(new AtlasError('x', { kind: 'api', status: 404, errorCode: 'RESOURCE_NOT_FOUND' })),
-      { ok: false, message: '' }
+      { ok: false }
     )
     expect(outputs).toMatchObject({ httpStatus: '404', errorCode: 'RESOURCE_NOT_FOUND', succeeded: 'false' })
     expect(outputs['state']).toBeUndefined()
@@ -158,33 +243,52 @@ describe('outputs', () => {
 })
 
 describe('the job summary', () => {
-  it('shows the verdict, the run and human-readable stats', () => {
+  const done = {
+    state: 'DONE',
+    phase: 'INGESTION',
+    datasetName: 'ds',
+    stats: { bytesExported: 1288490188, numDocs: 1234567 },
+    createdDate: '2026-11-27T02:00:00Z',
+    lastUpdatedDate: '2026-11-27T02:41:17Z'
+  }
+
+  it('leads a pass with the headline and the figures, says it once, and folds ids and dates away', () => {
+    const md = renderSummary(finished(done), judge(finished(done), settings()), settings(), Date.UTC(2026, 10, 28))
+    expect(md.split('\n')[0]).toBe('### ✅ nightly-export: DONE · 1,234,567 documents · 1.2 GiB')
+    expect(md).toContain(
+      '| Documents | Exported | Run took |\n| ---: | ---: | ---: |\n| 1,234,567 | 1.2 GiB (1,288,490,188 bytes) | 41m 17s |'
+    )
+    expect(md.match(/DONE/g)).toHaveLength(2) // the headline, and the folded details
+    expect(md).toContain('<details><summary>Pipeline run details</summary>')
+    expect(md).toContain('| Created | `2026-11-27T02:00:00Z` |')
+    expect(md).toContain('| Field | Value |')
+    expect(md).not.toContain('Timeline')
+    expect(md).not.toContain('&#95;')
+  })
+
+  it('links the project in the Atlas UI, Atlas for Government included', () => {
+    const md = renderSummary(finished(done), judge(finished(done), settings()), settings(), 0)
+    expect(md).toContain('[Open the project in Atlas](https://cloud.mongodb.com/v2/32b6e34b3d91647abb20e7b8#/overview)')
+    const gov = settings({ baseUrl: 'https://cloud.mongodbgov.com' })
+    expect(renderSummary(finished(done), judge(finished(done), gov), gov, 0)).toContain(
+      '(https://cloud.mongodbgov.com/v2/32b6e34b3d91647abb20e7b8#/overview)'
+    )
+  })
+
+  it('escapes API text so it cannot break the table, inject HTML or become a link', () => {
     const run = {
       state: 'DONE',
-      phase: 'INGESTION',
-      datasetName: 'ds',
-      stats: { bytesExported: 1288490188, numDocs: 1234567 },
-      createdDate: '2026-11-27T02:00:00Z'
+      datasetName: 'a|b<script>alert(1)</script>`x` https://evil.example\n| injected | row |'
     }
-    const md = renderSummary(finished(run), judge(finished(run), settings()), settings(), Date.UTC(2026, 10, 28))
-    expect(md).toContain('### ✅ Atlas pipeline run passed: DONE')
-    expect(md).toContain('| Exported | 1.2 GiB (1,288,490,188 bytes) |')
-    expect(md).toContain('| Documents | 1,234,567 |')
-    expect(md).toContain('Pipeline <code>nightly-export</code>')
-    expect(md).not.toContain('Timeline')
-  })
-
-  it('escapes API text so it cannot break the table or inject HTML', () => {
-    const run = { state: 'DONE', datasetName: 'a|b<script>alert(1)</script>`x`\n| injected | row |' }
-    const md = renderSummary(finished(run), { ok: true, message: 'ok' }, settings(), 0)
+    const md = renderSummary(finished(run), judge(finished(run), settings()), settings(), 0)
     const row = md.split('\n').find((l) => l.startsWith('| Dataset'))!
-    expect(row.split('|').length).toBe(4)
-    expect(md).not.toContain('<script>')
-    expect(md).not.toContain('`x`')
-    expect(md).not.toContain('| injected |')
+    expect(row).toBe(
+      '| Dataset | ``a\\|b<script>alert(1)</script>`x` https://evil.example \\| injected \\| row \\|`` |'
+    )
+    expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(4)
   })
 
-  it('shows the error code, detail and hint of a failure', () => {
+  it('shows what Atlas answered once, as fields, with the hint — and no empty timeline', () => {
     const error = new AtlasError('Atlas API 404 RESOURCE_NOT_FOUND: gone', {
       kind: 'api',
       status: 404,
@@ -192,28 +296,87 @@ describe('the job summary', () => {
       detail: 'gone'
     })
     const md = renderSummary(failed(error), judge(failed(error), settings()), settings(), 0)
-    expect(md).toContain('### ❌ Atlas pipeline run failed: Atlas error')
-    expect(md).toContain('| Error code | <code>RESOURCE&#95;NOT&#95;FOUND</code> |')
-    expect(md).toContain('sunset on 2025-09-30')
+    expect(md.split('\n')[0]).toBe(
+      '### ❌ nightly-export: run not found (404) — Data Lake Pipelines were sunset on 2025-09-30'
+    )
+    expect(md).toContain('| Error code | `RESOURCE_NOT_FOUND` |')
+    expect(md).toContain('| Detail | `gone` |')
+    expect(md).not.toContain('> Atlas API 404')
+    expect(md).toContain('**What to do:** Data Lake Pipelines were sunset')
+    expect(md).toContain(
+      '(see [https://dochub.mongodb.org/core/data-lake-deprecation](https://dochub.mongodb.org/core/data-lake-deprecation))'
+    )
+    expect(md).not.toContain('Timeline')
   })
 
-  it('draws a timeline of changes in wait mode, and stays small however long the wait', () => {
+  it('draws the phases of a wait as one line, a Gantt chart and a table, counting retries', () => {
+    const result = finished(done, {
+      polls: 6,
+      retries: 1,
+      elapsedMs: 180_000,
+      timeline: [
+        { at: 0, state: 'PENDING', stage: 'SNAPSHOT' },
+        { at: 3000, state: 'IN_PROGRESS', stage: 'EXPORT' },
+        { at: 6000, retrying: 'Atlas API 503' },
+        { at: 9000, state: 'IN_PROGRESS', stage: 'EXPORT' },
+        { at: 60_000, state: 'IN_PROGRESS', stage: 'INGESTION' },
+        { at: 180_000, state: 'DONE', stage: 'INGESTION' }
+      ]
+    })
+    const wait = settings({ wait: 'true' })
+    const md = renderSummary(result, judge(result, wait), wait, Date.UTC(2026, 10, 28))
+    expect(md).toContain('✅ Snapshot 3s → ✅ Export 57s → ✅ Ingestion')
+    expect(md).toContain('<details><summary>Timeline: 6 requests, 1 retry over 3m</summary>')
+    expect(md).toContain('```mermaid\ngantt')
+    expect(md).toContain('| 2026-11-28T00:00:06Z | +6s | retrying: Atlas API 503 | 3s |')
+    expect(md).toContain('| This check waited |')
+  })
+
+  it('marks the last phase by how the wait ended', () => {
+    const timeline = [
+      { at: 0, state: 'IN_PROGRESS', stage: 'EXPORT' },
+      { at: 5000, state: 'IN_PROGRESS', stage: 'INGESTION' }
+    ]
+    const wait = settings({ wait: 'true' })
+    const failedRun = finished({ state: 'FAILED', phase: 'INGESTION' }, { timeline, elapsedMs: 9000 })
+    expect(renderSummary(failedRun, judge(failedRun, wait), wait, 0)).toContain('✅ Export 5s → ❌ Ingestion')
+    const timedOut = finished(
+      { state: 'IN_PROGRESS', phase: 'INGESTION' },
+      { ending: 'timeout', timeline, elapsedMs: 9000 }
+    )
+    expect(renderSummary(timedOut, judge(timedOut, wait), wait, 0)).toContain('✅ Export 5s → ⏳ Ingestion')
+  })
+
+  it('stays small however long the wait', () => {
     const timeline = Array.from({ length: 5000 }, (_, i) => ({
       at: i * 1000,
       state: i % 2 ? 'IN_PROGRESS' : 'PENDING',
-      phase: 'x'.repeat(2000)
+      stage: 'x'.repeat(2000)
     }))
     const result: PollResult = {
       ending: 'timeout',
-      last: { run: { state: 'IN_PROGRESS', datasetName: 'y'.repeat(100_000) }, rateLimit: {} },
+      last: { document: { state: 'IN_PROGRESS', datasetName: 'y'.repeat(100_000) }, rateLimit: {} },
       polls: 5000,
+      retries: 0,
+      failedInARow: 0,
       elapsedMs: 5_000_000,
       timeline
     }
     const md = renderSummary(result, judge(result, settings({ wait: 'true' })), settings({ wait: 'true' }), 0)
-    expect(md).toContain('#### Timeline (5000 polls over 1h 23m 20s)')
+    expect(md).toContain('<details><summary>Timeline: 5000 requests over 1h 23m 20s</summary>')
     expect(md).toContain('4960 changes in the middle are not shown.')
     expect(Buffer.byteLength(md)).toBeLessThan(200 * 1024)
+  })
+
+  it('lists invalid inputs, saying nothing was sent', () => {
+    const md = renderInputSummary([
+      'groupId "x" must be 24 hexadecimal characters',
+      'timeout is "9d"; write a duration'
+    ])
+    expect(md).toBe(
+      '### ❌ Invalid inputs — nothing was sent to Atlas\n\n- groupId "x" must be 24 hexadecimal characters\n- timeout is "9d"; write a duration\n\n' +
+        'Fix the inputs of this step in the workflow file; the table of inputs in the README says what each one takes.\n'
+    )
   })
 })
 
@@ -226,9 +389,21 @@ describe('formatting', () => {
     expect([0, 999, 1000, -1234567, 100000].map(formatCount)).toEqual(['0', '999', '1,000', '-1,234,567', '100,000'])
   })
 
-  it('escapes markdown and clips long text', () => {
-    expect(escapeMarkdown('*a*_b_ [l](u)')).toBe('&#42;a&#42;&#95;b&#95; &#91;l&#93;(u)')
+  it('escapes Markdown readably, keeps intraword underscores, and breaks autolinks', () => {
+    expect(escapeMarkdown('*a* _b_ [l](u) IN_PROGRESS a|b <i> $x$')).toBe(
+      '\\*a\\* \\_b\\_ \\[l\\](u) IN_PROGRESS a\\|b &lt;i&gt; \\$x\\$'
+    )
+    expect(escapeMarkdown('see https://evil.example, www.evil.example or me@evil.example')).toBe(
+      'see https&#58;//evil.example, www&#46;evil.example or me&#64;evil.example'
+    )
     expect(escapeMarkdown('x'.repeat(20), 5)).toBe('xxxxx…')
+  })
+
+  it('writes API text as a code span that survives backticks and pipes', () => {
+    expect(codeSpan('plain')).toBe('`plain`')
+    expect(codeSpan('a`b')).toBe('``a`b``')
+    expect(codeSpan('`edge`')).toBe('`` `edge` ``')
+    expect(codeSpan('a|b\nc')).toBe('`a\\|b c`')
   })
 
   it('keeps every digit of big integers through parse and stringify', () => {
@@ -325,7 +500,7 @@ describe('verdicts of the edge cases', () => {
       'the last request failed: Could not reach Atlas at https://x (ECONNRESET).'
     ]
   ])('says what came last when cancelled while retrying (%#)', (error, expected) => {
-    const verdict = judge({ ending: 'cancelled', error, polls: 2, elapsedMs: 4000, timeline: [] }, settings())
+    const verdict = judge(failed(error, { ending: 'cancelled', polls: 2, elapsedMs: 4000 }), settings())
     expect(verdict.message).toBe(`Cancelled after 4s (2 polls) while retrying; ${expected}`)
   })
 })

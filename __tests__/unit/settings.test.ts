@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { pipelineRun } from '../../src/resources/pipeline-run.js'
 import { InputError, readSettings } from '../../src/settings.js'
 
 const base = {
@@ -10,7 +11,7 @@ const base = {
 }
 
 function settingsFrom(inputs: Record<string, string>, env: Record<string, string> = {}) {
-  return readSettings((name) => inputs[name] ?? '', env)
+  return readSettings(pipelineRun, (name) => inputs[name] ?? '', env)
 }
 
 function problemsOf(inputs: Record<string, string>, env: Record<string, string> = {}): string[] {
@@ -35,13 +36,13 @@ describe('settings', () => {
   })
 
   it.each([
-    ['groupId', '32B6E34B3D91647ABB20E7B8', 'groupId "32B6E34B3D91647ABB20E7B8" must be 24 lowercase hexadecimal'],
+    ['groupId', '32B6E34B3D91647ABB20E7B8', 'groupId "32B6E34B3D91647ABB20E7B8" must be 24 hexadecimal characters'],
     ['groupId', '', 'groupId is required'],
-    ['runId', '6650f1a2', 'runId "6650f1a2" must be 24 lowercase hexadecimal'],
+    ['runId', '6650f1a2', 'runId "6650f1a2" must be 24 hexadecimal characters'],
     ['pipelineName', 'a/b', 'pipelineName "a/b" must be 1 to 64 characters'],
     ['pipelineName', 'has space', 'pipelineName "has space" must be 1 to 64'],
     ['pipelineName', 'x'.repeat(65), 'must be 1 to 64 characters'],
-    ['pipelineName', 'cost$', 'without /, \\, space, " or $'],
+    ['pipelineName', 'cost$', 'none of them /, \\, space, " or $'],
     ['pipelineName', 'bad\uD800name', 'lone surrogate'],
     ['apiVersion', '2023-13-01', 'apiVersion "2023-13-01" must be a date written YYYY-MM-DD'],
     ['apiVersion', 'latest', 'apiVersion "latest"'],
@@ -59,12 +60,12 @@ describe('settings', () => {
   })
 
   it('accepts a pipelineName with characters that need percent-encoding', () => {
-    expect(settingsFrom({ ...base, pipelineName: 'nightly#1?x&y%z+é' }).run.pipelineName).toBe('nightly#1?x&y%z+é')
+    expect(settingsFrom({ ...base, pipelineName: 'nightly#1?x&y%z+é' }).ref.pipelineName).toBe('nightly#1?x&y%z+é')
   })
 
   it('counts pipelineName length in UTF-16 code units, as Atlas does', () => {
     expect(problemsOf({ ...base, pipelineName: '😀'.repeat(33) }).join()).toContain('1 to 64 characters')
-    expect(settingsFrom({ ...base, pipelineName: '😀'.repeat(32) }).run.pipelineName).toHaveLength(64)
+    expect(settingsFrom({ ...base, pipelineName: '😀'.repeat(32) }).ref.pipelineName).toHaveLength(64)
   })
 
   it('reports every problem at once', () => {

@@ -2,7 +2,7 @@ import type { Authenticator } from './auth/authenticator.js'
 import { AtlasError, isRetryableStatus, parseRetryAfter } from './errors.js'
 import { isObject, JsonTooDeepError, parseJson } from './json.js'
 import { headerValue, type HttpResponse, type Transport } from './transport.js'
-import type { ApiErrorBody, PipelineRun, RunRef } from './types.js'
+import type { ApiErrorBody } from './types.js'
 
 export interface ClientOptions {
   /** Ends with "/"; may carry a path prefix (a gateway in front of Atlas). */
@@ -21,8 +21,9 @@ export interface RateLimit {
   remaining?: number
 }
 
-export interface RunResponse {
-  run: PipelineRun
+/** One Atlas document as it came (every field optional), and the rate-limit headers of its answer. */
+export interface AtlasResponse {
+  document: Record<string, unknown>
   rateLimit: RateLimit
 }
 
@@ -35,16 +36,14 @@ export function encodeSegment(segment: string): string {
 }
 
 /**
- * The request-target for one run, under baseUrl's path. pipelineName may hold ?, #, %, &, dots
- * or non-ASCII; the result is sent as is, never re-parsed (a URL parser would undo %2E%2E).
+ * The request-target for one resource: path segments under /api/atlas/v2/, each percent-encoded
+ * (a pipelineName may hold ?, #, %, &, dots or non-ASCII), under baseUrl's path. The result is sent
+ * as is, never re-parsed (a URL parser would undo %2E%2E).
  */
-export function pipelineRunPath(baseUrl: URL, ref: RunRef, query: { envelope: boolean; pretty: boolean }): string {
-  const segments = ['groups', ref.groupId, 'pipelines', ref.pipelineName, 'runs', ref.runId].map((s, i) =>
-    i % 2 === 0 ? s : encodeSegment(s)
-  )
+export function resourcePath(baseUrl: URL, segments: string[], query: { envelope: boolean; pretty: boolean }): string {
   // The defaults (false) are left out: a plain URL is what Atlas's own examples send.
   const params = [query.envelope ? 'envelope=true' : '', query.pretty ? 'pretty=true' : ''].filter(Boolean)
-  return `${baseUrl.pathname}api/atlas/v2/${segments.join('/')}${params.length ? `?${params.join('&')}` : ''}`
+  return `${baseUrl.pathname}api/atlas/v2/${segments.map(encodeSegment).join('/')}${params.length ? `?${params.join('&')}` : ''}`
 }
 
 function numberHeader(response: HttpResponse, name: string): number | undefined {
@@ -78,6 +77,18 @@ function readAnswer(response: HttpResponse, envelope: boolean): Answer {
   return { status: response.status, body, unreadable: body === undefined ? 'is empty' : undefined }
 }
 
+/** The refusals Atlas documents, by their HTTP reason phrase. */
+const CLIENT_ERRORS: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  410: 'Gone',
+  429: 'Too Many Requests'
+}
+
 function apiError(answer: Answer, response: HttpResponse): AtlasError {
   const body: ApiErrorBody = isObject(answer.body) ? answer.body : {}
   const errorCode = typeof body.errorCode === 'string' ? body.errorCode : undefined
@@ -87,7 +98,13 @@ function apiError(answer: Answer, response: HttpResponse): AtlasError {
       : typeof body.reason === 'string'
         ? body.reason
         : undefined
-  const described = isObject(answer.body) ? '' : ` (the body ${answer.unreadable ?? 'is not an Atlas error document'})`
+  // Without a detail: a refusal says what it is (a Digest 401 often has no JSON body, and that is
+  // no news); an answer that should have been Atlas's error document says what came instead.
+  const described = CLIENT_ERRORS[answer.status]
+    ? ` (${CLIENT_ERRORS[answer.status]})`
+    : isObject(answer.body)
+      ? ''
+      : ` (the body ${answer.unreadable ?? 'is not an Atlas error document'})`
   const head = `Atlas API ${answer.status}${errorCode ? ` ${errorCode}` : ''}`
   return new AtlasError(`${head}${detail ? `: ${detail}` : described}`, {
     kind: 'api',
@@ -100,18 +117,25 @@ function apiError(answer: Answer, response: HttpResponse): AtlasError {
   })
 }
 
-/** The getPipelineRun operation. One call is one logical request: a challenge or a refreshed token may add one round trip. */
+/** GET of one Atlas resource. One call is one logical request: a challenge or a refreshed token may add one round trip. */
 export class AtlasClient {
   constructor(private readonly options: ClientOptions) {}
 
-  async getPipelineRun(ref: RunRef, signal?: AbortSignal): Promise<RunResponse> {
+  /** The document at segments (under /api/atlas/v2/); noun names it in errors ("pipeline run"). */
+  async get(segments: string[], noun: string, signal?: AbortSignal): Promise<AtlasResponse> {
     const { options } = this
     const origin = options.baseUrl.origin
-    const path = pipelineRunPath(options.baseUrl, ref, options)
+    const path = resourcePath(options.baseUrl, segments, options)
     const headers = { accept: `application/vnd.atlas.${options.apiVersion}+json`, 'user-agent': options.userAgent }
     // Round 1 may be a digest challenge, round 2 a stale nonce; a third 401 is an answer, not a hiccup.
     for (let round = 1; ; round++) {
-      const authorization = await options.auth.authorize('GET', path, signal)
+      let authorization: string | undefined
+      try {
+        authorization = await options.auth.authorize('GET', path, signal)
+      } catch (error) {
+        // The token request failed: the request for the resource was never sent.
+        throw error instanceof AtlasError ? error.unsent() : error
+      }
       const response = await options.transport.send({
         method: 'GET',
         origin,
@@ -126,13 +150,16 @@ export class AtlasClient {
         const what =
           answer.unreadable ??
           `is JSON but not an object (${Array.isArray(answer.body) ? 'an array' : answer.body === null ? 'null' : typeof answer.body})`
-        throw new AtlasError(`Atlas answered 200 but the body ${what}; expected a pipeline run document`, {
-          kind: 'protocol',
-          status: 200
-        })
+        throw new AtlasError(
+          `Atlas answered 200 but the body ${what}; expected ${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun} document`,
+          {
+            kind: 'protocol',
+            status: 200
+          }
+        )
       }
       return {
-        run: answer.body,
+        document: answer.body,
         rateLimit: {
           limit: numberHeader(response, 'ratelimit-limit'),
           remaining: numberHeader(response, 'ratelimit-remaining')

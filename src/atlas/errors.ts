@@ -26,6 +26,8 @@ export interface AtlasErrorFields {
   redirectHost?: string
   /** The proxy (scheme://host:port) that could not be reached, when the failure was the proxy's. */
   proxy?: string
+  /** True when the request for the resource was never sent (the token request before it failed). */
+  notSent?: boolean
 }
 
 /** The one error type of the Atlas layer: it carries what the report needs to explain a failure. */
@@ -39,6 +41,7 @@ export class AtlasError extends Error {
   readonly retryAfterMs?: number
   readonly redirectHost?: string
   readonly proxy?: string
+  readonly notSent: boolean
 
   constructor(message: string, fields: AtlasErrorFields, options?: { cause?: unknown }) {
     super(message, options)
@@ -52,6 +55,12 @@ export class AtlasError extends Error {
     this.retryAfterMs = fields.retryAfterMs
     this.redirectHost = fields.redirectHost
     this.proxy = fields.proxy
+    this.notSent = fields.notSent ?? false
+  }
+
+  /** The same error, marked as one that came before the request for the resource was sent. */
+  unsent(): AtlasError {
+    return new AtlasError(this.message, { ...this, notSent: true }, { cause: this.cause })
   }
 }
 
@@ -71,7 +80,15 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
+/**
+ * True for an Error from any realm. `instanceof Error` is false for errors made in another
+ * realm (a vm context, as under jest), and the transport must read undici's errors wherever it runs.
+ */
+export function isError(value: unknown): value is Error {
+  return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]'
+}
+
 /** The message of anything thrown, for text shown to the user (never the stack). */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
+  return isError(error) ? error.message : String(error)
 }

@@ -1,5 +1,5 @@
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici'
-import { AtlasError, errorMessage } from './errors.js'
+import { AtlasError, errorMessage, isError } from './errors.js'
 import { unsendableReason } from './header-text.js'
 import { isLoopbackHost } from './loopback.js'
 
@@ -122,7 +122,7 @@ function errorDetails(error: unknown): ErrorDetails {
   let current: unknown = error
   const details: ErrorDetails = { messages: '' }
   const messages: string[] = []
-  for (let depth = 0; current instanceof Error && depth < 5; depth++) {
+  for (let depth = 0; isError(current) && depth < 5; depth++) {
     const own = current as { code?: unknown; hostname?: unknown; address?: unknown; port?: unknown }
     if (typeof own.code === 'string') details.code = own.code
     if (typeof own.hostname === 'string') details.host = own.hostname

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { readFileSync } from 'node:fs'
-import { DEMO, runDocument, startFakeAtlas } from '../../__tests__/support/fake-atlas.mjs'
+import { DEMO, exportDocument, runDocument, startFakeAtlas } from '../../__tests__/support/fake-atlas.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const PAIRS = Math.max(10, Number(process.env.BENCH_PAIRS ?? 15))
@@ -39,6 +39,7 @@ const mib = (kb) => `${(kb / 1024).toFixed(0)} MiB`
 const atlas = await startFakeAtlas()
 const runPath = `/api/atlas/v2/groups/${DEMO.groupId}/pipelines/${DEMO.pipelineName}/runs/${DEMO.runId}`
 const runUrl = `${atlas.url}${runPath}`
+const exportUrl = `${atlas.url}/api/atlas/v2/groups/${DEMO.groupId}/clusters/${DEMO.clusterName}/backup/exports/${DEMO.exportId}`
 
 // --- the contenders -------------------------------------------------------------------------
 
@@ -111,7 +112,7 @@ function measure(command, args, env) {
     child.on('error', reject)
     child.on('close', (code) => {
       const wall = performance.timeOrigin + performance.now() - started
-      if (code !== 0 || !/state=DONE| is DONE/.test(out))
+      if (code !== 0 || !/state=(DONE|Successful)| is (DONE|Successful)/.test(out))
         return reject(new Error(`${command} ${args.join(' ')} failed (${code}): ${out}${err}`))
       const first = atlas.requests[seenBefore]
       resolve({
@@ -125,25 +126,40 @@ function measure(command, args, env) {
 }
 
 const node = process.execPath
+/** The two actions: the root one (a pipeline run) and backup-export (an export job), from the same dist/. */
+const ACTIONS = {
+  run: {
+    entry: join(root, 'dist', 'index.js'),
+    url: runUrl,
+    inputs: { INPUT_GROUPID: DEMO.groupId, INPUT_PIPELINENAME: DEMO.pipelineName, INPUT_RUNID: DEMO.runId }
+  },
+  export: {
+    entry: join(root, 'dist', 'backup-export.js'),
+    url: exportUrl,
+    inputs: { INPUT_GROUPID: DEMO.groupId, INPUT_CLUSTERNAME: DEMO.clusterName, INPUT_EXPORTID: DEMO.exportId }
+  }
+}
 const contenders = {
-  action: (kind) => {
+  action: (kind, resource = 'run') => {
     const dir = mkdtempSync(join(work, 'step-'))
     writeFileSync(join(dir, 'out'), '')
     writeFileSync(join(dir, 'summary'), '')
+    const { entry, inputs } = ACTIONS[resource]
     const env = {
       ...baseEnv,
       ...credentialInputs[kind],
-      INPUT_GROUPID: DEMO.groupId,
-      INPUT_PIPELINENAME: DEMO.pipelineName,
-      INPUT_RUNID: DEMO.runId,
+      ...inputs,
       INPUT_BASEURL: atlas.url,
       GITHUB_OUTPUT: join(dir, 'out'),
       GITHUB_STEP_SUMMARY: join(dir, 'summary')
     }
-    return measure(node, [join(root, 'dist', 'index.js')], env).then((r) => (rmSync(dir, { recursive: true }), r))
+    return measure(node, [entry], env).then((r) => (rmSync(dir, { recursive: true }), r))
   },
-  node: (kind) => measure(node, [join(work, `floor-${kind}.mjs`)], baseEnv),
-  curl: (kind) => measure('bash', [join(work, `curl-${kind}.sh`)], baseEnv)
+  // The same floor and curl scripts, pointed at the resource's URL.
+  node: (kind, resource = 'run') =>
+    measure(node, [join(work, `floor-${kind}.mjs`)], { ...baseEnv, RUN_URL: ACTIONS[resource].url }),
+  curl: (kind, resource = 'run') =>
+    measure('bash', [join(work, `curl-${kind}.sh`)], { ...baseEnv, RUN_URL: ACTIONS[resource].url })
 }
 
 // --- one-shot: pairs, interleaved so that drift hits both sides alike ------------------------
@@ -151,16 +167,24 @@ const contenders = {
 console.log(`Node ${process.versions.node}; ${PAIRS} pairs per comparison; loopback server ${atlas.url}`)
 for (const c of Object.values(contenders)) await c('bearer') // warm the file cache
 const oneShot = {}
-for (const kind of ['digest', 'oauth', 'bearer']) {
+for (const [label, kind, resource] of [
+  ['digest', 'digest', 'run'],
+  ['oauth', 'oauth', 'run'],
+  ['bearer', 'bearer', 'run'],
+  ['export, digest', 'digest', 'export'],
+  ['export, oauth', 'oauth', 'export'],
+  ['export, bearer', 'bearer', 'export']
+]) {
   const rows = { action: [], node: [], curl: [] }
   for (let i = 0; i < PAIRS; i++) {
     for (const name of i % 2 ? ['node', 'curl', 'action'] : ['action', 'node', 'curl'])
-      rows[name].push(await contenders[name](kind))
+      rows[name].push(await contenders[name](kind, resource))
   }
-  oneShot[kind] = rows
+  oneShot[label] = rows
+  const kindLabel = label
   const ratio = (other) => median(rows.action.map((r, i) => r.wall / rows[other][i].wall))
   console.log(
-    `${kind.padEnd(6)} action ${ms(median(rows.action.map((r) => r.wall)))} ${mib(median(rows.action.map((r) => r.peakKb)))} | node+fetch ${ms(median(rows.node.map((r) => r.wall)))} ${mib(median(rows.node.map((r) => r.peakKb)))} | curl+jq ${ms(median(rows.curl.map((r) => r.wall)))} ${mib(median(rows.curl.map((r) => r.peakKb)))} | action/node ${ratio('node').toFixed(2)}x action/curl ${ratio('curl').toFixed(2)}x`
+    `${kindLabel.padEnd(14)} action ${ms(median(rows.action.map((r) => r.wall)))} ${mib(median(rows.action.map((r) => r.peakKb)))} | node+fetch ${ms(median(rows.node.map((r) => r.wall)))} ${mib(median(rows.node.map((r) => r.peakKb)))} | curl+jq ${ms(median(rows.curl.map((r) => r.wall)))} ${mib(median(rows.curl.map((r) => r.peakKb)))} | action/node ${ratio('node').toFixed(2)}x action/curl ${ratio('curl').toFixed(2)}x`
   )
 }
 
@@ -173,6 +197,8 @@ execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', root, '--noEmit',
 })
 const load = (path) => import(pathToFileURL(join(build, 'src', path)).href)
 const { pollRun } = await load('poll.js')
+const { pipelineRun } = await load('resources/pipeline-run.js')
+const { backupExport } = await load('resources/backup-export.js')
 const { AtlasClient } = await load('atlas/client.js')
 const { createTransport } = await load('atlas/transport.js')
 const { digestAuthenticator } = await load('atlas/auth/digest.js')
@@ -188,7 +214,7 @@ function simulatedClock() {
   }
 }
 
-async function simulateWait(kind, { pollIntervalMs, timeoutMs, doneAfterPolls }) {
+async function simulateWait(kind, { pollIntervalMs, timeoutMs, doneAfterPolls, resource = 'run' }) {
   const clock = simulatedClock()
   const transport = createTransport({ requestTimeoutMs: 30_000, maxBodyBytes: 4 << 20, env: {} })
   const auth =
@@ -212,10 +238,24 @@ async function simulateWait(kind, { pollIntervalMs, timeoutMs, doneAfterPolls })
     transport,
     auth
   })
-  const steps = Array.from({ length: doneAfterPolls ? doneAfterPolls - 1 : 1 }, () => ({
-    run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT' })
-  }))
-  atlas.script(doneAfterPolls ? [...steps, { run: runDocument() }] : steps)
+  const [subject, ref, running, done, script] =
+    resource === 'run'
+      ? [
+          pipelineRun,
+          { groupId: DEMO.groupId, pipelineName: DEMO.pipelineName, runId: DEMO.runId },
+          runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT' }),
+          runDocument(),
+          (steps) => atlas.script(steps)
+        ]
+      : [
+          backupExport,
+          { groupId: DEMO.groupId, clusterName: DEMO.clusterName, exportId: DEMO.exportId },
+          exportDocument({ state: 'InProgress' }),
+          exportDocument(),
+          (steps) => atlas.scriptExport(steps)
+        ]
+  const steps = Array.from({ length: doneAfterPolls ? doneAfterPolls - 1 : 1 }, () => ({ run: running }))
+  script(doneAfterPolls ? [...steps, { run: done }] : steps)
   // The server runs in this process: its request log is tallied and emptied as we go, so that the
   // heap samples show the client's memory, not the log's.
   const kinds = []
@@ -225,12 +265,12 @@ async function simulateWait(kind, { pollIntervalMs, timeoutMs, doneAfterPolls })
   const heap = []
   let polls = 0
   const result = await pollRun({
-    fetch: (signal) =>
-      client.getPipelineRun({ groupId: DEMO.groupId, pipelineName: DEMO.pipelineName, runId: DEMO.runId }, signal),
+    fetch: (signal) => client.get(subject.path(ref), subject.noun, signal),
+    observe: (doc) => ({ state: subject.state(doc), stage: subject.stage(doc) }),
+    isTerminal: (state) => subject.terminalStates.includes(state),
     wait: true,
     timeoutMs,
     pollIntervalMs,
-    maxConsecutiveFailures: 6,
     clock,
     onPoll: () => {
       drain()
@@ -252,6 +292,12 @@ const waits = {}
 for (const kind of ['digest', 'oauth']) {
   waits[`${kind}-60`] = await simulateWait(kind, { pollIntervalMs: 15_000, timeoutMs: 3_600_000, doneAfterPolls: 60 })
   waits[`${kind}-hour`] = await simulateWait(kind, { pollIntervalMs: 15_000, timeoutMs: HOURS * 3_600_000 })
+  waits[`export-${kind}-60`] = await simulateWait(kind, {
+    pollIntervalMs: 15_000,
+    timeoutMs: 3_600_000,
+    doneAfterPolls: 60,
+    resource: 'export'
+  })
 }
 for (const [name, w] of Object.entries(waits)) {
   console.log(
@@ -277,9 +323,12 @@ const oneShotRows = Object.entries(oneShot).map(
     `| ${kind} | ${ms(m(rows.action, 'wall'))} / ${mib(m(rows.action, 'peakKb'))} | ${ms(m(rows.node, 'wall'))} / ${mib(m(rows.node, 'peakKb'))} | ${ms(m(rows.curl, 'wall'))} / ${mib(m(rows.curl, 'peakKb'))} | ${ratio(rows, 'node').toFixed(2)}x | ${ratio(rows, 'curl').toFixed(2)}x | ${ms(m(rows.action, 'toFirstRequest'))} vs ${ms(m(rows.node, 'toFirstRequest'))} |`
 )
 const worstRatio = Math.max(...Object.values(oneShot).map((rows) => ratio(rows, 'node')))
+// The export action's requests come from the same engine: its figures sit beside the pipeline run's.
 const req = (kind) => oneShot[kind].action[0].requests
 const w60 = (kind) => waits[`${kind}-60`]
 const perPoll = (kind) => (w60(kind).requests - (kind === 'digest' ? 2 : 3)) / (w60(kind).result.polls - 1)
+const exportPerPoll = (kind) =>
+  (waits[`export-${kind}-60`].requests - (kind === 'digest' ? 2 : 3)) / (waits[`export-${kind}-60`].result.polls - 1)
 const heapGrowth = Math.max(
   ...['digest', 'oauth'].map((k) => (waits[`${k}-hour`].heap.at(-1) ?? 0) - (waits[`${k}-hour`].heap[1] ?? 0))
 )
@@ -301,12 +350,13 @@ absolute times on these machines are noisy. Re-run it to refresh this file.
 | Digest one-shot: 2 requests; each later poll: 1 | ${req('digest')}; ${perPoll('digest').toFixed(2)} per later poll | ${goal(req('digest') === 2 && perPoll('digest') === 1)} |
 | OAuth one-shot: 3 requests (token, get, revoke); each later poll: 1 | ${req('oauth')}; ${perPoll('oauth').toFixed(2)} per later poll | ${goal(req('oauth') === 3 && perPoll('oauth') === 1)} |
 | Bearer one-shot: 1 request | ${req('bearer')} | ${goal(req('bearer') === 1)} |
+| backup-export, the same: Digest 2, OAuth 3, bearer 1; each later poll 1 | ${req('export, digest')}, ${req('export, oauth')}, ${req('export, bearer')}; ${exportPerPoll('digest').toFixed(2)} / ${exportPerPoll('oauth').toFixed(2)} per later poll | ${goal(req('export, digest') === 2 && req('export, oauth') === 3 && req('export, bearer') === 1 && exportPerPoll('digest') === 1 && exportPerPoll('oauth') === 1)} |
 | dist/index.js as small as the dependencies allow | ${(distBytes / 1024).toFixed(0)} KiB (${(distGzip / 1024).toFixed(0)} KiB gzipped)${chunks.length ? `, plus ${chunks.length} chunk(s) loaded only when used` : ''} | see below |
 | Memory flat over a long wait | heap growth over ${HOURS} simulated hour(s), after the first 20 polls: ${(heapGrowth / 1024).toFixed(0)} KiB | ${goal(heapGrowth < 1024 * 1024)} |
 
 ## One-shot check: wall time / peak RSS (medians)
 
-| Auth | action (\`node dist/index.js\`) | minimal Node fetch script | bash + curl + jq | action / node | action / curl | spawn → first request (action vs node) |
+| Auth | action (\`node dist/index.js\`, or \`dist/backup-export.js\` for an export) | minimal Node fetch script | bash + curl + jq | action / node | action / curl | spawn → first request (action vs node) |
 | --- | --- | --- | --- | --- | --- | --- |
 ${oneShotRows.join('\n')}
 
@@ -318,6 +368,8 @@ ${oneShotRows.join('\n')}
 | one-shot, OAuth | ${req('oauth')} | token + GET + revoke |
 | one-shot, bearer | ${req('bearer')} | GET |
 | 60-poll wait, Digest | ${w60('digest').requests} | 1 challenge + ${w60('digest').result.polls} polls (one nonce, nc 1…${w60('digest').result.polls}) |
+| backup-export one-shot, Digest / OAuth / bearer | ${req('export, digest')} / ${req('export, oauth')} / ${req('export, bearer')} | as for a pipeline run |
+| backup-export 60-poll wait, Digest / OAuth | ${waits['export-digest-60'].requests} / ${waits['export-oauth-60'].requests} | 1 challenge or 1 token (+ 1 revoke) + 60 polls |
 | 60-poll wait, OAuth | ${w60('oauth').requests} | ${count(w60('oauth').kinds, 'token')} token + ${w60('oauth').result.polls} polls + ${count(w60('oauth').kinds, 'revoke')} revoke |
 | simulated ${HOURS} h (15 s interval), Digest | ${waits['digest-hour'].requests} | ${waits['digest-hour'].result.polls} polls in ${HOURS * 3600} s of simulated time (${HOURS * 3600} / 15 + 1 = ${HOURS * 240 + 1}) |
 | simulated ${HOURS} h (15 s interval), OAuth | ${waits['oauth-hour'].requests} | ${count(waits['oauth-hour'].kinds, 'token')} tokens (refreshed shortly before expires_in = 3600 s) + ${waits['oauth-hour'].result.polls} polls + ${count(waits['oauth-hour'].kinds, 'revoke')} revokes (each replaced token, and the last) |

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const out = mkdtempSync(join(tmpdir(), 'dist-check-'))
 try {
-  execFileSync('npm', ['run', '--silent', 'build', '--', '-o', out], {
+  execFileSync(process.execPath, [join(root, 'src', 'misc', 'build.mjs'), out], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit']
   })

@@ -1,13 +1,18 @@
 // The local demo: runs the bundled action (dist/index.js) as the runner would and prints its log,
-// outputs and job summary.
+// outputs and job summary, and writes each case's summary as an HTML page rendered like GitHub's
+// Markdown (in the system's temporary folder; the paths are printed at the end).
 //   Without credentials in the environment: against the Atlas-like demo server on 127.0.0.1, once
 //   as a one-shot check (API key, Digest) and once in wait mode (service account, OAuth).
 //   With MONGODB_ATLAS_CLIENT_ID + _SECRET (or _PUBLIC_API_KEY + _PRIVATE_API_KEY) and
 //   ATLAS_GROUP_ID, ATLAS_PIPELINE_NAME, ATLAS_RUN_ID (optional ATLAS_BASE_URL, ATLAS_WAIT):
 //   against Atlas itself.
 
-import { DEMO, runDocument, startFakeAtlas } from '../../__tests__/support/fake-atlas.mjs'
-import { runAction } from '../../__tests__/support/run-action.mjs'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { apiError, DEMO, exportDocument, runDocument, startFakeAtlas } from '../../__tests__/support/fake-atlas.mjs'
+import { summaryPage } from '../../__tests__/support/render-markdown.mjs'
+import { ACTION_ENTRY, runAction } from '../../__tests__/support/run-action.mjs'
 
 function show(title, result) {
   console.log(`\n===== ${title}: exit code ${result.code} (${result.ms} ms) =====`)
@@ -59,12 +64,25 @@ if (hasAtlasCredentials) {
 
 const atlas = await startFakeAtlas()
 console.log(`Atlas-like demo server on ${atlas.url} (no credentials in the environment, so not Atlas itself)`)
+const pagesDir = join(tmpdir(), 'atlas-action-demo')
+mkdirSync(pagesDir, { recursive: true })
+const pages = []
+
+/** Runs one case, prints it, and writes its job summary as a page rendered the way GitHub renders Markdown. */
+async function demoCase(slug, title, options, { quiet = false } = {}) {
+  const result = await runAction(options)
+  if (!quiet) show(title, result)
+  const file = join(pagesDir, `${slug}.html`)
+  writeFileSync(file, summaryPage(result.summary || '(no job summary)', title))
+  pages.push([title, file])
+  return result
+}
+
 try {
   const inputs = { groupId: DEMO.groupId, pipelineName: DEMO.pipelineName, runId: DEMO.runId, baseUrl: atlas.url }
-  show(
-    'one-shot check, API key (Digest)',
-    await runAction({ inputs: { ...inputs, publicKey: DEMO.publicKey, privateKey: DEMO.privateKey } })
-  )
+  const apiKey = { publicKey: DEMO.publicKey, privateKey: DEMO.privateKey }
+  const serviceAccount = { clientId: DEMO.clientId, clientSecret: DEMO.clientSecret }
+  await demoCase('one-shot-done', 'one-shot check, API key (Digest)', { inputs: { ...inputs, ...apiKey } })
 
   atlas.script([
     { run: runDocument({ state: 'PENDING', phase: 'SNAPSHOT', stats: undefined }) },
@@ -73,20 +91,116 @@ try {
     { run: runDocument({ state: 'IN_PROGRESS', phase: 'INGESTION' }) },
     { run: runDocument() }
   ])
-  show(
-    'wait mode, service account (OAuth)',
-    await runAction({
-      inputs: {
-        ...inputs,
-        clientId: DEMO.clientId,
-        clientSecret: DEMO.clientSecret,
-        wait: 'true',
-        pollInterval: '1s',
-        timeout: '1m'
-      }
-    })
-  )
+  await demoCase('wait-done', 'wait mode, service account (OAuth)', {
+    inputs: { ...inputs, ...serviceAccount, wait: 'true', pollInterval: '1s', timeout: '1m' }
+  })
   console.log(`The demo server saw ${atlas.requests.length} requests: ${atlas.requests.map((r) => r.kind).join(', ')}`)
+
+  // The failure classes, summaries only: what a person sees when it goes wrong.
+  const cases = [
+    [
+      'failed',
+      'run FAILED in EXPORT (wait mode)',
+      [
+        { run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT' }) },
+        { run: runDocument({ state: 'FAILED', phase: 'EXPORT', stats: undefined }) }
+      ],
+      { wait: 'true', pollInterval: '1s' }
+    ],
+    [
+      'timeout',
+      'timed out, still IN_PROGRESS',
+      [{ run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT', stats: undefined }) }],
+      { wait: 'true', pollInterval: '1s', timeout: '3s' }
+    ],
+    [
+      'not-found',
+      '404: run not found (sunset)',
+      [apiError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource pipeline run ${DEMO.runId}.`)],
+      {}
+    ],
+    ['gone', '410: run gone (sunset)', [apiError(410, 'VERSION_GONE', 'This resource has been sunset.')], {}],
+    [
+      'rate-limited',
+      '429 after every retry',
+      [{ ...apiError(429, 'RATE_LIMITED', 'Too many requests.'), headers: { 'retry-after': '1' } }],
+      {}
+    ],
+    [
+      'hostile',
+      'hostile text from the API',
+      [
+        {
+          run: runDocument({
+            state: 'FAILED',
+            datasetName: '<img src=x onerror=alert(1)> **bold** https://evil.example | fake | row |'
+          })
+        }
+      ],
+      {}
+    ]
+  ]
+  for (const [slug, title, steps, extra] of cases) {
+    atlas.script(steps)
+    await demoCase(slug, title, { inputs: { ...inputs, ...apiKey, ...extra } }, { quiet: true })
+  }
+  // The backup-export action (dist/backup-export.js): a one-shot check, then a wait that fails.
+  const exportEntry = join(ACTION_ENTRY, '..', 'backup-export.js')
+  const exportInputs = {
+    groupId: DEMO.groupId,
+    clusterName: DEMO.clusterName,
+    exportId: DEMO.exportId,
+    baseUrl: atlas.url
+  }
+  await demoCase('export-done', 'backup-export: one-shot check of a Successful export job', {
+    inputs: { ...exportInputs, ...apiKey },
+    entry: exportEntry
+  })
+  atlas.scriptExport([
+    {
+      run: exportDocument({
+        state: 'Queued',
+        finishedAt: undefined,
+        exportStatus: { exportedCollections: 0, totalCollections: 12 }
+      })
+    },
+    {
+      run: exportDocument({
+        state: 'InProgress',
+        finishedAt: undefined,
+        exportStatus: { exportedCollections: 7, totalCollections: 12 }
+      })
+    },
+    {
+      run: exportDocument({
+        state: 'Failed',
+        exportStatus: { exportedCollections: 7, totalCollections: 12 },
+        stateReason: {
+          errorCode: 'EXPORT_BUCKET_ACCESS_DENIED',
+          message: 'Atlas could not write to the export bucket.'
+        }
+      })
+    }
+  ])
+  await demoCase('export-failed', 'backup-export: wait mode, the export job Failed', {
+    inputs: { ...exportInputs, ...serviceAccount, wait: 'true', pollInterval: '1s', timeout: '1m' },
+    entry: exportEntry
+  })
+  await demoCase(
+    'refused',
+    '401: the API key is refused',
+    { inputs: { ...inputs, publicKey: DEMO.publicKey, privateKey: 'wrong-key' } },
+    { quiet: true }
+  )
+  await demoCase(
+    'invalid-inputs',
+    'invalid inputs',
+    { inputs: { ...inputs, ...apiKey, groupId: 'not-an-id', timeout: '9d' } },
+    { quiet: true }
+  )
 } finally {
   await atlas.close()
 }
+
+console.log(`\nEach case's job summary, rendered as GitHub renders Markdown (open them in a browser):`)
+for (const [title, file] of pages) console.log(`  ${title}: ${file}`)

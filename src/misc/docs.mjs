@@ -1,5 +1,5 @@
-// Writes the README's input and output tables from action.yml, so the docs cannot drift from the
-// action (as actions/checkout's generate-docs does).
+// Writes the README's input and output tables from each action's action.yml, so the docs cannot
+// drift from the actions (as actions/checkout's generate-docs does).
 //   node src/misc/docs.mjs          rewrite README.md
 //   node src/misc/docs.mjs --check  exit 1 when README.md is out of date
 
@@ -18,8 +18,13 @@ const cell = (text) =>
     .replace(/\n/g, ' ')
     .trim()
 
-/** README text with the tables between the markers replaced by ones made from action.yml. */
-export function renderReadme(readme, actionYaml) {
+/** Each action of the repository, and the prefix of its README markers ("backup-export inputs:start"). */
+export const ACTIONS = [
+  { file: 'action.yml', marker: '' },
+  { file: 'backup-export/action.yml', marker: 'backup-export ' }
+]
+
+function tables(actionYaml) {
   const action = parse(actionYaml)
   const inputs = [
     '| Input | Required | Default | Description |',
@@ -34,6 +39,11 @@ export function renderReadme(readme, actionYaml) {
     '| --- | --- |',
     ...Object.entries(action.outputs).map(([name, o]) => `| \`${name}\` | ${cell(o.description)} |`)
   ].join('\n')
+  return { inputs, outputs }
+}
+
+/** README text with the tables between each action's markers replaced by ones made from its action.yml. */
+export function renderReadme(readme, actionYamls) {
   const replace = (text, marker, table) => {
     const start = `<!-- ${marker}:start -->`
     const end = `<!-- ${marker}:end -->`
@@ -42,26 +52,33 @@ export function renderReadme(readme, actionYaml) {
     if (from === -1 || to === -1) throw new Error(`README.md lacks the ${start} … ${end} markers`)
     return `${text.slice(0, from + start.length)}\n${table}\n${text.slice(to)}`
   }
-  return replace(replace(readme, 'inputs', inputs), 'outputs', outputs)
+  let next = readme
+  ACTIONS.forEach(({ marker }, i) => {
+    const { inputs, outputs } = tables(actionYamls[i])
+    next = replace(replace(next, `${marker}inputs`, inputs), `${marker}outputs`, outputs)
+  })
+  return next
 }
+
+const actionYamls = () => ACTIONS.map(({ file }) => readFileSync(join(root, file), 'utf8'))
 
 export function readmeIsCurrent() {
   const readme = readFileSync(join(root, 'README.md'), 'utf8')
-  return renderReadme(readme, readFileSync(join(root, 'action.yml'), 'utf8')) === readme
+  return renderReadme(readme, actionYamls()) === readme
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const path = join(root, 'README.md')
   const readme = readFileSync(path, 'utf8')
-  const next = renderReadme(readme, readFileSync(join(root, 'action.yml'), 'utf8'))
+  const next = renderReadme(readme, actionYamls())
   if (process.argv.includes('--check')) {
     if (next !== readme) {
-      console.error('README.md tables are out of date with action.yml: run `npm run docs`.')
+      console.error('README.md tables are out of date with the action.yml files: run `npm run docs`.')
       process.exit(1)
     }
-    console.log('README.md tables match action.yml.')
+    console.log('README.md tables match the action.yml files.')
   } else {
     writeFileSync(path, next)
-    console.log('README.md tables written from action.yml.')
+    console.log('README.md tables written from the action.yml files.')
   }
 }

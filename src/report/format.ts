@@ -1,31 +1,44 @@
 import type { Int64 } from '../atlas/types.js'
 
-// Text helpers for the job summary. core.summary does not escape table cells, and the text comes
-// from the API, so everything shown passes through escapeMarkdown.
+// Text helpers for the job summary. core.summary does not escape anything, and much of the text
+// comes from the API, so every value shown passes through one of the two functions below. Raw
+// Markdown stays readable (it may be forwarded to a pull request comment): backslash escapes,
+// not entities, wherever Markdown allows them.
 
-const ENTITIES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-  '|': '&#124;',
-  '`': '&#96;',
-  '*': '&#42;',
-  _: '&#95;',
-  '[': '&#91;',
-  ']': '&#93;',
-  '\\': '&#92;',
-  '~': '&#126;',
-  '#': '&#35;',
-  '!': '&#33;',
-  $: '&#36;'
+function oneLine(text: string, maxLength: number): string {
+  const line = text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
+  return line.length > maxLength ? `${line.slice(0, maxLength)}…` : line
 }
 
-/** Text that renders literally in Markdown and HTML, on one line: no tags, links, emphasis or table breaks. */
+/**
+ * Text that renders literally, on one line and in a table cell: no HTML, links, emphasis, math or
+ * table breaks. Bare URLs, www. names and e-mail addresses are kept from becoming links.
+ */
 export function escapeMarkdown(text: string, maxLength = 1000): string {
-  const clipped = text.length > maxLength ? `${text.slice(0, maxLength)}…` : text
-  return clipped.replace(/\r\n|\r|\n/g, ' ').replace(/[&<>"'|`*_[\]\\~#!$]/g, (c) => ENTITIES[c] as string)
+  return (
+    oneLine(text, maxLength)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/[\\`*[\]|~$#!]/g, (c) => `\\${c}`)
+      // An underscore makes emphasis only at the edge of a word: IN_PROGRESS stays as it is.
+      .replace(/_/g, (c, at: number, all: string) =>
+        /[\p{L}\p{N}]/u.test(all[at - 1] ?? '') && /[\p{L}\p{N}]/u.test(all[at + 1] ?? '') ? c : '\\_'
+      )
+      // GFM turns scheme://, www. and name@host into links by themselves: an entity breaks the pattern.
+      .replace(/:(?=\/\/)/g, '&#58;')
+      .replace(/\b(www)\./gi, '$1&#46;')
+      .replace(/@/g, '&#64;')
+  )
+}
+
+/** API text as a code span for a table cell: shown as it came (no Markdown, no links), one line. */
+export function codeSpan(text: string, maxLength = 1000): string {
+  const line = oneLine(text, maxLength).replace(/\|/g, '\\|')
+  const longest = Math.max(0, ...(line.match(/`+/g) ?? []).map((run) => run.length))
+  const fence = '`'.repeat(longest + 1)
+  const pad = line === '' || line.startsWith('`') || line.endsWith('`') ? ' ' : ''
+  return `${fence}${pad}${line}${pad}${fence}`
 }
 
 /** 1234567 → "1,234,567", every digit kept for bigints. (Not toLocaleString: loading ICU's locale data costs more memory than the whole check.) */

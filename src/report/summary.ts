@@ -1,120 +1,219 @@
-import { isObject } from '../atlas/json.js'
-import type { PipelineRun } from '../atlas/types.js'
 import { formatDuration } from '../duration.js'
-import type { PollResult } from '../poll.js'
+import type { PollResult, TimelineEntry } from '../poll.js'
+import type { Resource, Row, Shown } from '../resources/resource.js'
 import type { Settings } from '../settings.js'
 import type { Verdict } from '../verdict.js'
-import { escapeMarkdown as esc, formatBytes, formatCount } from './format.js'
+import { codeSpan, escapeMarkdown as esc } from './format.js'
 
-// The job summary as Markdown, rendered from data alone (no I/O), so tests read it as a string.
-// Every value from the API or the inputs is escaped; sizes are bounded so it stays far under
-// the runner's 1 MiB limit.
+// The job summary as Markdown, rendered from data alone (no I/O), so tests read it as a string and
+// the demo renders it as GitHub does. It leads with what happened and the few figures people look
+// for; ids, dates and the timeline are folded away. A section appears only when it has content.
+// Every value from the API or the inputs is escaped, and sizes are bounded far below the
+// runner's 1 MiB limit.
 
 /** Timeline rows beyond this are elided in the middle: first and last changes matter most. */
 const MAX_TIMELINE_ROWS = 40
+/** A wait at least this long, through at least two stages, also gets a Gantt chart. */
+const GANTT_FROM_MS = 60_000
 
-function table(rows: [string, string | undefined][]): string {
-  const filled = rows.filter((row): row is [string, string] => row[1] !== undefined && row[1] !== '')
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
+
+function show(value: Shown): string | undefined {
+  if (value === undefined) return undefined
+  return typeof value === 'string' ? esc(value) : codeSpan(value.api)
+}
+
+function table(rows: Row[]): string {
+  const filled = rows.map(([label, value]) => [label, show(value)] as const).filter(([, value]) => value !== undefined)
   if (filled.length === 0) return ''
-  return ['| Field | Value |', '| --- | --- |', ...filled.map(([k, v]) => `| ${k} | ${v} |`)].join('\n') + '\n'
+  return ['| Field | Value |', '| --- | --- |', ...filled.map(([label, value]) => `| ${esc(label)} | ${value} |`)].join(
+    '\n'
+  )
 }
 
-function code(value: unknown): string | undefined {
-  return typeof value === 'string' ? `<code>${esc(value)}</code>` : undefined
-}
-
-function text(value: unknown): string | undefined {
-  if (typeof value === 'string') return esc(value)
-  if (typeof value === 'number' || typeof value === 'bigint') return esc(value.toString())
-  return undefined
-}
-
-function runRows(run: PipelineRun): [string, string | undefined][] {
-  const stats = isObject(run.stats) ? run.stats : undefined
-  const bytes = stats?.bytesExported
-  const docs = stats?.numDocs
-  const policy = run.datasetRetentionPolicy
+/** The key figures as one row: the numbers people look for, side by side. */
+function figures(rows: Row[]): string {
+  const filled = rows.map(([label, value]) => [label, show(value)] as const).filter(([, value]) => value !== undefined)
+  if (filled.length === 0) return ''
   return [
-    ['State', text(run.state)],
-    ['Phase', text(run.phase)],
-    ['Dataset', code(run.datasetName)],
-    [
-      'Exported',
-      typeof bytes === 'number' || typeof bytes === 'bigint'
-        ? `${formatBytes(bytes)} (${formatCount(bytes)} bytes)`
-        : undefined
-    ],
-    ['Documents', typeof docs === 'number' || typeof docs === 'bigint' ? formatCount(docs) : undefined],
-    ['Backup frequency', text(run.backupFrequencyType)],
-    [
-      'Retention',
-      policy && typeof policy === 'object' ? text(`${policy.value ?? '?'} ${policy.units ?? ''}`.trim()) : undefined
-    ],
-    ['Created', text(run.createdDate)],
-    ['Last updated', text(run.lastUpdatedDate)],
-    ['Scheduled deletion', text(run.scheduledDeletionDate)],
-    ['Snapshot', code(run.snapshotId)],
-    ['Pipeline id', code(run.pipelineId)]
-  ]
+    `| ${filled.map(([label]) => esc(label)).join(' | ')} |`,
+    `| ${filled.map(() => '---:').join(' | ')} |`,
+    `| ${filled.map(([, value]) => value).join(' | ')} |`
+  ].join('\n')
 }
 
-function timeline(result: PollResult, startedAt: number): string {
-  if (result.timeline.length < 2 && result.ending === 'finished') return ''
+function details(summary: string, body: string): string {
+  return body === '' ? '' : `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`
+}
+
+/** "SNAPSHOT" → "Snapshot"; other values (InProgress, or anything new) as they came. */
+function stageLabel(stage: string): string {
+  return /^[A-Z_]+$/.test(stage) ? stage.charAt(0) + stage.slice(1).toLowerCase().replace(/_/g, ' ') : stage
+}
+
+interface Stage {
+  name: string
+  at: number
+  lasted: number
+}
+
+/** The stages a wait went through, in order: a run's phases, or an export job's states. */
+function stages(result: PollResult, resource: Resource): Stage[] {
+  const list: Stage[] = []
+  for (const entry of result.timeline) {
+    const name = resource.stageName ? entry.stage : entry.state
+    if (name === undefined || entry.retrying !== undefined) continue
+    if (list[list.length - 1]?.name !== name) list.push({ name, at: entry.at, lasted: 0 })
+  }
+  list.forEach((stage, i) => (stage.lasted = (list[i + 1]?.at ?? result.elapsedMs) - stage.at))
+  return list
+}
+
+/** "✅ Snapshot 3s → ✅ Export 3s → ❌ Ingestion": the wait in one line. */
+function stageLine(list: Stage[], result: PollResult, verdict: Verdict): string {
+  if (list.length === 0) return ''
+  const lastIcon = verdict.ok ? '✅' : result.ending === 'finished' ? '❌' : '⏳'
+  return list
+    .map((stage, i) => {
+      const last = i === list.length - 1
+      const name = esc(stageLabel(stage.name), 60)
+      return last ? `${lastIcon} ${name}` : `✅ ${name} ${formatDuration(stage.lasted)}`
+    })
+    .join(' → ')
+}
+
+/** A Gantt chart of the stages for GitHub's Mermaid renderer; the table below stays the accessible version. */
+function gantt(list: Stage[], startedAt: number, resource: Resource): string {
+  const total = list.reduce((sum, stage) => sum + stage.lasted, 0)
+  if (list.length < 2 || total < GANTT_FROM_MS) return ''
+  return [
+    '```mermaid',
+    'gantt',
+    `  title ${resource.stageName ? `Phases of the ${resource.noun}` : `States of the ${resource.noun}`}`,
+    '  dateFormat x',
+    '  axisFormat %H:%M',
+    ...list.map(
+      (stage) =>
+        // Mermaid reads ':' and ';' as syntax: names keep only letters, digits, spaces and _.
+        `  ${
+          stageLabel(stage.name)
+            .replace(/[^\p{L}\p{N} _]/gu, '')
+            .slice(0, 40) || 'unnamed'
+        } : done, ${startedAt + stage.at}, ${startedAt + stage.at + Math.max(stage.lasted, 1000)}`
+    ),
+    '```'
+  ].join('\n')
+}
+
+function timeline(result: PollResult, startedAt: number, resource: Resource): string {
+  if (result.timeline.length < 2) return ''
   let entries = result.timeline.map((entry, index) => ({ entry, index }))
   if (entries.length > MAX_TIMELINE_ROWS) {
     const half = MAX_TIMELINE_ROWS / 2
     entries = [...entries.slice(0, half), ...entries.slice(-half)]
   }
+  const cell = (entry: TimelineEntry): string =>
+    entry.retrying !== undefined
+      ? `retrying: ${esc(entry.retrying, 80)}`
+      : [entry.state, entry.stage]
+          .filter((v): v is string => v !== undefined)
+          .map((v) => esc(v, 80))
+          .join(' · ') || '–'
   const rows = entries.map(({ entry, index }) => {
     const next = result.timeline[index + 1]
     const lasted = (next?.at ?? result.elapsedMs) - entry.at
     const when = new Date(startedAt + entry.at).toISOString().replace(/\.\d{3}Z$/, 'Z')
-    return `| ${when} | +${formatDuration(entry.at)} | ${text(entry.state) ?? '–'} | ${text(entry.phase) ?? '–'} | ${formatDuration(lasted)} |`
+    return `| ${when} | +${formatDuration(entry.at)} | ${cell(entry)} | ${formatDuration(lasted)} |`
   })
   const elided = result.timeline.length - entries.length
   return [
-    `#### Timeline (${result.polls} polls over ${formatDuration(result.elapsedMs)})`,
-    '',
-    '| Time | Since start | State | Phase | Lasted |',
-    '| --- | --- | --- | --- | --- |',
+    `| Time | Since start | ${resource.stageName ? `State · ${esc(resource.stageName)}` : 'State'} | Lasted |`,
+    '| --- | ---: | --- | ---: |',
     ...rows,
-    ...(elided > 0 ? [`\n${elided} changes in the middle are not shown.`] : []),
-    ''
+    ...(elided > 0 ? ['', `${plural(elided, 'change')} in the middle are not shown.`] : [])
   ].join('\n')
 }
 
+/** The project in the Atlas UI, from baseUrl (so Atlas for Government links to its own UI). */
+export function atlasProjectUrl(settings: Settings, resource: Resource): string {
+  return `${settings.baseUrl.origin}/v2/${encodeURIComponent(resource.groupId(settings.ref))}#/overview`
+}
+
+/** MongoDB's documentation, named in hints, as links again (escaping broke every URL's autolink). */
+function linkDocs(escaped: string): string {
+  return escaped.replace(/https&#58;\/\/(dochub\.mongodb\.org|www&#46;mongodb\.com\/docs)\/[\w\-./#]*\w/g, (url) => {
+    const target = url.replace('&#58;', ':').replace('&#46;', '.')
+    return `[${target}](${target})`
+  })
+}
+
+/** A URL for a Markdown link target: no spaces or parentheses to end it early. */
+function linkTarget(url: string): string {
+  return encodeURI(url).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)
+}
+
 /** The summary for one check. startedAt is the wall-clock time of the first request (ms). */
-export function renderSummary(result: PollResult, verdict: Verdict, settings: Settings, startedAt: number): string {
-  const run = result.last?.run
-  const icon = verdict.ok ? '✅' : '❌'
-  const headline = verdict.ok
-    ? `passed: ${run?.state ?? ''}`
-    : result.ending === 'error'
-      ? 'failed: Atlas error'
-      : `failed: ${result.ending === 'finished' ? (run?.state ?? 'no state') : result.ending}`
-  const parts = [
-    `### ${icon} Atlas pipeline run ${esc(headline)}`,
-    '',
-    `Pipeline <code>${esc(settings.run.pipelineName)}</code> · run <code>${esc(settings.run.runId)}</code> · project <code>${esc(settings.run.groupId)}</code>` +
-      (settings.workflowRunUrl
-        ? ` · [workflow run](${encodeURI(settings.workflowRunUrl).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)})`
-        : ''),
-    '',
-    `> ${esc(verdict.message, 2000)}`
-  ]
-  if (verdict.hint) parts.push('>', `> ${esc(verdict.hint, 2000)}`)
-  parts.push('')
-  if (run) parts.push(table(runRows(run)))
+export function renderSummary(
+  result: PollResult,
+  verdict: Verdict,
+  settings: Settings,
+  resource: Resource,
+  startedAt: number
+): string {
+  const doc = result.last?.document
   const error = result.error
-  if (error) {
+  const parts: string[] = [`### ${verdict.ok ? '✅' : '❌'} ${esc(verdict.headline, 200)}`]
+
+  // What happened, beyond the headline: an Atlas error's fields, or the sentence that says more.
+  const atlasAnswered = result.ending === 'error' && error?.status !== undefined
+  if (atlasAnswered) {
     parts.push(
       table([
-        ['HTTP status', error.status?.toString()],
-        ['Error code', code(error.errorCode)],
-        ['Detail', error.detail === undefined ? undefined : esc(error.detail)]
+        ['HTTP status', String(error.status)],
+        ['Error code', error.errorCode === undefined ? undefined : { api: error.errorCode }],
+        ['Detail', error.detail === undefined ? undefined : { api: error.detail }],
+        [
+          'Requests',
+          result.retries ? `${result.polls}, of which ${plural(result.retries, 'retry', 'retries')}` : undefined
+        ]
       ])
     )
+  } else if (!verdict.ok && (result.ending !== 'finished' || !doc)) {
+    parts.push(`> ${esc(verdict.message, 2000)}`)
   }
-  parts.push(timeline(result, startedAt))
-  return parts.filter((p, i, all) => !(p === '' && all[i - 1] === '')).join('\n')
+  if (verdict.hint) parts.push(`**What to do:** ${linkDocs(esc(verdict.hint, 2000))}`)
+
+  const waited =
+    settings.wait || result.polls > 1 ? ([['This check waited', formatDuration(result.elapsedMs)]] as Row[]) : []
+  if (doc) parts.push(figures([...resource.keyFigures(doc), ...waited]))
+  const list = stages(result, resource)
+  if (settings.wait) parts.push(stageLine(list, result, verdict))
+
+  const links = [`[Open the project in Atlas](${linkTarget(atlasProjectUrl(settings, resource))})`]
+  if (settings.workflowRunUrl) links.push(`[Workflow run](${linkTarget(settings.workflowRunUrl)})`)
+  parts.push(links.join(' · '))
+
+  const noun = resource.noun.charAt(0).toUpperCase() + resource.noun.slice(1)
+  parts.push(
+    details(`${noun} details`, table([...resource.refRows(settings.ref), ...(doc ? resource.details(doc) : [])]))
+  )
+  const counts = [
+    plural(result.polls, 'request'),
+    ...(result.retries ? [plural(result.retries, 'retry', 'retries')] : [])
+  ]
+  const history = [gantt(list, startedAt, resource), timeline(result, startedAt, resource)].filter(Boolean).join('\n\n')
+  parts.push(details(`Timeline: ${counts.join(', ')} over ${formatDuration(result.elapsedMs)}`, history))
+
+  return `${parts.filter((p) => p !== '').join('\n\n')}\n`
+}
+
+/** The summary of a step that never started: which inputs are wrong, and that nothing was sent. */
+export function renderInputSummary(problems: string[]): string {
+  return (
+    [
+      '### ❌ Invalid inputs — nothing was sent to Atlas',
+      problems.map((problem) => `- ${esc(problem, 1000)}`).join('\n'),
+      'Fix the inputs of this step in the workflow file; the table of inputs in the README says what each one takes.'
+    ].join('\n\n') + '\n'
+  )
 }

@@ -1,0 +1,189 @@
+import { isObject } from '../atlas/json.js'
+import { formatDuration } from '../duration.js'
+import type { InputReader } from '../settings.js'
+import { readHexId } from './inputs.js'
+import { spanMs } from './pipeline-run.js'
+import type { AtlasDocument, Resource, Row } from './resource.js'
+
+// A Cloud Backup snapshot export job (DiskBackupExportJob): GET /groups/{groupId}/clusters/
+// {clusterName}/backup/exports/{exportId}. The successor MongoDB names for Data Lake pipelines.
+// Every field is optional in practice, and values outside the spec's enums pass through as sent.
+
+export const EXPORT_STATES = ['Queued', 'InProgress', 'Successful', 'Failed', 'Cancelled'] as const
+
+/** States after which a job never changes again (the Atlas CLI's `backups exports jobs watch` stops on these). */
+export const TERMINAL_EXPORT_STATES = ['Successful', 'Failed', 'Cancelled'] as const
+
+export interface ExportRef {
+  groupId: string
+  clusterName: string
+  exportId: string
+}
+
+// The spec's pattern for clusterName. Atlas caps cluster names at 64 characters.
+const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/
+
+export function readClusterName(input: InputReader, problems: string[]): string {
+  const value = input('clusterName')
+  if (value === '') problems.push('clusterName is required: the name of the Atlas cluster, like Cluster0')
+  else if (!CLUSTER_NAME.test(value) || value.length > 64)
+    problems.push(
+      `clusterName "${value}" must be up to 64 letters, digits and hyphens, starting with a letter or digit (like Cluster0)`
+    )
+  return value
+}
+
+function text(value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  if (typeof value === 'number' || typeof value === 'bigint') return value.toString()
+  return undefined
+}
+
+const api = (value: unknown): { api: string } | undefined => {
+  const shown = text(value)
+  return shown === undefined ? undefined : { api: shown }
+}
+
+function collections(doc: AtlasDocument): { exported?: string; total?: string } {
+  const status = isObject(doc['exportStatus']) ? doc['exportStatus'] : {}
+  return { exported: text(status['exportedCollections']), total: text(status['totalCollections']) }
+}
+
+function stateReason(doc: AtlasDocument): { code?: string; message?: string } {
+  const reason = isObject(doc['stateReason']) ? doc['stateReason'] : {}
+  return { code: text(reason['errorCode']), message: text(reason['message']) }
+}
+
+/** "key=value, key=value" for customData, as Atlas writes it into the .complete file. */
+function customData(doc: AtlasDocument): string | undefined {
+  const items = Array.isArray(doc['customData']) ? doc['customData'] : []
+  const pairs = items.filter(isObject).map((item) => `${text(item['key']) ?? '?'}=${text(item['value']) ?? ''}`)
+  return pairs.length ? pairs.join(', ') : undefined
+}
+
+/** "rs0 (id), rs1 (id)": the per-shard jobs of a sharded cluster. */
+function components(doc: AtlasDocument): string | undefined {
+  const items = Array.isArray(doc['components']) ? doc['components'] : []
+  const parts = items.filter(isObject).map((c) => `${text(c['replicaSetName']) ?? '?'} (${text(c['exportId']) ?? '?'})`)
+  return parts.length ? parts.join(', ') : undefined
+}
+
+function collectionsLine(doc: AtlasDocument): string | undefined {
+  const { exported, total } = collections(doc)
+  if (exported === undefined && total === undefined) return undefined
+  return `${exported ?? '?'} of ${total ?? '?'} collections`
+}
+
+export const backupExport: Resource<ExportRef> = {
+  action: 'atlas-pipeline-run-action/backup-export',
+  noun: 'export job',
+  refInputs: ['groupId', 'clusterName', 'exportId'],
+  readRef(input, problems) {
+    const groupId = readHexId(input, 'groupId', 'the Atlas project id', problems)
+    const clusterName = readClusterName(input, problems)
+    const exportId = readHexId(input, 'exportId', 'the export job id', problems)
+    return { groupId, clusterName, exportId }
+  },
+  describe: (ref) => `Export job ${ref.exportId} of cluster ${ref.clusterName}`,
+  subject: (ref) => `${ref.clusterName} export`,
+  refRows: (ref) => [
+    ['Cluster', { api: ref.clusterName }],
+    ['Export job', { api: ref.exportId }],
+    ['Project', { api: ref.groupId }]
+  ],
+  groupId: (ref) => ref.groupId,
+  path: (ref) => ['groups', ref.groupId, 'clusters', ref.clusterName, 'backup', 'exports', ref.exportId],
+  states: EXPORT_STATES,
+  terminalStates: TERMINAL_EXPORT_STATES,
+  defaultSuccessStates: 'Successful',
+  state: (doc) => text(doc['state']),
+  stage: () => undefined,
+  judgeState(state, doc, { wait, described }) {
+    const prefix = text(doc['prefix'])
+    switch (state) {
+      case 'Queued':
+      case 'InProgress':
+        return {
+          headline: `not finished, ${state}${collectionsLine(doc) ? ` (${collectionsLine(doc)})` : ''}`,
+          message: `${described} has not finished: it is ${state}.`,
+          hint: wait ? undefined : 'Set wait: true to block until the export finishes, or run this check later.'
+        }
+      case 'Failed': {
+        const reason = stateReason(doc)
+        const why = [reason.code, reason.message?.replace(/\.$/, '')].filter(Boolean).join(': ')
+        return {
+          headline: `Failed${reason.code ? ` (${reason.code})` : ''}`,
+          message: `${described} Failed${why ? `: ${why}` : ''}.`,
+          hint:
+            `Atlas does not retry a failed export, and it leaves the files it wrote under the prefix${prefix ? ` ${prefix}` : ''} in the bucket: ` +
+            'remove them, fix the cause, then start a new export.'
+        }
+      }
+      case 'Cancelled':
+        return {
+          headline: 'Cancelled',
+          message: `${described} was Cancelled.`,
+          hint: 'Start a new export if it is still needed, or add Cancelled to successStates if that is expected.'
+        }
+      default:
+        return undefined
+    }
+  },
+  headlineFacts(doc) {
+    const line = collectionsLine(doc)
+    return line ? [line] : []
+  },
+  keyFigures(doc) {
+    const took = spanMs(doc['createdAt'], doc['finishedAt'])
+    const rows: Row[] = [
+      ['Collections', collectionsLine(doc)],
+      ['Export took', took === undefined ? undefined : formatDuration(took)],
+      ['Files under', api(doc['prefix'])]
+    ]
+    return rows
+  },
+  details(doc) {
+    const reason = stateReason(doc)
+    const custom = customData(doc)
+    const shards = components(doc)
+    return [
+      ['State', api(doc['state'])],
+      [
+        'State reason',
+        reason.code || reason.message ? { api: [reason.code, reason.message].filter(Boolean).join(': ') } : undefined
+      ],
+      ['Snapshot', api(doc['snapshotId'])],
+      ['Export bucket', api(doc['exportBucketId'])],
+      ['Prefix', api(doc['prefix'])],
+      ['Created', api(doc['createdAt'])],
+      ['Finished', api(doc['finishedAt'])],
+      ['Custom data', custom === undefined ? undefined : { api: custom }],
+      ['Shards', shards === undefined ? undefined : { api: shards }]
+    ]
+  },
+  outputs(doc) {
+    const { exported, total } = collections(doc)
+    const reason = stateReason(doc)
+    return {
+      state: text(doc['state']),
+      exportId: text(doc['id']),
+      snapshotId: text(doc['snapshotId']),
+      exportBucketId: text(doc['exportBucketId']),
+      prefix: text(doc['prefix']),
+      exportedCollections: exported,
+      totalCollections: total,
+      stateReasonCode: reason.code,
+      stateReasonMessage: reason.message,
+      createdAt: text(doc['createdAt']),
+      finishedAt: text(doc['finishedAt'])
+    }
+  },
+  documentOutput: 'job',
+  readRole: 'Project Backup Manager',
+  notFound: (status) => ({
+    headline: `export job ${status === 410 ? 'gone' : 'not found'} (${status})`,
+    hint:
+      'Check groupId, clusterName and exportId: the export jobs of a cluster are under Backup, Snapshots, Export in the Atlas UI, ' +
+      'and the id is the one POST /backup/exports returned.'
+  })
+}
