@@ -14,7 +14,8 @@ import { logLine, MAX_LOG_LINE } from './report/log-text.js'
 import { buildOutputs } from './report/outputs.js'
 import { commitState, statusReporter } from './report/status.js'
 import { renderInputSummary, renderSummary } from './report/summary.js'
-import type { Resource } from './resources/resource.js'
+import { createResolver, DEADLINE } from './resolve.js'
+import type { Resolved, Resource } from './resources/resource.js'
 import { InputError, readSettings, SECRET_ENV, SECRET_INPUTS, type Settings } from './settings.js'
 import { judge, type Verdict } from './verdict.js'
 import { USER_AGENT } from './version.js'
@@ -112,10 +113,11 @@ async function report(
   verdict: Verdict,
   settings: Settings,
   resource: Resource,
-  startedAt: number
+  startedAt: number,
+  resolvedOutputs: Record<string, string> = {}
 ): Promise<void> {
-  for (const [name, value] of Object.entries(buildOutputs(result, verdict, resource, settings.workflowRunUrl)))
-    core.setOutput(name, value)
+  const outputs = { ...resolvedOutputs, ...buildOutputs(result, verdict, resource, settings.workflowRunUrl) }
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
   if (settings.summary) await writeSummary(renderSummary(result, verdict, settings, resource, startedAt))
   if (verdict.ok) core.info(logLine(verdict.message))
   else core.setFailed(verdict.hint ? `${logLine(verdict.message)}\n${logLine(verdict.hint)}` : logLine(verdict.message))
@@ -136,39 +138,81 @@ async function check<Ref>(
   const client = new AtlasClient({ ...settings, userAgent: USER_AGENT, transport, auth })
   const status = settings.status ? statusReporter(settings.status) : undefined
   try {
-    if (settings.wait) status?.post('pending', `Waiting for ${resource.describe(settings.ref)}`)
+    const described = resource.describe(settings.ref)
+    if (settings.wait) status?.post('pending', `Waiting for ${described.charAt(0).toLowerCase()}${described.slice(1)}`)
     const startedAt = Date.now()
-    const segments = resource.path(settings.ref)
     const stageName = resource.stageName
     const describe = (entry: TimelineEntry): string =>
       `state ${entry.state ?? '(none)'}${stageName ? `, ${stageName} ${entry.stage ?? '(none)'}` : ''}`
-    const result = await pollRun({
-      fetch: (signal) => client.get(segments, resource.noun, signal),
-      observe: (doc) => ({ state: resource.state(doc), stage: resource.stage(doc) }),
-      isTerminal: (state) => state !== undefined && resource.terminalStates.includes(state),
-      wait: settings.wait,
-      timeoutMs: settings.timeoutMs,
-      pollIntervalMs: settings.pollIntervalMs,
-      signal: cancel.work,
-      onChange: (entry) => {
-        // Retries announce themselves (onRetry); a one-shot check says its verdict instead.
-        if (settings.wait && entry.retrying === undefined)
-          core.info(logLine(`[+${formatDuration(entry.at)}] ${describe(entry)}`))
-      },
-      onPoll: (message) => core.debug(logLine(message)),
-      // At info level, so that a step backing off never looks hung.
-      onRetry: ({ error, retry, of, delayMs }) =>
-        core.info(logLine(`${error.message}; retry ${retry} of ${of} in ${formatDuration(delayMs)}`)),
-      onHeartbeat: ({ current, sinceMs, nextPollMs }) =>
-        core.info(
-          logLine(
-            `Still waiting: ${describe(current)} for ${formatDuration(sinceMs)}; next poll in ${formatDuration(nextPollMs)}.`
-          )
+    // First the steps that find or start the resource ("latest", start mode), within the same deadline.
+    let requestsBefore = 0
+    let resolved: Resolved<Ref> = { ref: settings.ref }
+    let unresolved: PollResult | undefined
+    if (resource.resolve) {
+      try {
+        resolved = await resource.resolve(
+          settings.ref,
+          createResolver({
+            client,
+            signal: cancel.work,
+            deadline: startedAt + settings.timeoutMs,
+            pollIntervalMs: settings.pollIntervalMs,
+            env: process.env,
+            log: (line) => core.info(logLine(line)),
+            onRequests: (sent) => (requestsBefore += sent)
+          })
         )
-    })
+      } catch (error) {
+        if (!(error instanceof AtlasError)) throw error
+        const ending = error.kind === 'cancelled' ? 'cancelled' : error.errorCode === DEADLINE ? 'timeout' : 'error'
+        unresolved = {
+          ending,
+          error: ending === 'error' ? error : undefined,
+          polls: requestsBefore,
+          retries: 0,
+          failedInARow: 1,
+          httpStatus: error.status,
+          elapsedMs: Date.now() - startedAt,
+          timeline: []
+        }
+      }
+    }
+    const checked = { ...settings, ref: resolved.ref }
+    const segments = resource.path(resolved.ref)
+    const result =
+      unresolved ??
+      (await pollRun({
+        fetch: (signal) => client.get(segments, resource.noun, signal),
+        observe: (doc) => ({ state: resource.state(doc), stage: resource.stage(doc) }),
+        isTerminal: (state) => state !== undefined && resource.terminalStates.includes(state),
+        wait: settings.wait,
+        timeoutMs: Math.max(0, startedAt + settings.timeoutMs - Date.now()),
+        pollIntervalMs: settings.pollIntervalMs,
+        signal: cancel.work,
+        onChange: (entry) => {
+          // Retries announce themselves (onRetry); a one-shot check says its verdict instead.
+          if (settings.wait && entry.retrying === undefined)
+            core.info(logLine(`[+${formatDuration(entry.at)}] ${describe(entry)}`))
+        },
+        onPoll: (message) => core.debug(logLine(message)),
+        // At info level, so that a step backing off never looks hung.
+        onRetry: ({ error, retry, of, delayMs }) =>
+          core.info(logLine(`${error.message}; retry ${retry} of ${of} in ${formatDuration(delayMs)}`)),
+        onHeartbeat: ({ current, sinceMs, nextPollMs }) =>
+          core.info(
+            logLine(
+              `Still waiting: ${describe(current)} for ${formatDuration(sinceMs)}; next poll in ${formatDuration(nextPollMs)}.`
+            )
+          )
+      }))
+    if (!unresolved) {
+      // The steps before the check are part of it: their requests and their time count too.
+      result.polls += requestsBefore
+      result.elapsedMs = Date.now() - startedAt
+    }
     if (result.error) core.debug(logLine(`last error: ${describeForDebug(result.error)}`, 2 * MAX_LOG_LINE))
-    const verdict = judge(result, settings, resource)
-    await report(result, verdict, settings, resource, startedAt)
+    const verdict = judge(result, checked, resource)
+    await report(result, verdict, checked, resource, startedAt, resolved.outputs)
     status?.post(commitState(verdict.ok, result.ending), verdict.message)
   } finally {
     // Best effort, bounded: the report is already out, and a hanging revoke must not hold the step.

@@ -86,6 +86,8 @@ export interface PollOptions {
   backoffBaseMs?: number
   backoffCapMs?: number
   random?: () => number
+  /** Failed requests in a row that end polling; default failureLimit(wait). 1: never retry (a POST). */
+  maxFailures?: number
   /** After this long without a change, onHeartbeat says the wait goes on (default 5 minutes). */
   heartbeatMs?: number
   onChange?: (entry: TimelineEntry) => void
@@ -154,7 +156,7 @@ export async function pollRun(options: PollOptions): Promise<PollResult> {
   let retries = 0
   let failures = 0
   let lastNotice = 0
-  const limit = failureLimit(options.wait)
+  const limit = options.maxFailures ?? failureLimit(options.wait)
   const result = (ending: PollEnding, error?: AtlasError, extra: Partial<PollResult> = {}): PollResult => ({
     ending,
     last,

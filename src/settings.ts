@@ -104,9 +104,9 @@ export const SECRET_ENV = CREDENTIAL_PAIRS.flatMap((p) => [p.idEnv, p.secretEnv]
 function readBoolean(
   input: InputReader,
   name: 'envelope' | 'pretty' | 'summary' | 'wait',
-  problems: string[]
+  problems: string[],
+  fallback: boolean = DEFAULTS[name] === 'true'
 ): boolean {
-  const fallback = DEFAULTS[name] === 'true'
   const value = input(name)
   if (value === '') return fallback
   if (['true', 'True', 'TRUE'].includes(value)) return true
@@ -297,7 +297,8 @@ export function readSettings<Ref>(
   const envelope = readBoolean(input, 'envelope', problems)
   const pretty = readBoolean(input, 'pretty', problems)
   const summary = readBoolean(input, 'summary', problems)
-  const wait = readBoolean(input, 'wait', problems)
+  // A step that starts an export waits for it unless told otherwise.
+  const wait = readBoolean(input, 'wait', problems, resource.waitByDefault?.(ref))
   const timeoutMs = readDuration(input, 'timeout', problems)
   const pollIntervalMs = readDuration(input, 'pollInterval', problems)
   const requestTimeoutMs = readDuration(input, 'requestTimeout', problems)

@@ -50,11 +50,14 @@ function errorHeadline(error: AtlasError, settings: Settings, resource: Resource
   ]
   if (error.redirectHost !== undefined) return `Atlas redirected to ${error.redirectHost}; not followed`
   if (error.kind === 'auth' || error.status === 401) return `Atlas refused ${credentials} (${error.status ?? 'auth'})`
+  if (error.kind === 'empty') return `nothing to check: ${error.message.replace(/^Atlas lists /, '')}`
   switch (error.status) {
     case 400:
       return 'Atlas rejected the request (400)'
     case 403:
-      return `Atlas denied access (403): needs ${resource.readRole}`
+      return `Atlas denied access (403)${error.step ? ` to ${error.step}` : ''}: needs ${error.role ?? resource.readRole}`
+    case 409:
+      return `Atlas refused to ${error.step ?? 'do that'} (409 conflict)`
     case 404:
     case 410:
       return resource.notFound(error.status).headline
@@ -102,7 +105,9 @@ function errorHint(error: AtlasError, settings: Settings, resource: Resource, re
       return `Atlas rejected the request${fields ? ` (${fields})` : ''}; check ${inputs}.`
     }
     case 403:
-      return `The credentials need the ${resource.readRole} role on project ${resource.groupId(settings.ref)}, and the runner's IP address must be on the API access list of the key or service account.`
+      return `${error.step ? `To ${error.step}, the` : 'The'} credentials need the ${error.role ?? resource.readRole} role on project ${resource.groupId(settings.ref)}, and the runner's IP address must be on the API access list of the key or service account.`
+    case 409:
+      return `Atlas allows one export of a snapshot at a time, and one queued or running on-demand snapshot per cluster: wait for the one under way (its id is in Atlas's detail above), or run this step again later.`
     case 404:
     case 410:
       return resource.notFound(error.status).hint
@@ -126,6 +131,7 @@ function errorHint(error: AtlasError, settings: Settings, resource: Resource, re
       return 'If a corporate proxy or CA signs this certificate, give the CA file to the runner with NODE_EXTRA_CA_CERTS.'
     return `Check baseUrl (${settings.baseUrl.origin}) and the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY).`
   }
+  if (error.kind === 'empty') return `Check ${inputs}, or start one first.`
   if (error.kind === 'protocol')
     return `Check that baseUrl (${settings.baseUrl.origin}) is the Atlas Admin API and that no proxy or gateway answered in its place.`
   return undefined

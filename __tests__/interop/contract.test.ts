@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { BEARER_INPUTS, check, checkExport } from '../support/action.js'
-import { apiError, DEMO, exportDocument, runDocument } from '../support/fake-atlas.mjs'
+import { apiError, DEMO, exportDocument, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
 import { freePort, httpGet, startServer, type RunningServer } from '../support/processes.js'
 
 const SPEC = join('__tests__', 'fixtures', 'pipeline-run.openapi.yaml')
@@ -108,6 +108,60 @@ describe('against Prism serving the Atlas spec of backup export jobs', () => {
     expect(result.outputs).toMatchObject({ state: job.state, exportBucketId: job.exportBucketId, httpStatus: '200' })
     // Prism's example job is in the enum's first state, Cancelled: not Successful, so the step fails.
     expect(result.code).toBe(job.state === 'Successful' ? 0 : 1)
+  })
+
+  const RUNNER = {
+    GITHUB_REPOSITORY: 'acme/warehouse',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_SHA: 'c0ffee'
+  }
+  const START = { exportId: '', exportBucketId: '6750f0e1d2c3b4a596877869', timeout: '5s', pollInterval: '1s' }
+
+  it('starts the export (POST …/backup/exports) with a body the spec accepts', async () => {
+    const from = server.prism().output().length
+    await checkExport(
+      server.baseUrl(),
+      { ...BEARER_INPUTS, ...START, snapshotId: '6750e0a1b2c3d4e5f6a7b8c9', customData: 'release=v42' },
+      RUNNER
+    )
+    expect(requestViolations(server.prism(), from)).toEqual([])
+    expect(server.prism().output().slice(from)).toMatch(
+      /post \/api\/atlas\/v2\/groups\/\w+\/clusters\/Cluster0\/backup\/exports/
+    )
+  })
+
+  it('takes an on-demand snapshot (POST …/backup/snapshots) with a body the spec accepts', async () => {
+    // Prism's example list always holds a snapshot in progress, so the action would wait for it
+    // instead of taking one: the body it sends to our server is replayed to Prism as it was.
+    const fake = await startFakeAtlas()
+    try {
+      await checkExport(
+        fake.url,
+        { ...BEARER_INPUTS, ...START, takeSnapshot: 'true', snapshotRetentionDays: '3' },
+        RUNNER
+      )
+      const sent = fake.requests.find((r) => r.kind === 'post-snapshots')!
+      const from = server.prism().output().length
+      const answer = await fetch(`${server.baseUrl()}${sent.rawPath}`, {
+        method: 'POST',
+        headers: {
+          accept: sent.headers['accept'],
+          'content-type': sent.headers['content-type'],
+          authorization: `Bearer ${DEMO.accessToken}`
+        },
+        body: sent.body
+      })
+      await answer.arrayBuffer()
+      expect(requestViolations(server.prism(), from)).toEqual([])
+      expect(server.prism().output().slice(from)).toContain('The request passed the validation rules')
+      expect(JSON.parse(sent.body)).toEqual({
+        description: expect.stringContaining('acme/warehouse#4242'),
+        retentionInDays: 3
+      })
+    } finally {
+      await fake.close()
+    }
   })
 })
 

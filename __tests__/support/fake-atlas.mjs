@@ -101,6 +101,20 @@ export async function startFakeAtlas(options = {}) {
     revoked: [],
     scripts: new Map(),
     tokenScript: [],
+    /**
+     * What the list endpoints hold, oldest first unless a test says otherwise.
+     * @type {{ runs: Record<string, any>[], exports: Record<string, any>[], snapshots: Record<string, any>[] }}
+     */
+    lists: { runs: [], exports: [], snapshots: [] },
+    /** @type {string | undefined} How snapshots taken here end: completed (default) or failed. */
+    snapshotOutcome: undefined,
+    /**
+     * Steps played by the POST endpoints before they create normally: { status, body } or { afterCreate: true, reset | status… }.
+     * @type {{ exports: Record<string, any>[], snapshots: Record<string, any>[] }}
+     */
+    postScripts: { exports: [], snapshots: [] },
+    /** @type {Record<string, string>} Request kinds answered 403 (e.g. 'post-exports'), with the detail. */
+    forbidden: {},
     revokeScript: [],
     nonces: new Map(),
     tokens: new Map(),
@@ -120,6 +134,45 @@ export async function startFakeAtlas(options = {}) {
     const nonce = randomBytes(18).toString('base64')
     state.nonces.set(nonce, { created: Date.now(), lastNc: 0, uses: 0 })
     return nonce
+  }
+
+  const hex24 = () => randomBytes(12).toString('hex')
+
+  /** POST …/backup/exports: a new job, Queued, that moves on by itself as it is polled. */
+  function createExport(groupId, clusterName, input) {
+    const job = exportDocument({
+      id: hex24(),
+      snapshotId: input.snapshotId,
+      exportBucketId: input.exportBucketId,
+      customData: input.customData ?? [],
+      state: 'Queued',
+      createdAt: new Date().toISOString(),
+      finishedAt: undefined
+    })
+    state.lists.exports.push(job)
+    state.scripts.set(exportKey(groupId, clusterName, job.id), [
+      { run: { ...job, state: 'InProgress' } },
+      { run: { ...job, state: 'Successful', finishedAt: new Date().toISOString() } }
+    ])
+    return job
+  }
+
+  /** POST …/backup/snapshots: a new on-demand snapshot, queued, completed by its second poll. */
+  function createSnapshot(_groupId, _clusterName, input) {
+    const snapshot = {
+      id: hex24(),
+      status: 'queued',
+      snapshotType: 'onDemand',
+      description: input.description,
+      retentionInDays: input.retentionInDays,
+      createdAt: new Date().toISOString()
+    }
+    state.lists.snapshots.push(snapshot)
+    state.scripts.set(`snapshot:${snapshot.id}`, [
+      { run: { ...snapshot, status: 'inProgress' } },
+      { run: { ...snapshot, status: state.snapshotOutcome ?? 'completed' } }
+    ])
+    return snapshot
   }
 
   function challenge(res, stale) {
@@ -251,12 +304,51 @@ export async function startFakeAtlas(options = {}) {
         res.writeHead(200).end()
         return
       }
+      // Lists (paged) and the POSTs of start mode: run lists, export jobs, snapshots.
+      const collection =
+        /^\/api\/atlas\/v2\/groups\/([^/]+)\/(?:pipelines\/([^/]+)\/runs|clusters\/([^/]+)\/backup\/(exports|snapshots))$/.exec(
+          url.pathname
+        )
+      if (collection) {
+        const what = collection[4] ?? 'runs'
+        entry.kind = `${req.method === 'POST' ? 'post' : 'list'}-${what}`
+        if (req.method === 'POST') entry.body = await readBody(req)
+        const verdict = checkAuth(req, entry)
+        entry.authResult = verdict
+        if (verdict === 'challenge' || verdict === 'stale') return challenge(res, verdict === 'stale')
+        if (verdict === 'denied')
+          return entry.auth === 'digest'
+            ? challenge(res, false)
+            : sendJson(res, 401, apiError(401, 'UNAUTHORIZED', 'denied').body)
+        const denied = state.forbidden[entry.kind]
+        if (denied) return sendJson(res, 403, apiError(403, 'FORBIDDEN', denied).body)
+        if (req.method === 'GET') {
+          const all = state.lists[what]
+          const page = Number(url.searchParams.get('pageNum') ?? 1)
+          const size = Number(url.searchParams.get('itemsPerPage') ?? 100)
+          const body = { results: all.slice((page - 1) * size, page * size), links: [] }
+          if (url.searchParams.get('includeCount') !== 'false') body.totalCount = all.length
+          return sendJson(res, 200, body)
+        }
+        const input = JSON.parse(entry.body || '{}')
+        const step = state.postScripts[what].shift()
+        if (step?.status && !step.afterCreate) return sendJson(res, step.status, step.body ?? {})
+        const created =
+          what === 'exports'
+            ? createExport(collection[1], collection[3], input)
+            : createSnapshot(collection[1], collection[3], input)
+        if (step?.afterCreate) return void (await play(step, req, res, false))
+        return sendJson(res, 200, created)
+      }
       // The resources answered: a pipeline run, an export job. Each has scripted answers by its ids.
       const runMatch = /^\/api\/atlas\/v2\/groups\/([^/]+)\/pipelines\/([^/]+)\/runs\/([^/]+)$/.exec(url.pathname)
       const exportMatch = /^\/api\/atlas\/v2\/groups\/([^/]+)\/clusters\/([^/]+)\/backup\/exports\/([^/]+)$/.exec(
         url.pathname
       )
-      const match = runMatch ?? exportMatch
+      const snapshotMatch = /^\/api\/atlas\/v2\/groups\/([^/]+)\/clusters\/([^/]+)\/backup\/snapshots\/([^/]+)$/.exec(
+        url.pathname
+      )
+      const match = runMatch ?? exportMatch ?? snapshotMatch
       if (req.method !== 'GET' || !match)
         return sendJson(
           res,
@@ -267,9 +359,11 @@ export async function startFakeAtlas(options = {}) {
       if (runMatch) {
         entry.kind = 'run'
         Object.assign(entry, { groupId: ids[0], pipelineName: ids[1], runId: ids[2] })
-      } else {
+      } else if (exportMatch) {
         entry.kind = 'export'
         Object.assign(entry, { groupId: ids[0], clusterName: ids[1], exportId: ids[2] })
+      } else {
+        entry.kind = 'snapshot'
       }
       const verdict = checkAuth(req, entry)
       entry.authResult = verdict
@@ -289,7 +383,7 @@ export async function startFakeAtlas(options = {}) {
             .body
         )
       }
-      const script = state.scripts.get(runMatch ? key(...ids) : exportKey(...ids))
+      const script = state.scripts.get(runMatch ? key(...ids) : exportMatch ? exportKey(...ids) : `snapshot:${ids[2]}`)
       if (!script)
         return sendJson(
           res,
@@ -327,6 +421,10 @@ export async function startFakeAtlas(options = {}) {
     scriptExport(steps, ref = {}) {
       const r = { ...DEMO, ...ref }
       state.scripts.set(exportKey(r.groupId, r.clusterName, r.exportId), [...steps])
+    },
+    /** Scripts the answers for one snapshot id (GET …/backup/snapshots/{id}). */
+    scriptSnapshot(snapshotId, steps) {
+      state.scripts.set(`snapshot:${snapshotId}`, [...steps])
     },
     /** Steps played by the token endpoint before it answers normally again. */
     scriptToken(steps) {

@@ -174,6 +174,55 @@ describe('run()', () => {
     expect(infoLines()).toContain(`Export job ${DEMO.exportId} of cluster ${DEMO.clusterName} is Successful.`)
   })
 
+  describe('steps before the check', () => {
+    const BUCKET = '6750f0e1d2c3b4a596877869'
+    const exportInputs = () => ({
+      groupId: DEMO.groupId,
+      clusterName: DEMO.clusterName,
+      baseUrl: atlas.url,
+      accessToken: DEMO.accessToken
+    })
+    beforeEach(() => {
+      atlas.state.lists.exports = []
+      atlas.state.lists.snapshots = []
+      atlas.state.lists.runs = []
+    })
+
+    it('starts an export of the newest completed snapshot and waits for it (wait defaults to true)', async () => {
+      atlas.state.lists.snapshots = [
+        { id: 'a'.repeat(24), status: 'completed', createdAt: '2026-11-27T00:00:00Z' },
+        { id: 'b'.repeat(24), status: 'completed', createdAt: '2026-11-28T00:00:00Z' }
+      ]
+      inputs = { ...exportInputs(), exportBucketId: BUCKET, pollInterval: '1s' }
+      await runBackupExport()
+      expect(core.setFailed).not.toHaveBeenCalled()
+      expect(outputs()).toMatchObject({ started: 'true', snapshotId: 'b'.repeat(24), state: 'Successful' })
+      expect(infoLines()).toContainEqual(expect.stringMatching(/^Newest completed snapshot: b{24}/))
+    })
+
+    it('names the step and its role when Atlas refuses it', async () => {
+      atlas.state.forbidden['post-exports'] = 'no'
+      inputs = { ...exportInputs(), exportBucketId: BUCKET, snapshotId: 'c'.repeat(24) }
+      await runBackupExport()
+      expect(failure()[0]).toMatch(
+        /\nTo start the export, the credentials need the Project Backup Export Operator role/
+      )
+      delete atlas.state.forbidden['post-exports']
+    })
+
+    it('finds the latest run of a pipeline', async () => {
+      atlas.state.lists.runs = [
+        runDocument({ _id: 'd'.repeat(24), createdDate: '2026-11-20T00:00:00Z' }),
+        runDocument({ _id: 'e'.repeat(24) })
+      ]
+      atlas.script([{ run: runDocument({ _id: 'e'.repeat(24) }) }], { runId: 'e'.repeat(24) })
+      inputs['runId'] = 'latest'
+      await run()
+      expect(core.setFailed).not.toHaveBeenCalled()
+      expect(outputs()).toMatchObject({ runId: 'e'.repeat(24), state: 'DONE' })
+    })
+  })
+
   describe('commit statuses', () => {
     beforeEach(() => {
       process.env['GITHUB_REPOSITORY'] = 'octo/export'

@@ -5,6 +5,7 @@ import { parse } from 'yaml'
 import { AtlasError } from '../../src/atlas/errors.js'
 import { buildOutputs } from '../../src/report/outputs.js'
 import { backupExport } from '../../src/resources/backup-export.js'
+import { START_DEFAULTS } from '../../src/resources/export-start.js'
 import { pipelineRun } from '../../src/resources/pipeline-run.js'
 import type { Resource } from '../../src/resources/resource.js'
 import { exportDocument } from '../support/fake-atlas.mjs'
@@ -25,7 +26,7 @@ const ACTIONS = [
     file: 'backup-export/action.yml',
     main: '../dist/backup-export.js',
     resource: backupExport as Resource,
-    module: 'src/resources/backup-export.ts'
+    module: 'src/resources/backup-export.ts src/resources/export-start.ts'
   }
 ].map((a) => ({ ...a, yaml: parse(readFileSync(a.file, 'utf8')) }))
 
@@ -51,7 +52,15 @@ describe('the project', () => {
         )
         .map(([name, spec]) => [name, String(spec.default)])
     )
-    expect(declared).toEqual({ ...DEFAULTS, successStates: resource.defaultSuccessStates })
+    // A resource that decides wait's default (start mode waits) has none in its action.yml.
+    const { wait, ...rest } = DEFAULTS
+    const start = resource === (backupExport as Resource) ? START_DEFAULTS : {}
+    expect(declared).toEqual({
+      ...start,
+      ...rest,
+      ...(resource.waitByDefault ? {} : { wait }),
+      successStates: resource.defaultSuccessStates
+    })
   })
 
   it('documents every input and output of each action.yml in the README', () => {
@@ -59,7 +68,7 @@ describe('the project', () => {
   })
 
   it.each(ACTIONS)('$file declares every input the code reads, with a description', ({ yaml, module, resource }) => {
-    const source = ['src/settings.ts', 'src/main.ts', 'src/resources/inputs.ts', module]
+    const source = ['src/settings.ts', 'src/main.ts', 'src/resources/inputs.ts', ...module.split(' ')]
       .map((file) => readFileSync(file, 'utf8'))
       .join('\n')
     const patterns =
@@ -106,7 +115,9 @@ describe('the project', () => {
       resource,
       'https://github.com/o/r/actions/runs/1'
     )
-    expect(Object.keys(outputs).sort()).toEqual(Object.keys(yaml.outputs).sort())
+    // Outputs of the steps before the check: the run found for latest, whether this step started the export.
+    const resolvedOutputs = resource.noun === 'pipeline run' ? ['runId'] : ['started']
+    expect([...Object.keys(outputs), ...resolvedOutputs].sort()).toEqual(Object.keys(yaml.outputs).sort())
   })
 
   it('pins every third-party action in its workflows by commit, with the version in a comment', () => {

@@ -2,11 +2,11 @@
 // functions. The engine's behaviour with each is covered by the action-level suites; here, what
 // each module says about its own documents.
 import { describe, expect, it } from '@jest/globals'
-import { backupExport, type ExportRef } from '../../src/resources/backup-export.js'
+import { backupExport } from '../../src/resources/backup-export.js'
 import { pipelineRun } from '../../src/resources/pipeline-run.js'
 import { exportDocument, runDocument } from '../support/fake-atlas.mjs'
 
-const exportRef: ExportRef = {
+const exportRef = {
   groupId: '32b6e34b3d91647abb20e7b8',
   clusterName: 'Cluster0',
   exportId: '6750a1b2c3d4e5f6a7b8c9d0'
@@ -32,7 +32,11 @@ describe('the export job resource', () => {
     expect(problemsFor(backupExport, {})).toEqual([
       'groupId is required: the Atlas project id, 24 hexadecimal characters like 32b6e34b3d91647abb20e7b8',
       'clusterName is required: the name of the Atlas cluster, like Cluster0',
-      'exportId is required: the export job id, 24 hexadecimal characters like 32b6e34b3d91647abb20e7b8'
+      'exportId is required (an export job id, or latest), unless exportBucketId is given to start an export'
+    ])
+    expect(problemsFor(backupExport, { ...exportRef, exportId: 'latest' })).toEqual([])
+    expect(problemsFor(backupExport, { ...exportRef, exportBucketId: '6750f0e1d2c3b4a596877869' })).toEqual([
+      'exportId and exportBucketId exclude each other: give exportId to check a job, or exportBucketId to start one'
     ])
     for (const bad of ['-Cluster', 'Cluster_0', 'a b', 'x'.repeat(65)]) {
       expect(problemsFor(backupExport, { ...exportRef, clusterName: bad })).toEqual([

@@ -1,6 +1,6 @@
 import type { Authenticator } from './auth/authenticator.js'
 import { AtlasError, isRetryableStatus, parseRetryAfter } from './errors.js'
-import { isObject, JsonTooDeepError, parseJson } from './json.js'
+import { isObject, JsonTooDeepError, parseJson, stringifyJson } from './json.js'
 import { headerValue, type HttpResponse, type Transport } from './transport.js'
 import type { ApiErrorBody } from './types.js'
 
@@ -40,9 +40,18 @@ export function encodeSegment(segment: string): string {
  * (a pipelineName may hold ?, #, %, &, dots or non-ASCII), under baseUrl's path. The result is sent
  * as is, never re-parsed (a URL parser would undo %2E%2E).
  */
-export function resourcePath(baseUrl: URL, segments: string[], query: { envelope: boolean; pretty: boolean }): string {
+export function resourcePath(
+  baseUrl: URL,
+  segments: string[],
+  query: { envelope: boolean; pretty: boolean },
+  extra: Record<string, string> = {}
+): string {
   // The defaults (false) are left out: a plain URL is what Atlas's own examples send.
-  const params = [query.envelope ? 'envelope=true' : '', query.pretty ? 'pretty=true' : ''].filter(Boolean)
+  const params = [
+    query.envelope ? 'envelope=true' : '',
+    query.pretty ? 'pretty=true' : '',
+    ...Object.entries(extra).map(([name, value]) => `${encodeURIComponent(name)}=${encodeURIComponent(value)}`)
+  ].filter(Boolean)
   return `${baseUrl.pathname}api/atlas/v2/${segments.map(encodeSegment).join('/')}${params.length ? `?${params.join('&')}` : ''}`
 }
 
@@ -118,29 +127,50 @@ function apiError(answer: Answer, response: HttpResponse): AtlasError {
 }
 
 /** GET of one Atlas resource. One call is one logical request: a challenge or a refreshed token may add one round trip. */
+export interface RequestOptions {
+  /** Query parameters beyond envelope and pretty (pageNum, itemsPerPage). */
+  query?: Record<string, string>
+  /** A JSON body: the request becomes a POST with the versioned content type. */
+  body?: unknown
+  signal?: AbortSignal
+}
+
 export class AtlasClient {
   constructor(private readonly options: ClientOptions) {}
 
   /** The document at segments (under /api/atlas/v2/); noun names it in errors ("pipeline run"). */
   async get(segments: string[], noun: string, signal?: AbortSignal): Promise<AtlasResponse> {
+    return this.request(segments, `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun} document`, { signal })
+  }
+
+  /**
+   * GET, or with a body POST, of segments; the answer must be a JSON object (a document or a page
+   * of them). expected says what it should have been, for the error when it is not.
+   */
+  async request(segments: string[], expected: string, { query, body, signal }: RequestOptions): Promise<AtlasResponse> {
     const { options } = this
     const origin = options.baseUrl.origin
-    const path = resourcePath(options.baseUrl, segments, options)
-    const headers = { accept: `application/vnd.atlas.${options.apiVersion}+json`, 'user-agent': options.userAgent }
+    const path = resourcePath(options.baseUrl, segments, options, query)
+    const method = body === undefined ? 'GET' : 'POST'
+    const mediaType = `application/vnd.atlas.${options.apiVersion}+json`
+    const headers: Record<string, string> = { accept: mediaType, 'user-agent': options.userAgent }
+    if (body !== undefined) headers['content-type'] = mediaType
+    const text = body === undefined ? undefined : stringifyJson(body)
     // Round 1 may be a digest challenge, round 2 a stale nonce; a third 401 is an answer, not a hiccup.
     for (let round = 1; ; round++) {
       let authorization: string | undefined
       try {
-        authorization = await options.auth.authorize('GET', path, signal)
+        authorization = await options.auth.authorize(method, path, signal)
       } catch (error) {
         // The token request failed: the request for the resource was never sent.
         throw error instanceof AtlasError ? error.unsent() : error
       }
       const response = await options.transport.send({
-        method: 'GET',
+        method,
         origin,
         path,
         headers: authorization === undefined ? headers : { ...headers, authorization },
+        body: text,
         signal
       })
       const answer = readAnswer(response, options.envelope)
@@ -150,13 +180,10 @@ export class AtlasClient {
         const what =
           answer.unreadable ??
           `is JSON but not an object (${Array.isArray(answer.body) ? 'an array' : answer.body === null ? 'null' : typeof answer.body})`
-        throw new AtlasError(
-          `Atlas answered 200 but the body ${what}; expected ${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun} document`,
-          {
-            kind: 'protocol',
-            status: 200
-          }
-        )
+        throw new AtlasError(`Atlas answered 200 but the body ${what}; expected ${expected}`, {
+          kind: 'protocol',
+          status: 200
+        })
       }
       return {
         document: answer.body,

@@ -7,9 +7,10 @@ import type { ApiErrorBody } from './types.js'
  * - timeout: a request took longer than the request timeout;
  * - protocol: an answer we cannot use (not JSON, too large, a redirect, an unknown auth scheme);
  * - auth: the credentials were refused or could not be exchanged for a token;
- * - cancelled: the job was cancelled while the request was under way.
+ * - cancelled: the job was cancelled while the request was under way;
+ * - empty: Atlas answered, but there is nothing to check (no run yet, no completed snapshot).
  */
-export type AtlasErrorKind = 'api' | 'network' | 'timeout' | 'protocol' | 'auth' | 'cancelled'
+export type AtlasErrorKind = 'api' | 'network' | 'timeout' | 'protocol' | 'auth' | 'cancelled' | 'empty'
 
 export interface AtlasErrorFields {
   kind: AtlasErrorKind
@@ -28,6 +29,10 @@ export interface AtlasErrorFields {
   proxy?: string
   /** True when the request for the resource was never sent (the token request before it failed). */
   notSent?: boolean
+  /** The step the request was part of, when not the check itself ("start the export"). */
+  step?: string
+  /** The Atlas role that step needs (named on a 403). */
+  role?: string
 }
 
 /** The one error type of the Atlas layer: it carries what the report needs to explain a failure. */
@@ -42,6 +47,8 @@ export class AtlasError extends Error {
   readonly redirectHost?: string
   readonly proxy?: string
   readonly notSent: boolean
+  readonly step?: string
+  readonly role?: string
 
   constructor(message: string, fields: AtlasErrorFields, options?: { cause?: unknown }) {
     super(message, options)
@@ -56,6 +63,13 @@ export class AtlasError extends Error {
     this.redirectHost = fields.redirectHost
     this.proxy = fields.proxy
     this.notSent = fields.notSent ?? false
+    this.step = fields.step
+    this.role = fields.role
+  }
+
+  /** The same error, as part of a step that needs a role (so a 403 names that role). */
+  during(step: string, role: string): AtlasError {
+    return new AtlasError(this.message, { ...this, step, role }, { cause: this.cause })
   }
 
   /** The same error, marked as one that came before the request for the resource was sent. */

@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { readFileSync } from 'node:fs'
 import { DEMO, exportDocument, runDocument, startFakeAtlas } from '../../__tests__/support/fake-atlas.mjs'
+import { runAction } from '../../__tests__/support/run-action.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const PAIRS = Math.max(10, Number(process.env.BENCH_PAIRS ?? 15))
@@ -188,6 +189,26 @@ for (const [label, kind, resource] of [
   )
 }
 
+// --- start mode: list snapshots + list exports + 1 POST + 1 per poll --------------------------
+atlas.state.lists.snapshots = [{ id: 'a'.repeat(24), status: 'completed', createdAt: '2026-11-28T00:00:00Z' }]
+atlas.state.lists.exports = []
+const startSeen = atlas.requests.length
+// Asynchronously: the Atlas-like server answers from this very process.
+const started = await runAction({
+  entry: ACTIONS.export.entry,
+  inputs: {
+    groupId: DEMO.groupId,
+    clusterName: DEMO.clusterName,
+    exportBucketId: 'b'.repeat(24),
+    pollInterval: '1s',
+    baseUrl: atlas.url,
+    accessToken: DEMO.accessToken
+  }
+})
+if (started.code !== 0) throw new Error(`start mode failed: ${started.stdout}${started.stderr}`)
+const startKinds = atlas.requests.slice(startSeen).map((r) => r.kind)
+console.log(`start and wait (bearer): ${startKinds.length} requests: ${startKinds.join(', ')}`)
+
 // --- wait mode: the same code as dist/, compiled, on a simulated clock ------------------------
 
 // Inside the project, so that the compiled modules resolve undici from node_modules.
@@ -350,6 +371,7 @@ absolute times on these machines are noisy. Re-run it to refresh this file.
 | Digest one-shot: 2 requests; each later poll: 1 | ${req('digest')}; ${perPoll('digest').toFixed(2)} per later poll | ${goal(req('digest') === 2 && perPoll('digest') === 1)} |
 | OAuth one-shot: 3 requests (token, get, revoke); each later poll: 1 | ${req('oauth')}; ${perPoll('oauth').toFixed(2)} per later poll | ${goal(req('oauth') === 3 && perPoll('oauth') === 1)} |
 | Bearer one-shot: 1 request | ${req('bearer')} | ${goal(req('bearer') === 1)} |
+| backup-export start and wait: list snapshots + list exports + 1 POST + 1 per poll | ${startKinds.length - count(startKinds, 'export')} before the polls (${startKinds.filter((k) => k !== 'export').join(', ')}) | ${goal(startKinds.length - count(startKinds, 'export') === 3)} |
 | backup-export, the same: Digest 2, OAuth 3, bearer 1; each later poll 1 | ${req('export, digest')}, ${req('export, oauth')}, ${req('export, bearer')}; ${exportPerPoll('digest').toFixed(2)} / ${exportPerPoll('oauth').toFixed(2)} per later poll | ${goal(req('export, digest') === 2 && req('export, oauth') === 3 && req('export, bearer') === 1 && exportPerPoll('digest') === 1 && exportPerPoll('oauth') === 1)} |
 | dist/index.js as small as the dependencies allow | ${(distBytes / 1024).toFixed(0)} KiB (${(distGzip / 1024).toFixed(0)} KiB gzipped)${chunks.length ? `, plus ${chunks.length} chunk(s) loaded only when used` : ''} | see below |
 | Memory flat over a long wait | heap growth over ${HOURS} simulated hour(s), after the first 20 polls: ${(heapGrowth / 1024).toFixed(0)} KiB | ${goal(heapGrowth < 1024 * 1024)} |
@@ -368,6 +390,7 @@ ${oneShotRows.join('\n')}
 | one-shot, OAuth | ${req('oauth')} | token + GET + revoke |
 | one-shot, bearer | ${req('bearer')} | GET |
 | 60-poll wait, Digest | ${w60('digest').requests} | 1 challenge + ${w60('digest').result.polls} polls (one nonce, nc 1…${w60('digest').result.polls}) |
+| backup-export start and wait, bearer | ${startKinds.length} | ${count(startKinds, 'list-snapshots')} list of snapshots + ${count(startKinds, 'list-exports')} list of exports + ${count(startKinds, 'post-exports')} POST + ${count(startKinds, 'export')} polls (the new job goes Queued → InProgress → Successful) |
 | backup-export one-shot, Digest / OAuth / bearer | ${req('export, digest')} / ${req('export, oauth')} / ${req('export, bearer')} | as for a pipeline run |
 | backup-export 60-poll wait, Digest / OAuth | ${waits['export-digest-60'].requests} / ${waits['export-oauth-60'].requests} | 1 challenge or 1 token (+ 1 revoke) + 60 polls |
 | 60-poll wait, OAuth | ${w60('oauth').requests} | ${count(w60('oauth').kinds, 'token')} token + ${w60('oauth').result.polls} polls + ${count(w60('oauth').kinds, 'revoke')} revoke |

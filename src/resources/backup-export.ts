@@ -1,6 +1,8 @@
 import { isObject } from '../atlas/json.js'
 import { formatDuration } from '../duration.js'
 import type { InputReader } from '../settings.js'
+import { newest, stepError } from '../resolve.js'
+import { readStartInputs, startExport, STEPS, type StartInputs } from './export-start.js'
 import { readHexId } from './inputs.js'
 import { spanMs } from './pipeline-run.js'
 import type { AtlasDocument, Resource, Row } from './resource.js'
@@ -17,7 +19,9 @@ export const TERMINAL_EXPORT_STATES = ['Successful', 'Failed', 'Cancelled'] as c
 export interface ExportRef {
   groupId: string
   clusterName: string
+  /** The job to check: its id, "latest", or "" when this step starts one (start). */
   exportId: string
+  start?: StartInputs
 }
 
 // The spec's pattern for clusterName. Atlas caps cluster names at 64 characters.
@@ -81,10 +85,28 @@ export const backupExport: Resource<ExportRef> = {
   readRef(input, problems) {
     const groupId = readHexId(input, 'groupId', 'the Atlas project id', problems)
     const clusterName = readClusterName(input, problems)
-    const exportId = readHexId(input, 'exportId', 'the export job id', problems)
-    return { groupId, clusterName, exportId }
+    const start = readStartInputs(input, problems)
+    const given = input('exportId')
+    if (given !== '' && start)
+      problems.push(
+        'exportId and exportBucketId exclude each other: give exportId to check a job, or exportBucketId to start one'
+      )
+    if (given === '' && !start)
+      problems.push(
+        'exportId is required (an export job id, or latest), unless exportBucketId is given to start an export'
+      )
+    const exportId =
+      given === '' || given === 'latest'
+        ? given
+        : readHexId(input, 'exportId', 'the export job id, or latest', problems)
+    return { groupId, clusterName, exportId, ...(start ? { start } : {}) }
   },
-  describe: (ref) => `Export job ${ref.exportId} of cluster ${ref.clusterName}`,
+  describe: (ref) =>
+    ref.exportId === ''
+      ? `The export job this step starts, of cluster ${ref.clusterName}`
+      : ref.exportId === 'latest'
+        ? `The latest export job of cluster ${ref.clusterName}`
+        : `Export job ${ref.exportId} of cluster ${ref.clusterName}`,
   subject: (ref) => `${ref.clusterName} export`,
   refRows: (ref) => [
     ['Cluster', { api: ref.clusterName }],
@@ -179,6 +201,30 @@ export const backupExport: Resource<ExportRef> = {
     }
   },
   documentOutput: 'job',
+  waitByDefault: (ref) => ref.start !== undefined,
+  async resolve(ref, resolver) {
+    if (ref.start) {
+      const { exportId, outputs } = await startExport(ref.groupId, ref.clusterName, ref.start, resolver)
+      return { ref: { ...ref, exportId }, outputs }
+    }
+    if (ref.exportId !== 'latest') return { ref }
+    const jobs = await resolver.listAll(STEPS.listExports, [
+      'groups',
+      ref.groupId,
+      'clusters',
+      ref.clusterName,
+      'backup',
+      'exports'
+    ])
+    const latest = newest(jobs, 'createdAt')
+    const exportId = text(latest?.['id'])
+    if (!latest || exportId === undefined)
+      throw stepError(STEPS.listExports, 'empty', `Atlas lists no export job of cluster ${ref.clusterName}`)
+    resolver.log(
+      `Newest export job: ${exportId}, created ${text(latest['createdAt']) ?? 'at an unknown time'} (1 of ${jobs.length}).`
+    )
+    return { ref: { ...ref, exportId } }
+  },
   readRole: 'Project Backup Manager',
   notFound: (status) => ({
     headline: `export job ${status === 410 ? 'gone' : 'not found'} (${status})`,

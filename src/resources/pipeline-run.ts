@@ -3,6 +3,7 @@ import { formatDuration } from '../duration.js'
 import type { Int64 } from '../atlas/types.js'
 import { formatBytes, formatCount } from '../report/format.js'
 import type { InputReader } from '../settings.js'
+import { newest, stepError } from '../resolve.js'
 import { readHexId } from './inputs.js'
 import type { AtlasDocument, Resource } from './resource.js'
 
@@ -75,10 +76,14 @@ export const pipelineRun: Resource<RunRef> = {
   readRef(input, problems) {
     const groupId = readHexId(input, 'groupId', 'the Atlas project id', problems)
     const pipelineName = readPipelineName(input, problems)
-    const runId = readHexId(input, 'runId', 'the pipeline run id', problems)
+    const runId =
+      input('runId') === 'latest' ? 'latest' : readHexId(input, 'runId', 'the pipeline run id, or latest', problems)
     return { groupId, pipelineName, runId }
   },
-  describe: (ref) => `Pipeline run ${ref.runId} of ${ref.pipelineName}`,
+  describe: (ref) =>
+    ref.runId === 'latest'
+      ? `The latest run of ${ref.pipelineName}`
+      : `Pipeline run ${ref.runId} of ${ref.pipelineName}`,
   subject: (ref) => ref.pipelineName,
   refRows: (ref) => [
     ['Pipeline', { api: ref.pipelineName }],
@@ -176,6 +181,19 @@ export const pipelineRun: Resource<RunRef> = {
     return outputs
   },
   documentOutput: 'run',
+  async resolve(ref, resolver) {
+    if (ref.runId !== 'latest') return { ref }
+    const step = { what: 'list the runs of the pipeline', role: 'Project Read Only' }
+    const runs = await resolver.listAll(step, ['groups', ref.groupId, 'pipelines', ref.pipelineName, 'runs'])
+    const latest = newest(runs, 'createdDate')
+    const runId = typeof latest?.['_id'] === 'string' ? latest['_id'] : undefined
+    if (!latest || runId === undefined)
+      throw stepError(step, 'empty', `Atlas lists no run of pipeline ${ref.pipelineName}`)
+    resolver.log(
+      `Newest run: ${runId}, created ${text(latest['createdDate']) ?? 'at an unknown time'} (1 of ${runs.length}).`
+    )
+    return { ref: { ...ref, runId }, outputs: { runId } }
+  },
   readRole: 'Project Read Only',
   notFound: (status) => ({
     headline: `run ${status === 410 ? 'gone' : 'not found'} (${status}) — ${SUNSET}`,

@@ -1,3 +1,4 @@
+import type { Resolver } from '../resolve.js'
 import type { InputReader } from '../settings.js'
 
 // What differs between the Atlas resources an action can check (a pipeline run, an export job):
@@ -76,4 +77,16 @@ export interface Resource<Ref = unknown> {
   readRole: string
   /** Headline and hint for a 404 or 410. */
   notFound(status: 404 | 410): { headline: string; hint: string }
+  /**
+   * Turns the inputs into the one resource to check, when they do not name it outright ("latest",
+   * or a new export to start). Its requests count as the check's; its outputs join the step's.
+   */
+  resolve?(ref: Ref, resolver: Resolver): Promise<Resolved<Ref>>
+  /** wait's default when the input is not set (a step that starts an export waits for it). */
+  waitByDefault?(ref: Ref): boolean
+}
+
+export interface Resolved<Ref> {
+  ref: Ref
+  outputs?: Record<string, string>
 }
