@@ -123,6 +123,52 @@ async function report(
   else core.setFailed(verdict.hint ? `${logLine(verdict.message)}\n${logLine(verdict.hint)}` : logLine(verdict.message))
 }
 
+/** The PollResult of a check that never got to poll: a step before it (resolve()) failed or ran out of time. */
+function unresolvedResult(error: AtlasError, requests: number, startedAt: number): PollResult {
+  const ending = error.kind === 'cancelled' ? 'cancelled' : error.errorCode === DEADLINE ? 'timeout' : 'error'
+  return {
+    ending,
+    error: ending === 'error' ? error : undefined,
+    polls: requests,
+    retries: 0,
+    failedInARow: 1,
+    httpStatus: error.status,
+    elapsedMs: Date.now() - startedAt,
+    timeline: []
+  }
+}
+
+/** Runs the resource's resolve() (latest, start mode), if it has one: the ref to check, or how it failed. */
+async function resolveFirst<Ref>(
+  resource: Resource<Ref>,
+  settings: Settings<Ref>,
+  client: AtlasClient,
+  signal: AbortSignal,
+  startedAt: number
+): Promise<{ resolved: Resolved<Ref>; unresolved?: PollResult; requestsBefore: number }> {
+  let requestsBefore = 0
+  if (!resource.resolve) return { resolved: { ref: settings.ref }, requestsBefore }
+  const resolver = createResolver({
+    client,
+    signal,
+    deadline: startedAt + settings.timeoutMs,
+    pollIntervalMs: settings.pollIntervalMs,
+    env: process.env,
+    log: (line) => core.info(logLine(line)),
+    onRequests: (sent) => (requestsBefore += sent)
+  })
+  try {
+    return { resolved: await resource.resolve(settings.ref, resolver), requestsBefore }
+  } catch (error) {
+    if (!(error instanceof AtlasError)) throw error
+    return {
+      resolved: { ref: settings.ref },
+      unresolved: unresolvedResult(error, requestsBefore, startedAt),
+      requestsBefore
+    }
+  }
+}
+
 /** Check (or wait for) the resource, report it, then clean up within CLEANUP_TIMEOUT_MS. */
 async function check<Ref>(
   resource: Resource<Ref>,
@@ -145,38 +191,13 @@ async function check<Ref>(
     const describe = (entry: TimelineEntry): string =>
       `state ${entry.state ?? '(none)'}${stageName ? `, ${stageName} ${entry.stage ?? '(none)'}` : ''}`
     // First the steps that find or start the resource ("latest", start mode), within the same deadline.
-    let requestsBefore = 0
-    let resolved: Resolved<Ref> = { ref: settings.ref }
-    let unresolved: PollResult | undefined
-    if (resource.resolve) {
-      try {
-        resolved = await resource.resolve(
-          settings.ref,
-          createResolver({
-            client,
-            signal: cancel.work,
-            deadline: startedAt + settings.timeoutMs,
-            pollIntervalMs: settings.pollIntervalMs,
-            env: process.env,
-            log: (line) => core.info(logLine(line)),
-            onRequests: (sent) => (requestsBefore += sent)
-          })
-        )
-      } catch (error) {
-        if (!(error instanceof AtlasError)) throw error
-        const ending = error.kind === 'cancelled' ? 'cancelled' : error.errorCode === DEADLINE ? 'timeout' : 'error'
-        unresolved = {
-          ending,
-          error: ending === 'error' ? error : undefined,
-          polls: requestsBefore,
-          retries: 0,
-          failedInARow: 1,
-          httpStatus: error.status,
-          elapsedMs: Date.now() - startedAt,
-          timeline: []
-        }
-      }
-    }
+    const { resolved, unresolved, requestsBefore } = await resolveFirst(
+      resource,
+      settings,
+      client,
+      cancel.work,
+      startedAt
+    )
     const checked = { ...settings, ref: resolved.ref }
     const segments = resource.path(resolved.ref)
     const result =
