@@ -8,6 +8,7 @@ export function parseDuration(text: string): number | undefined {
   if (/^\d+$/.test(value)) return Number(value) * 1000
   const match = DURATION.exec(value)
   if (!match || value === '') return undefined
+  // Stryker disable next-line StringLiteral: Number('') is 0 as well, so an empty default means the same.
   const [, hours = '0', minutes = '0', seconds = '0'] = match
   return ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000
 }

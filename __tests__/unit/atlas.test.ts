@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { encodeSegment, resourcePath } from '../../src/atlas/client.js'
 import { pipelineRun } from '../../src/resources/pipeline-run.js'
-import { isRetryableStatus, parseRetryAfter } from '../../src/atlas/errors.js'
+import { AtlasError, isRetryableStatus, parseRetryAfter } from '../../src/atlas/errors.js'
+import { unsendableReason } from '../../src/atlas/header-text.js'
+import { isLoopbackHost } from '../../src/atlas/loopback.js'
 
 const ref = { groupId: '32b6e34b3d91647abb20e7b8', pipelineName: 'nightly', runId: '6650f1a2b3c4d5e6f7a8b9c0' }
 
@@ -12,7 +14,10 @@ describe('the Atlas layer', () => {
     expect(parseRetryAfter(' 0 ', now)).toBe(0)
     expect(parseRetryAfter('Sat, 28 Nov 2026 12:00:30 GMT', now)).toBe(30_000)
     expect(parseRetryAfter('Sat, 28 Nov 2026 11:00:00 GMT', now)).toBe(0)
-    expect([undefined, '', 'soon', '-5'].map((v) => parseRetryAfter(v, now))).toEqual([
+    expect(parseRetryAfter('120', now)).toBe(120_000) // more than one digit
+    expect(parseRetryAfter('7abc', now)).toBeUndefined()
+    expect([undefined, '', '  ', 'soon', '-5'].map((v) => parseRetryAfter(v, now))).toEqual([
+      undefined,
       undefined,
       undefined,
       undefined,
@@ -46,5 +51,40 @@ describe('the Atlas layer', () => {
       '%252e%252e',
       '%C3%A9'
     ])
+  })
+
+  it('marks an error from before the request was sent, keeping all it says', () => {
+    const error = new AtlasError('Atlas answered 503 to the token request', {
+      kind: 'api',
+      status: 503,
+      retryable: true,
+      retryAfterMs: 2000
+    })
+    expect(error.notSent).toBe(false)
+    const unsent = error.unsent()
+    expect([unsent.notSent, unsent.kind, unsent.status, unsent.retryable, unsent.retryAfterMs, unsent.message]).toEqual(
+      [true, 'api', 503, true, 2000, 'Atlas answered 503 to the token request']
+    )
+    const during = error.during('start the export', 'Project Backup Export Operator')
+    expect([during.step, during.role, during.status, during.notSent]).toEqual([
+      'start the export',
+      'Project Backup Export Operator',
+      503,
+      false
+    ])
+  })
+
+  it('counts only 127.0.0.0/8, localhost and [::1] as loopback, anchored at both ends', () => {
+    expect(['localhost', '127.0.0.1', '127.1.2.3', '[::1]'].map(isLoopbackHost)).toEqual([true, true, true, true])
+    expect(
+      ['a127.0.0.1', '127.0.0.1.evil.example', '1127.0.0.1', 'localhost.example', '[::2]'].map(isLoopbackHost)
+    ).toEqual([false, false, false, false, false])
+  })
+
+  it('lets Latin-1 into a header and refuses what lies beyond it', () => {
+    expect(unsendableReason('caf\u00e9 \u00ff')).toBeUndefined()
+    expect(unsendableReason('a\u0100')).toBe('a character outside Latin-1 at character 2')
+    expect(unsendableReason('\u007f')).toBe('a control character at character 1')
+    expect(unsendableReason('ok\r')).toBe('a line break at character 3')
   })
 })

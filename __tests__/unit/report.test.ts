@@ -381,6 +381,17 @@ describe('the job summary', () => {
 })
 
 describe('formatting', () => {
+  it('switches to the next unit at exactly 1024, through every unit, and stops at EiB', () => {
+    expect([1023, 1024].map(formatBytes)).toEqual(['1023 B', '1.0 KiB'])
+    expect([3 * 1024 ** 2, 3 * 1024 ** 3, 3 * 1024 ** 4, 3 * 1024 ** 5].map(formatBytes)).toEqual([
+      '3.0 MiB',
+      '3.0 GiB',
+      '3.0 TiB',
+      '3.0 PiB'
+    ])
+    expect(formatBytes(2n ** 70n)).toBe('1024.0 EiB')
+  })
+
   it('formats sizes and counts', () => {
     expect(formatBytes(512)).toBe('512 B')
     expect(formatBytes(1536)).toBe('1.5 KiB')
@@ -397,12 +408,17 @@ describe('formatting', () => {
       'see https&#58;//evil.example, www&#46;evil.example or me&#64;evil.example'
     )
     expect(escapeMarkdown('x'.repeat(20), 5)).toBe('xxxxx…')
+    expect(escapeMarkdown('x'.repeat(5), 5)).toBe('xxxxx') // at the limit, nothing is clipped
   })
 
   it('writes API text as a code span that survives backticks and pipes', () => {
     expect(codeSpan('plain')).toBe('`plain`')
     expect(codeSpan('a`b')).toBe('``a`b``')
     expect(codeSpan('`edge`')).toBe('`` `edge` ``')
+    expect(codeSpan('`start')).toBe('`` `start ``')
+    expect(codeSpan('end`')).toBe('`` end` ``')
+    expect(codeSpan('')).toBe('`  `') // spaces only: CommonMark keeps them, so an empty value stays visible as a span
+    expect(codeSpan('a``b`c')).toBe('```a``b`c```') // longer than the longest run inside
     expect(codeSpan('a|b\nc')).toBe('`a\\|b c`')
   })
 
@@ -412,6 +428,10 @@ describe('formatting', () => {
     expect(parsed['a']).toBe(9007199254740993n)
     expect(parsed['d']).toBe(12)
     expect(stringifyJson(parsed)).toBe(text)
+  })
+
+  it('reads durations in any case, with spaces around', () => {
+    expect([' 15M ', '1H30M', '\t90S\n'].map(parseDuration)).toEqual([900_000, 5_400_000, 90_000])
   })
 
   it('parses and prints durations', () => {
@@ -451,6 +471,24 @@ describe('JSON depth', () => {
     expect(() => parseJson(nested(MAX_JSON_DEPTH))).not.toThrow()
     expect(() => parseJson(nested(MAX_JSON_DEPTH + 1))).toThrow(JsonTooDeepError)
     expect(() => parseJson(`{"a":${nested(100_000)}}`)).toThrow(JsonTooDeepError)
+  })
+
+  it('counts objects as well as arrays, and only what is open at once', () => {
+    const objects = `${'{"a":'.repeat(MAX_JSON_DEPTH + 1)}1${'}'.repeat(MAX_JSON_DEPTH + 1)}`
+    expect(() => parseJson(objects)).toThrow(JsonTooDeepError)
+    const siblings = `[${Array.from({ length: 3 * MAX_JSON_DEPTH }, () => '[{}]').join(',')}]`
+    expect(parseJson(siblings)).toHaveLength(3 * MAX_JSON_DEPTH)
+    const closedThenOpened = `${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}`.repeat(3)
+    expect(() => JSON.parse(closedThenOpened)).toThrow(SyntaxError) // not JSON: three documents
+    expect(() => parseJson(closedThenOpened)).toThrow(SyntaxError)
+  })
+
+  it('names what it refuses', () => {
+    const error = new JsonTooDeepError()
+    expect([error.name, error.message]).toEqual([
+      'JsonTooDeepError',
+      `JSON nested deeper than ${MAX_JSON_DEPTH} levels`
+    ])
   })
 
   it('does not count brackets inside strings, escaped quotes included', () => {
