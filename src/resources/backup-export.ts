@@ -3,8 +3,8 @@ import { formatDuration } from '../duration.js'
 import type { InputReader } from '../settings.js'
 import { newest, stepError } from '../resolve.js'
 import { readStartInputs, startExport, STEPS, type StartInputs } from './export-start.js'
+import { api, spanMs, text } from './fields.js'
 import { readHexId } from './inputs.js'
-import { spanMs } from './pipeline-run.js'
 import type { AtlasDocument, Resource, Row } from './resource.js'
 
 // A Cloud Backup snapshot export job (DiskBackupExportJob): GET /groups/{groupId}/clusters/
@@ -35,17 +35,6 @@ export function readClusterName(input: InputReader, problems: string[]): string 
       `clusterName "${value}" must be up to 64 letters, digits and hyphens, starting with a letter or digit (like Cluster0)`
     )
   return value
-}
-
-function text(value: unknown): string | undefined {
-  if (typeof value === 'string') return value
-  if (typeof value === 'number' || typeof value === 'bigint') return value.toString()
-  return undefined
-}
-
-const api = (value: unknown): { api: string } | undefined => {
-  const shown = text(value)
-  return shown === undefined ? undefined : { api: shown }
 }
 
 function collections(doc: AtlasDocument): { exported?: string; total?: string } {

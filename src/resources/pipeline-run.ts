@@ -4,6 +4,7 @@ import type { Int64 } from '../atlas/types.js'
 import { formatBytes, formatCount } from '../report/format.js'
 import type { InputReader } from '../settings.js'
 import { newest, stepError } from '../resolve.js'
+import { api, spanMs, text } from './fields.js'
 import { readHexId } from './inputs.js'
 import type { AtlasDocument, Resource } from './resource.js'
 
@@ -42,31 +43,13 @@ function int64(value: unknown): Int64 | undefined {
   return typeof value === 'number' || typeof value === 'bigint' ? value : undefined
 }
 
-function text(value: unknown): string | undefined {
-  if (typeof value === 'string') return value
-  if (typeof value === 'number' || typeof value === 'bigint') return value.toString()
-  return undefined
-}
-
 function stats(doc: AtlasDocument): { bytes?: Int64; docs?: Int64 } {
   const s = isObject(doc['stats']) ? doc['stats'] : {}
   return { bytes: int64(s['bytesExported']), docs: int64(s['numDocs']) }
 }
 
-/** Milliseconds between two ISO dates, when both are readable and in order. */
-export function spanMs(from: unknown, to: unknown): number | undefined {
-  const start = typeof from === 'string' ? Date.parse(from) : NaN
-  const end = typeof to === 'string' ? Date.parse(to) : NaN
-  return Number.isNaN(start) || Number.isNaN(end) || end < start ? undefined : end - start
-}
-
 function describeState(state: string, phase: string | undefined): string {
   return phase === undefined ? state : `${state} (phase ${phase})`
-}
-
-const api = (value: unknown): { api: string } | undefined => {
-  const shown = text(value)
-  return shown === undefined ? undefined : { api: shown }
 }
 
 export const pipelineRun: Resource<RunRef> = {
