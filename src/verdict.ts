@@ -1,6 +1,7 @@
 import type { AtlasError } from './atlas/errors.js'
 import { formatDuration } from './duration.js'
 import type { PollResult } from './poll.js'
+import { describeState } from './resources/fields.js'
 import type { Resource } from './resources/resource.js'
 import type { Settings } from './settings.js'
 
@@ -26,11 +27,6 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
 function clipped(text: string, max: number): string {
   const line = text.replace(/\s+/g, ' ')
   return line.length > max ? `${line.slice(0, max - 1)}…` : line
-}
-
-function describeState(state: string | undefined, stage: string | undefined, stageName?: string): string {
-  if (state === undefined) return 'without a state'
-  return stage === undefined ? state : `${state} (${stageName ?? 'stage'} ${stage})`
 }
 
 /** "IN_PROGRESS (EXPORT)": a state for a headline. */

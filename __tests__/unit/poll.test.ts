@@ -247,6 +247,25 @@ describe('the poll schedule', () => {
     expect(done.httpStatus).toBe(200)
   })
 
+  it('says the wait goes on after a quiet stretch, once per stretch, and not after a change', async () => {
+    const clock = new FakeClock()
+    const beats: string[] = []
+    const steps = [
+      ...Array.from({ length: 7 }, () => response('IN_PROGRESS', 'EXPORT')),
+      response('IN_PROGRESS', 'INGESTION'),
+      response('IN_PROGRESS', 'INGESTION'),
+      response('DONE')
+    ]
+    await pollRun(
+      options(clock, scripted(clock, steps, 0).fetch, {
+        heartbeatMs: 30_000,
+        onHeartbeat: ({ current, sinceMs, nextPollMs }) => beats.push(`${current.stage} ${sinceMs} ${nextPollMs}`)
+      })
+    )
+    // Polls every 10 s: quiet at 30 s and 60 s of EXPORT; INGESTION starts at 70 s and ends before 30 s more.
+    expect(beats).toEqual(['EXPORT 30000 10000', 'EXPORT 60000 10000'])
+  })
+
   it('announces each retry with its number, the limit and the wait, one-shot and wait mode alike', async () => {
     for (const [wait, of] of [
       [false, 3],

@@ -4,7 +4,7 @@ import type { Int64 } from '../atlas/types.js'
 import { formatBytes, formatCount } from '../report/format.js'
 import type { InputReader } from '../settings.js'
 import { newest, stepError } from '../resolve.js'
-import { api, spanMs, text } from './fields.js'
+import { api, describeState, spanMs, text } from './fields.js'
 import { readHexId } from './inputs.js'
 import type { AtlasDocument, Resource } from './resource.js'
 
@@ -48,10 +48,6 @@ function stats(doc: AtlasDocument): { bytes?: Int64; docs?: Int64 } {
   return { bytes: int64(s['bytesExported']), docs: int64(s['numDocs']) }
 }
 
-function describeState(state: string, phase: string | undefined): string {
-  return phase === undefined ? state : `${state} (phase ${phase})`
-}
-
 export const pipelineRun: Resource<RunRef> = {
   action: 'atlas-pipeline-run-action',
   noun: 'pipeline run',
@@ -89,7 +85,7 @@ export const pipelineRun: Resource<RunRef> = {
       case 'IN_PROGRESS':
         return {
           headline: `not finished, ${state}${phase ? ` (${phase})` : ''}`,
-          message: `${described} has not finished: it is ${describeState(state, phase)}.`,
+          message: `${described} has not finished: it is ${describeState(state, phase, 'phase')}.`,
           hint: wait ? undefined : 'Set wait: true to block until the run finishes, or run this check later.'
         }
       case 'FAILED':
