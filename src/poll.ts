@@ -29,7 +29,8 @@ export const systemClock: Clock = {
         signal?.removeEventListener('abort', done)
         resolve()
       }
-      signal?.addEventListener('abort', done, { once: true })
+      // done() removes the listener itself, whichever of the two ends the sleep.
+      signal?.addEventListener('abort', done)
     })
 }
 
@@ -123,6 +124,7 @@ export function backoffDelay(failures: number, baseMs: number, capMs: number, ra
 /** The interval to the next poll: doubled while Atlas says few requests remain in its window. */
 export function pollDelay(intervalMs: number, response: AtlasResponse): number {
   const { limit, remaining } = response.rateLimit
+  // Stryker disable next-line ConditionalExpression: without the guard, undefined <= n is false and gives the same interval
   if (remaining === undefined) return intervalMs
   const low = limit !== undefined ? remaining <= Math.max(1, Math.floor(limit / 10)) : remaining <= 1
   return low ? intervalMs * 2 : intervalMs
@@ -218,6 +220,7 @@ export async function pollRun(options: PollOptions): Promise<PollResult> {
       if (!error.retryable || failures >= limit) return result('error', error)
       delay = Math.max(backoffDelay(failures, baseMs, capMs, random), error.retryAfterMs ?? 0)
       // Atlas asked for more patience than the deadline leaves: waiting less would be ignored.
+      // Stryker disable next-line ConditionalExpression: without the first test, now + undefined is NaN and NaN > deadline is false
       if (error.retryAfterMs !== undefined && clock.now() + error.retryAfterMs > deadline)
         return result('error', error, { unwaitedRetryAfterMs: error.retryAfterMs })
       // The time lost to retries is shown as such, not credited to the state seen before.

@@ -71,6 +71,7 @@ function errorHeadline(error: AtlasError, settings: Settings, resource: Resource
     if (error.errorCode?.startsWith('PROXY_')) return `the proxy refused the connection (${error.errorCode.slice(6)})`
     return `could not reach Atlas (${error.errorCode ?? 'network'})${tries(result)}`
   }
+  if (error.kind === 'api' && error.status !== undefined) return `Atlas answered ${error.status}`
   return error.status === 200 ? 'Atlas answered, but not with a usable document' : 'unusable answer from Atlas'
 }
 

@@ -1,7 +1,16 @@
 import { describe, expect, it } from '@jest/globals'
 import type { AtlasResponse } from '../../src/atlas/client.js'
 import { AtlasError } from '../../src/atlas/errors.js'
-import { backoffDelay, failureLimit, LAST_LOOK_MS, pollDelay, pollRun, type PollOptions } from '../../src/poll.js'
+import { getEventListeners } from 'node:events'
+import {
+  backoffDelay,
+  failureLimit,
+  LAST_LOOK_MS,
+  pollDelay,
+  pollRun,
+  systemClock,
+  type PollOptions
+} from '../../src/poll.js'
 import { FakeClock } from '../support/fake-clock.js'
 
 type Step = AtlasResponse | AtlasError | ((clock: FakeClock) => AtlasResponse)
@@ -102,7 +111,7 @@ describe('the poll schedule', () => {
     expect(clock.now() - start).toBeLessThanOrEqual(25_000 + 100)
   })
 
-  it('retries transient faults with growing backoff and resets the count after a success', async () => {
+  it('retries transient faults with growing backoff, resets the count after a success, and counts the retries', async () => {
     const clock = new FakeClock()
     const { fetch } = scripted(clock, [
       transient(),
@@ -115,6 +124,9 @@ describe('the poll schedule', () => {
     expect(result.ending).toBe('finished')
     // random() = 0.5: 3/4 of base * 2^(n-1)
     expect(clock.sleeps).toEqual([750, 1500, 10_000, 750])
+    expect([result.polls, result.retries, result.failedInARow]).toEqual([5, 3, 0])
+    // 5 requests of 100 ms, the backoff and one interval: the time from the first request to the end.
+    expect(result.elapsedMs).toBe(500 + 750 + 1500 + 10_000 + 750)
   })
 
   it('waits at least Retry-After on a 429', async () => {
@@ -297,5 +309,210 @@ describe('backoff', () => {
   it('keeps the interval when no rate-limit headers came', () => {
     expect(pollDelay(15_000, response('IN_PROGRESS'))).toBe(15_000)
     expect(pollDelay(15_000, response('IN_PROGRESS', 'EXPORT', { remaining: 1 }))).toBe(30_000)
+  })
+})
+
+describe('what the schedule reports', () => {
+  it('counts no retry when every request succeeds', async () => {
+    const clock = new FakeClock()
+    const result = await pollRun(options(clock, scripted(clock, [response('IN_PROGRESS'), response('DONE')]).fetch))
+    expect(result.retries).toBe(0)
+  })
+
+  it('does not count a request that was never sent (the token request failed first)', async () => {
+    const clock = new FakeClock()
+    const tokenFailed = new AtlasError('token 503', { kind: 'api', status: 503, retryable: true, notSent: true })
+    const result = await pollRun(options(clock, scripted(clock, [tokenFailed, response('DONE')]).fetch))
+    expect(result.polls).toBe(1)
+    expect(result.retries).toBe(1)
+  })
+
+  it('marks a stretch of retries with one timeline row, at its start, naming the first error', async () => {
+    const clock = new FakeClock()
+    const quota = new AtlasError('429', { kind: 'api', status: 429, errorCode: 'RATE_LIMITED', retryable: true })
+    const { fetch } = scripted(clock, [
+      response('IN_PROGRESS'),
+      quota,
+      transient(),
+      response('IN_PROGRESS'),
+      response('DONE')
+    ])
+    const result = await pollRun(options(clock, fetch))
+    expect(result.timeline).toEqual([
+      { at: 100, state: 'IN_PROGRESS', stage: 'EXPORT' },
+      { at: 10_200, retrying: 'Atlas API 429 RATE_LIMITED' },
+      // The same state again after the retries: the time they took is not credited to it.
+      { at: 12_650, state: 'IN_PROGRESS', stage: 'EXPORT' },
+      { at: 22_750, state: 'DONE', stage: 'EXPORT' }
+    ])
+  })
+
+  it.each([
+    [new AtlasError('503', { kind: 'api', status: 503, retryable: true }), 'Atlas API 503'],
+    [new AtlasError('reset', { kind: 'network', errorCode: 'ECONNRESET', retryable: true }), 'ECONNRESET'],
+    [new AtlasError('slow', { kind: 'timeout', retryable: true }), 'timeout']
+  ])('names a retried error shortly in the timeline: %s', async (error, named) => {
+    const clock = new FakeClock()
+    const result = await pollRun(
+      options(clock, scripted(clock, [response('IN_PROGRESS'), error, response('DONE')]).fetch)
+    )
+    expect(result.timeline[1]?.retrying).toBe(named)
+  })
+
+  it('adds no retry row before the first state is known', async () => {
+    const clock = new FakeClock()
+    const result = await pollRun(options(clock, scripted(clock, [transient(), response('DONE')]).fetch))
+    expect(result.timeline).toEqual([{ at: 950, state: 'DONE', stage: 'EXPORT' }])
+  })
+
+  it('logs each poll with its state and stage, and each failed request with its count', async () => {
+    const clock = new FakeClock()
+    const lines: string[] = []
+    const noPhase: AtlasResponse = { document: { state: 'PENDING' }, rateLimit: {} }
+    const noState: AtlasResponse = { document: {}, rateLimit: {} }
+    const { fetch } = scripted(clock, [noPhase, noState, transient(), response('DONE')])
+    await pollRun(options(clock, fetch, { onPoll: (line) => lines.push(line) }))
+    expect(lines).toEqual([
+      'poll 1: state PENDING',
+      'poll 2: state (none)',
+      'request 3 failed (1 in a row): Atlas API 503',
+      'poll 4: state DONE, EXPORT'
+    ])
+  })
+
+  it('caps the announced retry delay at the time left', async () => {
+    const clock = new FakeClock()
+    const delays: number[] = []
+    await pollRun(
+      options(clock, scripted(clock, [transient(), response('DONE')]).fetch, {
+        timeoutMs: 500,
+        backoffBaseMs: 2000,
+        onRetry: ({ delayMs }) => delays.push(delayMs)
+      })
+    )
+    expect(delays).toEqual([400])
+  })
+})
+
+describe('the schedule at its boundaries', () => {
+  it('waits a Retry-After that ends exactly at the deadline', async () => {
+    const clock = new FakeClock()
+    const asked = new AtlasError('429', { kind: 'api', status: 429, retryable: true, retryAfterMs: 59_900 })
+    const { fetch, calls } = scripted(clock, [asked, response('DONE')])
+    const result = await pollRun(options(clock, fetch, { timeoutMs: 60_000 }))
+    expect(result.unwaitedRetryAfterMs).toBeUndefined()
+    expect(clock.sleeps).toEqual([59_900])
+    expect(calls).toHaveLength(2)
+  })
+
+  it('slows down at one tenth of the window left, not above it', async () => {
+    const at = (remaining: number, limit?: number) =>
+      pollDelay(10_000, { document: {}, rateLimit: { limit, remaining } })
+    expect(at(10, 100)).toBe(20_000)
+    expect(at(11, 100)).toBe(10_000)
+    // A small window still slows down at its last request.
+    expect(at(1, 5)).toBe(20_000)
+    expect(at(2, 5)).toBe(10_000)
+    // Without a limit, only the last request of the window counts as low.
+    expect(at(2)).toBe(10_000)
+  })
+
+  it('ends as cancelled, not as an error, when a request fails because the step was cancelled', async () => {
+    const clock = new FakeClock()
+    const controller = new AbortController()
+    const retried: number[] = []
+    const { fetch, calls } = scripted(clock, [
+      () => {
+        controller.abort()
+        throw transient()
+      }
+    ])
+    const result = await pollRun(
+      options(clock, fetch, { signal: controller.signal, onRetry: ({ retry }) => retried.push(retry) })
+    )
+    expect(result.ending).toBe('cancelled')
+    expect(result.error).toBeUndefined()
+    expect(retried).toEqual([])
+    expect(calls).toHaveLength(1)
+  })
+
+  it('ends as cancelled when a request was cancelled from elsewhere, without a retry', async () => {
+    const clock = new FakeClock()
+    const { fetch, calls } = scripted(clock, [new AtlasError('aborted', { kind: 'cancelled' }), response('DONE')])
+    const result = await pollRun(options(clock, fetch))
+    expect(result.ending).toBe('cancelled')
+    expect(calls).toHaveLength(1)
+  })
+
+  it('sends nothing more after a cancel during the sleep', async () => {
+    const clock = new FakeClock()
+    const controller = new AbortController()
+    clock.sleep = async (ms) => {
+      clock.sleeps.push(ms)
+      controller.abort()
+    }
+    const { fetch, calls } = scripted(clock, [response('IN_PROGRESS')])
+    const result = await pollRun(options(clock, fetch, { signal: controller.signal }))
+    expect(result.ending).toBe('cancelled')
+    expect(calls).toHaveLength(1)
+  })
+
+  it('says the wait goes on every five minutes by default', async () => {
+    const clock = new FakeClock()
+    const beats: number[] = []
+    await pollRun(
+      options(clock, scripted(clock, [response('IN_PROGRESS')], 0).fetch, {
+        timeoutMs: 11 * 60_000,
+        pollIntervalMs: 60_000,
+        onHeartbeat: ({ sinceMs }) => beats.push(sinceMs)
+      })
+    )
+    expect(beats).toEqual([5 * 60_000, 10 * 60_000])
+  })
+})
+
+describe('the system clock', () => {
+  const timeouts = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length
+
+  it('sleeps for the time asked', async () => {
+    const started = Date.now()
+    await systemClock.sleep(30)
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25)
+  })
+
+  it('wakes at once when the signal aborts, leaving no timer and no listener behind', async () => {
+    const controller = new AbortController()
+    const before = timeouts()
+    const sleeping = systemClock.sleep(60_000, controller.signal)
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(1)
+    controller.abort()
+    await sleeping
+    expect(timeouts()).toBe(before)
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+  })
+
+  it('removes its listener when the sleep ends on time', async () => {
+    const controller = new AbortController()
+    await systemClock.sleep(5, controller.signal)
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0)
+  })
+
+  it('does not sleep at all on a signal already aborted', async () => {
+    const before = timeouts()
+    const aborted = AbortSignal.abort()
+    let woke = false
+    void systemClock.sleep(60_000, aborted).then(() => (woke = true))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(woke).toBe(true)
+    expect(timeouts()).toBe(before)
+  })
+
+  it('cancels a timer before it fires', async () => {
+    let fired = 0
+    systemClock.timer(5, () => (fired += 1))
+    const cancel = systemClock.timer(5, () => (fired += 10))
+    cancel()
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(fired).toBe(1)
   })
 })

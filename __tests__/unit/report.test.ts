@@ -542,3 +542,253 @@ describe('verdicts of the edge cases', () => {
     expect(verdict.message).toBe(`Cancelled after 4s (2 polls) while retrying; ${expected}`)
   })
 })
+
+describe('the headline and hint of each kind of failure', () => {
+  const error = (message: string, fields: ConstructorParameters<typeof AtlasError>[1]) =>
+    new AtlasError(message, fields)
+  it.each([
+    [
+      'a request that timed out, tried twice',
+      error('Atlas did not answer within 30s', { kind: 'timeout' }),
+      2,
+      'Atlas did not answer in time after 2 tries',
+      'Atlas did not answer in time; raise requestTimeout or check the network between the runner and Atlas.'
+    ],
+    [
+      'a lost connection',
+      error('Could not reach Atlas (ECONNRESET)', { kind: 'network', errorCode: 'ECONNRESET' }),
+      1,
+      'could not reach Atlas (ECONNRESET)',
+      "Check baseUrl (https://cloud.mongodb.com) and the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY)."
+    ],
+    [
+      'a network failure without a code',
+      error('Could not reach Atlas', { kind: 'network' }),
+      3,
+      'could not reach Atlas (network) after 3 tries',
+      "Check baseUrl (https://cloud.mongodb.com) and the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY)."
+    ],
+    [
+      'a certificate that does not verify',
+      error('Could not reach Atlas: TLS certificate not trusted', { kind: 'network', errorCode: 'CERT_UNTRUSTED' }),
+      1,
+      'could not reach Atlas (CERT_UNTRUSTED)',
+      'If a corporate proxy or CA signs this certificate, give the CA file to the runner with NODE_EXTRA_CA_CERTS.'
+    ],
+    [
+      'a proxy that wants credentials',
+      error('The proxy answered 407', { kind: 'network', errorCode: 'PROXY_407' }),
+      1,
+      'the proxy refused the connection (407)',
+      'The proxy asks for credentials: put them in the proxy URL, e.g. HTTPS_PROXY=http://user:password@proxy.example:3128.'
+    ],
+    [
+      'a proxy that refused the tunnel',
+      error('The proxy answered 502', { kind: 'network', errorCode: 'PROXY_502' }),
+      2,
+      'the proxy refused the connection (502)',
+      'Check the proxy settings (HTTPS_PROXY, NO_PROXY) and that the proxy may reach Atlas.'
+    ],
+    [
+      'a proxy that could not be reached',
+      error('Could not reach the proxy', { kind: 'network', proxy: 'http://proxy:3128' }),
+      2,
+      'could not reach the proxy (no answer) after 2 tries',
+      'Check the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY): the proxy http://proxy:3128 did not take the connection.'
+    ],
+    [
+      'a 200 that is not JSON',
+      error('Atlas answered 200 with HTML', { kind: 'protocol', status: 200 }),
+      1,
+      'Atlas answered, but not with a usable document',
+      'Check that baseUrl (https://cloud.mongodb.com) is the Atlas Admin API and that no proxy or gateway answered in its place.'
+    ],
+    [
+      'a 302 without a place to go',
+      error('Atlas answered 302', { kind: 'protocol', status: 302 }),
+      1,
+      'unusable answer from Atlas',
+      'Check that baseUrl (https://cloud.mongodb.com) is the Atlas Admin API and that no proxy or gateway answered in its place.'
+    ],
+    [
+      'a redirect elsewhere',
+      error('Atlas redirected', { kind: 'protocol', status: 301, redirectHost: 'elsewhere.example' }),
+      1,
+      'Atlas redirected to elsewhere.example; not followed',
+      'If Atlas really lives at elsewhere.example, set baseUrl to that address.'
+    ],
+    [
+      'an empty list for latest',
+      error('Atlas lists no runs of pipeline nightly-export', { kind: 'empty' }),
+      1,
+      'nothing to check: no runs of pipeline nightly-export',
+      'Check groupId, pipelineName and runId, or start one first.'
+    ],
+    [
+      'a token request refused',
+      error('The token request was refused', { kind: 'auth' }),
+      1,
+      'Atlas refused the access token (auth)',
+      'Check accessToken (tokens expire after an hour).'
+    ],
+    ['a 499 from a proxy', error('Atlas API 499', { kind: 'api', status: 499 }), 1, 'Atlas answered 499', undefined],
+    [
+      'a 502 after retries',
+      error('Atlas API 502', { kind: 'api', status: 502, retryable: true }),
+      4,
+      'Atlas failed (502) after 4 tries',
+      'Atlas (or a proxy in front of it) failed even after retries; try again later.'
+    ],
+    [
+      'a 409 of a step',
+      error('Atlas API 409', { kind: 'api', status: 409, step: 'start the export' }),
+      1,
+      'Atlas refused to start the export (409 conflict)',
+      "Atlas allows one export of a snapshot at a time, and one queued or running on-demand snapshot per cluster: wait for the one under way (its id is in Atlas's detail above), or run this step again later."
+    ],
+    [
+      'a 409 of no known step',
+      error('Atlas API 409', { kind: 'api', status: 409 }),
+      1,
+      'Atlas refused to do that (409 conflict)',
+      "Atlas allows one export of a snapshot at a time, and one queued or running on-demand snapshot per cluster: wait for the one under way (its id is in Atlas's detail above), or run this step again later."
+    ],
+    [
+      'a 403 of a step that needs another role',
+      error('Atlas API 403', { kind: 'api', status: 403, step: 'take a snapshot', role: 'Project Backup Manager' }),
+      1,
+      'Atlas denied access (403) to take a snapshot: needs Project Backup Manager',
+      "To take a snapshot, the credentials need the Project Backup Manager role on project 32b6e34b3d91647abb20e7b8, and the runner's IP address must be on the API access list of the key or service account."
+    ],
+    [
+      'a 400 without field details',
+      error('Atlas API 400', { kind: 'api', status: 400, body: { detail: 'bad' } }),
+      1,
+      'Atlas rejected the request (400)',
+      'Atlas rejected the request; check groupId, pipelineName and runId.'
+    ]
+  ])('%s', (_case, failure, failedInARow, headline, hint) => {
+    const verdict = judge(failed(failure, { failedInARow }), settings())
+    expect(verdict).toEqual({
+      ok: false,
+      headline: `nightly-export: ${headline}`,
+      message: failure.message,
+      ...(hint === undefined ? {} : { hint })
+    })
+  })
+
+  it('names the API key on a 401 with Digest credentials', () => {
+    const verdict = judge(
+      failed(new AtlasError('401', { kind: 'api', status: 401 })),
+      settings({ accessToken: '', publicKey: 'abcdefgh', privateKey: '0b0e8f3e-1d2c-4b5a-9c8d-7e6f5a4b3c2d' })
+    )
+    expect([verdict.headline, verdict.hint]).toEqual([
+      'nightly-export: Atlas refused the API key (401)',
+      'Check publicKey and privateKey (is the API key deleted or disabled?).'
+    ])
+  })
+
+  it('joins the fields of a 400 with semicolons', () => {
+    const fields = [
+      { field: 'groupId', description: 'too short' },
+      { field: 'runId', description: 'not hex' }
+    ]
+    const failure = new AtlasError('Atlas API 400', {
+      kind: 'api',
+      status: 400,
+      body: { badRequestDetail: { fields } }
+    })
+    expect(judge(failed(failure), settings()).hint).toBe(
+      'Atlas rejected the request (groupId: too short; runId: not hex); check groupId, pipelineName and runId.'
+    )
+  })
+})
+
+describe('verdicts that end the step before a judgement of the state', () => {
+  it('judges an error that ends the polling from the error, not from the state seen before it', () => {
+    const refused = new AtlasError('Atlas API 401 UNAUTHORIZED', { kind: 'api', status: 401 })
+    const result = finished({ state: 'DONE' }, { ending: 'error', error: refused })
+    expect(judge(result, settings())).toEqual({
+      ok: false,
+      headline: 'nightly-export: Atlas refused the access token (401)',
+      message: 'Atlas API 401 UNAUTHORIZED',
+      hint: 'Check accessToken (tokens expire after an hour).'
+    })
+  })
+
+  it('fails a cancellation before any answer, without a hint', () => {
+    const result: PollResult = {
+      ...failed(new AtlasError('x', { kind: 'cancelled' })),
+      ending: 'cancelled',
+      error: undefined,
+      polls: 0,
+      elapsedMs: 2000
+    }
+    expect(judge(result, settings())).toEqual({
+      ok: false,
+      headline: 'nightly-export: cancelled after 2s, no answer yet',
+      message: 'Cancelled before Atlas answered after 2s (0 polls).'
+    })
+  })
+
+  it('fails a cancellation while waiting, and says the run goes on', () => {
+    const result = finished(
+      { state: 'IN_PROGRESS', phase: 'EXPORT' },
+      { ending: 'cancelled', elapsedMs: 61_000, polls: 7 }
+    )
+    expect(judge(result, settings({ wait: 'true' }))).toEqual({
+      ok: false,
+      headline: 'nightly-export: cancelled after 1m 1s, still IN_PROGRESS (EXPORT)',
+      message: 'Cancelled while the pipeline run was IN_PROGRESS (phase EXPORT) after 1m 1s (7 polls).',
+      hint: 'The pipeline run goes on in Atlas; this check stopped while it was IN_PROGRESS (EXPORT).'
+    })
+  })
+
+  it('fails a cancellation while retrying', () => {
+    const result = failed(new AtlasError('Atlas API 503', { kind: 'api', status: 503 }), { ending: 'cancelled' })
+    expect(judge(result, settings()).ok).toBe(false)
+  })
+
+  it('fails a timeout before any answer, naming the last failure', () => {
+    const reset = new AtlasError('Could not reach Atlas (ECONNRESET)', { kind: 'network' })
+    const result = failed(reset, { ending: 'timeout', polls: 3, elapsedMs: 30_000 })
+    expect(judge(result, settings({ wait: 'true' }))).toEqual({
+      ok: false,
+      headline: 'nightly-export: timed out after 30s, still unknown',
+      message: `Timed out after 30s and 3 polls: ${RUN} is still unknown (Atlas never answered). The last request failed: Could not reach Atlas (ECONNRESET).`,
+      hint: 'The pipeline run goes on in Atlas; this check only stopped waiting. Raise timeout if it needs longer, or look at it in the Atlas UI.'
+    })
+  })
+
+  it('fails a timeout whose last answer had no state', () => {
+    const result = finished({ phase: 'EXPORT' }, { ending: 'timeout', polls: 2, elapsedMs: 20_000 })
+    const verdict = judge(result, settings({ wait: 'true' }))
+    expect(verdict.ok).toBe(false)
+    expect(verdict.headline).toBe('nightly-export: timed out after 20s, still unknown')
+  })
+
+  it('fails a document without a state, and says the document is incomplete', () => {
+    expect(judge(finished({}), settings()).hint).toBe(
+      'The pipeline run document is incomplete; check it in the Atlas UI.'
+    )
+  })
+
+  it('lists every success state when a known state is not one of them', () => {
+    const verdict = judge(
+      finished({ state: 'PENDING', phase: 'EXPORT' }),
+      settings({ successStates: 'DONE, DATASET_DELETED' })
+    )
+    expect(verdict.ok).toBe(false)
+    const unknown = judge(finished({ state: 'QUEUED' }), settings({ successStates: 'DONE, DATASET_DELETED' }))
+    expect(unknown.hint).toBe('Atlas may have added a state; successStates is DONE, DATASET_DELETED.')
+  })
+
+  it('puts a headline on one line, and keeps one that fits whole', () => {
+    const multiline = judge(finished({ state: 'A\n\n  B' }), settings())
+    expect(multiline.headline).toBe('nightly-export: unknown state "A B"')
+    const room = MAX_HEADLINE - 'nightly-export: unknown state ""'.length
+    const fits = judge(finished({ state: 'S'.repeat(room) }), settings())
+    expect(fits.headline).toHaveLength(MAX_HEADLINE)
+    expect(fits.headline.endsWith('S"')).toBe(true)
+  })
+})
