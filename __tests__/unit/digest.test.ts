@@ -54,15 +54,6 @@ describe('HTTP Digest (RFC 7616)', () => {
     expect(responseOf(header)).toBe(expected)
   })
 
-  it('uses the session form of HA1 for -sess algorithms', () => {
-    const [plain] = parseChallenges([RFC_CHALLENGE('MD5')])
-    const [sess] = parseChallenges([RFC_CHALLENGE('MD5-sess')])
-    const a = responseOf(digestAuthorization({ ...RFC, challenge: plain! }))
-    const b = responseOf(digestAuthorization({ ...RFC, challenge: sess! }))
-    expect(b).toMatch(/^[0-9a-f]{32}$/)
-    expect(b).not.toBe(a)
-  })
-
   it('picks the strongest algorithm among several challenges', () => {
     const challenges = parseChallenges([`${RFC_CHALLENGE('MD5')}, Basic realm="x"`, RFC_CHALLENGE('SHA-256')])
     expect(challenges.map((c) => c.scheme)).toEqual(['Digest', 'Basic', 'Digest'])
@@ -81,11 +72,108 @@ describe('HTTP Digest (RFC 7616)', () => {
     expect(() => pickChallenge(parseChallenges(['Bearer realm="r"']))).toThrow(AtlasError)
   })
 
-  it('hashes the user name when the server asks for userhash', () => {
-    const [c] = parseChallenges(['Digest realm="r", nonce="n", qop="auth", algorithm=SHA-256, userhash=true'])
-    const header = digestAuthorization({ ...RFC, challenge: c! })
-    expect(header).toMatch(/username="[0-9a-f]{64}"/)
-    expect(header).toContain('userhash=true')
+  describe('known answers, each computed step by step from RFC 7616 section 3.4', () => {
+    const hash = (name: string) => (s: string) => createHash(name).update(s, 'utf8').digest('hex')
+    const answer = (challenge: string, input: Partial<typeof RFC> = {}) =>
+      digestAuthorization({ ...RFC, ...input, challenge: parseChallenges([challenge])[0]! })
+
+    it('SHA-512-256 with qop auth', () => {
+      const H = hash('sha512-256')
+      const header = answer('Digest realm="r", nonce="n", qop="auth", algorithm=SHA-512-256')
+      const ha1 = H('Mufasa:r:Circle of Life')
+      const ha2 = H('GET:/dir/index.html')
+      expect(responseOf(header)).toBe(H(`${ha1}:n:00000001:${RFC.cnonce}:auth:${ha2}`))
+      expect(header).toContain('algorithm=SHA-512-256, ')
+    })
+
+    it('the -sess form of HA1: H(H(user:realm:password):nonce:cnonce)', () => {
+      const H = hash('md5')
+      const header = answer('Digest realm="r", nonce="n", qop="auth", algorithm=MD5-sess')
+      const ha1 = H(`${H('Mufasa:r:Circle of Life')}:n:${RFC.cnonce}`)
+      expect(responseOf(header)).toBe(H(`${ha1}:n:00000001:${RFC.cnonce}:auth:${H('GET:/dir/index.html')}`))
+      expect(header).toContain('algorithm=MD5-sess, ')
+    })
+
+    it('auth-int when it is the only qop offered: HA2 takes the hash of the empty body', () => {
+      const H = hash('sha256')
+      const header = answer('Digest realm="r", nonce="n", qop="auth-int", algorithm=SHA-256')
+      const ha2 = H(`GET:/dir/index.html:${H('')}`)
+      expect(responseOf(header)).toBe(H(`${H('Mufasa:r:Circle of Life')}:n:00000001:${RFC.cnonce}:auth-int:${ha2}`))
+      expect(header).toContain('qop=auth-int, nc=00000001')
+    })
+
+    it('userhash: the user name sent is H(user:realm), whatever the case of "true"', () => {
+      const H = hash('sha256')
+      const header = answer('Digest realm="r", nonce="n", qop="auth", algorithm=SHA-256, userhash=TRUE')
+      expect(header).toMatch(new RegExp(`^Digest username="${H('Mufasa:r')}", `))
+      expect(header.endsWith(', userhash=true')).toBe(true)
+      // The response still hashes the plain user name.
+      expect(responseOf(header)).toBe(
+        H(`${H('Mufasa:r:Circle of Life')}:n:00000001:${RFC.cnonce}:auth:${H('GET:/dir/index.html')}`)
+      )
+      const plain = answer('Digest realm="r", nonce="n", qop="auth", userhash=false')
+      expect(plain).toMatch(/^Digest username="Mufasa", /)
+      expect(plain).not.toContain('userhash')
+    })
+
+    it('counts nc in eight hex digits', () => {
+      expect(answer(RFC_CHALLENGE('MD5'), { nc: 26 })).toContain('nc=0000001a, ')
+    })
+
+    it('escapes quotes and backslashes in quoted values', () => {
+      const header = answer(String.raw`Digest realm="a\"b", nonce="n"`, { username: String.raw`x"y\z` })
+      expect(
+        header.startsWith(String.raw`Digest username="x\"y\\z", realm="a\"b", nonce="n", uri="/dir/index.html", `)
+      ).toBe(true)
+    })
+
+    it('refuses a qop it does not speak, naming it', () => {
+      expect(() => answer('Digest realm="r", nonce="n", qop="auth-conf"')).toThrow(
+        'Atlas asked for Digest qop "auth-conf", which this action does not support'
+      )
+      // An empty qop list is no qop at all.
+      expect(answer('Digest realm="r", nonce="n", qop=" , "')).not.toContain('qop=')
+    })
+  })
+
+  describe('choosing a challenge', () => {
+    const pick = (...values: string[]) => pickChallenge(parseChallenges(values))
+    it('ranks SHA-512-256 over SHA-256 over MD5, and prefers a known algorithm to an unknown one', () => {
+      const offered = ['MD5', 'SHA-512-256-sess', 'SHA-256'].map((a) => `Digest realm="r", nonce="n", algorithm=${a}`)
+      expect(pick(...offered).params['algorithm']).toBe('SHA-512-256-sess')
+      expect(pick(offered[0]!, offered[2]!).params['algorithm']).toBe('SHA-256')
+      expect(pick('Digest realm="r", nonce="n", algorithm=SHA-1', 'Digest realm="r", nonce="m"').params['nonce']).toBe(
+        'm'
+      )
+      expect(pick('Digest realm="r", nonce="n", algorithm=sha-256').params['algorithm']).toBe('sha-256')
+    })
+
+    it('says what was offered instead of Digest', () => {
+      expect(() => pick('Basic realm="x"', 'Bearer realm="y"')).toThrow(
+        'Atlas did not offer Digest authentication (it offered Basic, Bearer); publicKey/privateKey need Digest'
+      )
+      expect(() => pickChallenge([])).toThrow('(it offered no scheme)')
+    })
+
+    it('names every unsupported algorithm it was offered', () => {
+      expect(() =>
+        pick('Digest realm="r", nonce="n", algorithm=SHA-1', 'digest realm="r", nonce="n", algorithm=X')
+      ).toThrow(
+        'Atlas offered Digest with an algorithm this action does not support (SHA-1, X); supported: MD5, SHA-256, SHA-512-256 and their -sess forms'
+      )
+    })
+
+    it('needs both a nonce and a realm', () => {
+      for (const challenge of ['Digest realm="r"', 'Digest nonce="n"']) {
+        expect(() => pick(challenge)).toThrow('Atlas sent a Digest challenge without a nonce or realm')
+      }
+    })
+
+    it('reads parameter names in any case, and ignores parameters before any scheme', () => {
+      expect(parseChallenges(['realm="x", Digest Realm="r", NONCE=n'])).toEqual([
+        { scheme: 'Digest', params: { realm: 'r', nonce: 'n' } }
+      ])
+    })
   })
 
   describe('a session', () => {

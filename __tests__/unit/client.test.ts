@@ -1,0 +1,258 @@
+// The Atlas client in-process, over a scripted transport and authenticator (typed fakes of our own
+// interfaces): what it sends, how it reads an answer, and which error each answer becomes. The
+// wire itself (undici, proxies, timeouts) is transport.test.ts's; the action suites run it all.
+import { describe, expect, it } from '@jest/globals'
+import type { Authenticator } from '../../src/atlas/auth/authenticator.js'
+import { AtlasClient, type ClientOptions } from '../../src/atlas/client.js'
+import { AtlasError } from '../../src/atlas/errors.js'
+import type { HttpRequest, HttpResponse, Transport } from '../../src/atlas/transport.js'
+
+type Answer = Partial<HttpResponse> & { body?: unknown }
+
+/** A transport that records each request and plays answers in order (the last one repeats). */
+function scriptedTransport(answers: Answer[]): Transport & { sent: HttpRequest[] } {
+  const sent: HttpRequest[] = []
+  return {
+    sent,
+    async send(request) {
+      sent.push(request)
+      const answer = answers.length > 1 ? answers.shift()! : answers[0]!
+      const text = answer.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body))
+      return { status: answer.status ?? 200, headers: answer.headers ?? {}, text }
+    },
+    close: async () => undefined
+  }
+}
+
+/** An authenticator that sends "Digest n<k>" for the k-th challenge it learned (none before the first). */
+function challengeAuth(learns: boolean[] = [true]): Authenticator & { refusals: (string | undefined)[] } {
+  const refusals: (string | undefined)[] = []
+  let challenges = 0
+  return {
+    refusals,
+    authorize: async () => (challenges === 0 ? undefined : `Digest n${challenges}`),
+    learnFromRefusal(_response, sent) {
+      refusals.push(sent)
+      const learned = learns[Math.min(refusals.length - 1, learns.length - 1)]!
+      if (learned) challenges += 1
+      return learned
+    },
+    close: async () => undefined
+  }
+}
+
+const bearer: Authenticator = {
+  authorize: async () => 'Bearer t0k3n',
+  learnFromRefusal: () => false,
+  close: async () => undefined
+}
+
+function client(transport: Transport, extra: Partial<ClientOptions> = {}): AtlasClient {
+  return new AtlasClient({
+    baseUrl: new URL('https://cloud.mongodb.com/'),
+    apiVersion: '2023-01-01',
+    envelope: false,
+    pretty: false,
+    userAgent: 'atlas-pipeline-run-action/1.0.0',
+    transport,
+    auth: bearer,
+    ...extra
+  })
+}
+
+const RUN = ['groups', 'g', 'pipelines', 'p', 'runs', 'r']
+
+async function failure(promise: Promise<unknown>): Promise<AtlasError> {
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown
+  )
+  expect(error).toBeInstanceOf(AtlasError)
+  return error as AtlasError
+}
+
+describe('what the client sends', () => {
+  it('a GET with the versioned media type, the user agent and the credentials, and no body', async () => {
+    const transport = scriptedTransport([{ body: { state: 'DONE' } }])
+    const answer = await client(transport).get(RUN, 'pipeline run')
+    expect(answer.document).toEqual({ state: 'DONE' })
+    expect(transport.sent).toEqual([
+      {
+        method: 'GET',
+        origin: 'https://cloud.mongodb.com',
+        path: '/api/atlas/v2/groups/g/pipelines/p/runs/r',
+        headers: {
+          accept: 'application/vnd.atlas.2023-01-01+json',
+          'user-agent': 'atlas-pipeline-run-action/1.0.0',
+          authorization: 'Bearer t0k3n'
+        },
+        body: undefined,
+        signal: undefined
+      }
+    ])
+  })
+
+  it('a POST with a JSON body of the same media type, and the query asked for', async () => {
+    const transport = scriptedTransport([{ body: { id: 'e1' } }])
+    const signal = new AbortController().signal
+    await client(transport, { apiVersion: '2024-05-30', envelope: true }).request(['groups', 'g', 'exports'], 'x', {
+      body: { snapshotId: 's' },
+      query: { pageNum: '2' },
+      signal
+    })
+    const [sent] = transport.sent
+    expect(sent?.method).toBe('POST')
+    expect(sent?.path).toBe('/api/atlas/v2/groups/g/exports?envelope=true&pageNum=2')
+    expect(sent?.headers['content-type']).toBe('application/vnd.atlas.2024-05-30+json')
+    expect(sent?.headers['accept']).toBe('application/vnd.atlas.2024-05-30+json')
+    expect(sent?.body).toBe('{"snapshotId":"s"}')
+    expect(sent?.signal).toBe(signal)
+  })
+
+  it('no Authorization header while the scheme waits for its challenge', async () => {
+    const transport = scriptedTransport([{ status: 401 }, { body: {} }])
+    const auth = challengeAuth()
+    await client(transport, { auth }).get(RUN, 'pipeline run')
+    expect(transport.sent.map((r) => r.headers['authorization'])).toEqual([undefined, 'Digest n1'])
+    expect(auth.refusals).toEqual([undefined])
+  })
+})
+
+describe('a refusal the credentials can answer', () => {
+  it('is answered once more when the authenticator learned something, up to three rounds', async () => {
+    const transport = scriptedTransport([{ status: 401, body: { errorCode: 'STALE' } }])
+    const auth = challengeAuth([true])
+    const error = await failure(client(transport, { auth }).get(RUN, 'pipeline run'))
+    // Challenge, stale nonce, then a third 401 is the answer.
+    expect(transport.sent).toHaveLength(3)
+    expect([error.status, error.errorCode]).toEqual([401, 'STALE'])
+  })
+
+  it('is the answer at once when the authenticator learned nothing', async () => {
+    const transport = scriptedTransport([{ status: 401 }, { body: {} }])
+    const error = await failure(client(transport, { auth: challengeAuth([false]) }).get(RUN, 'pipeline run'))
+    expect(transport.sent).toHaveLength(1)
+    expect(error.message).toBe('Atlas API 401 (Unauthorized)')
+  })
+
+  it('marks a failed token request as never sent, and lets a bug of ours through as it is', async () => {
+    const transport = scriptedTransport([{ body: {} }])
+    const refused: Authenticator = {
+      ...bearer,
+      authorize: async () => {
+        throw new AtlasError('The token request was refused', { kind: 'auth', status: 400 })
+      }
+    }
+    const error = await failure(client(transport, { auth: refused }).get(RUN, 'pipeline run'))
+    expect([error.notSent, error.kind, error.message]).toEqual([true, 'auth', 'The token request was refused'])
+    const buggy: Authenticator = {
+      ...bearer,
+      authorize: async () => {
+        throw new TypeError('boom')
+      }
+    }
+    await expect(client(transport, { auth: buggy }).get(RUN, 'pipeline run')).rejects.toThrow(TypeError)
+    expect(transport.sent).toHaveLength(0)
+  })
+})
+
+describe('how an answer is read', () => {
+  it('reads the rate-limit headers when they are whole numbers', async () => {
+    const headers = { 'ratelimit-limit': ' 100 ', 'ratelimit-remaining': ['7', '8'] }
+    const answer = await client(scriptedTransport([{ body: {}, headers }])).get(RUN, 'pipeline run')
+    expect(answer.rateLimit).toEqual({ limit: 100, remaining: 7 })
+    const odd = { 'ratelimit-limit': '1e3', 'ratelimit-remaining': '-1' }
+    const ignored = await client(scriptedTransport([{ body: {}, headers: odd }])).get(RUN, 'pipeline run')
+    expect(ignored.rateLimit).toEqual({ limit: undefined, remaining: undefined })
+  })
+
+  it.each([
+    ['', 'is empty'],
+    ['   ', 'is empty'],
+    ['<html>', 'is not JSON'],
+    ['[1]', 'is JSON but not an object (an array)'],
+    ['null', 'is JSON but not an object (null)'],
+    ['"DONE"', 'is JSON but not an object (string)'],
+    ['42', 'is JSON but not an object (number)'],
+    [`${'['.repeat(300)}${']'.repeat(300)}`, 'is JSON nested deeper than 256 levels']
+  ])('names a 200 whose body %j is no document: it %s', async (text, what) => {
+    const error = await failure(client(scriptedTransport([{ text }])).get(RUN, 'pipeline run'))
+    expect(error.kind).toBe('protocol')
+    expect(error.status).toBe(200)
+    expect(error.retryable).toBe(false)
+    expect(error.message).toBe(`Atlas answered 200 but the body ${what}; expected a pipeline run document`)
+  })
+
+  it('says "an" before a vowel in what it expected', async () => {
+    const error = await failure(client(scriptedTransport([{ text: '[]' }])).get(RUN, 'export job'))
+    expect(error.message).toMatch(/; expected an export job document$/)
+  })
+
+  it('takes the status and the document from the envelope when envelope is on', async () => {
+    const wrapped = { status: 200, content: { state: 'DONE' } }
+    const on = await client(scriptedTransport([{ body: wrapped }]), { envelope: true }).get(RUN, 'pipeline run')
+    expect(on.document).toEqual({ state: 'DONE' })
+    const refused = { status: 404, content: { errorCode: 'RESOURCE_NOT_FOUND', detail: 'No run r.' } }
+    const error = await failure(client(scriptedTransport([{ body: refused }]), { envelope: true }).get(RUN, 'run'))
+    expect([error.status, error.message]).toEqual([404, 'Atlas API 404 RESOURCE_NOT_FOUND: No run r.'])
+  })
+
+  it('reads an envelope only where one can be: envelope on, a 200, a numeric status', async () => {
+    const wrapped = { status: 404, content: {} }
+    const off = await client(scriptedTransport([{ body: wrapped }])).get(RUN, 'pipeline run')
+    expect(off.document).toEqual(wrapped)
+    const textStatus = { status: '404', content: {} }
+    const kept = await client(scriptedTransport([{ body: textStatus }]), { envelope: true }).get(RUN, 'run')
+    expect(kept.document).toEqual(textStatus)
+    const notOk = await failure(
+      client(scriptedTransport([{ status: 500, body: wrapped }]), { envelope: true }).get(RUN, 'run')
+    )
+    expect(notOk.status).toBe(500)
+  })
+})
+
+describe('the error an answer becomes', () => {
+  it.each([
+    [404, { errorCode: 'RESOURCE_NOT_FOUND', detail: 'No run.' }, 'Atlas API 404 RESOURCE_NOT_FOUND: No run.'],
+    [404, { errorCode: 'X', detail: '', reason: 'Not Found' }, 'Atlas API 404 X: Not Found'],
+    [400, { reason: 'Bad Request' }, 'Atlas API 400: Bad Request'],
+    [403, {}, 'Atlas API 403 (Forbidden)'],
+    [406, { detail: 7 }, 'Atlas API 406 (Not Acceptable)'],
+    [409, { errorCode: 3 }, 'Atlas API 409 (Conflict)'],
+    [410, undefined, 'Atlas API 410 (Gone)'],
+    [429, undefined, 'Atlas API 429 (Too Many Requests)'],
+    [500, {}, 'Atlas API 500'],
+    [502, undefined, 'Atlas API 502 (the body is empty)'],
+    [503, [], 'Atlas API 503 (the body is not an Atlas error document)']
+  ])('%i with %j: %s', async (status, body, message) => {
+    const error = await failure(client(scriptedTransport([{ status, body }])).get(RUN, 'pipeline run'))
+    expect([error.kind, error.status, error.message]).toEqual(['api', status, message])
+  })
+
+  it('names a body that is not JSON', async () => {
+    const error = await failure(
+      client(scriptedTransport([{ status: 502, text: '<h1>Bad gateway</h1>' }])).get(RUN, 'r')
+    )
+    expect(error.message).toBe('Atlas API 502 (the body is not JSON)')
+  })
+
+  it('keeps what Atlas said for the report: code, detail, body, and whether to retry and when', async () => {
+    const body = { error: 429, errorCode: 'RATE_LIMITED', detail: 'Slow down.' }
+    const transport = scriptedTransport([{ status: 429, body, headers: { 'retry-after': '12' } }])
+    const error = await failure(client(transport).get(RUN, 'pipeline run'))
+    expect([error.errorCode, error.detail, error.body, error.retryable, error.retryAfterMs]).toEqual([
+      'RATE_LIMITED',
+      'Slow down.',
+      body,
+      true,
+      12_000
+    ])
+    const refused = await failure(client(scriptedTransport([{ status: 403, text: 'no' }])).get(RUN, 'pipeline run'))
+    expect([refused.body, refused.retryable, refused.retryAfterMs, refused.errorCode]).toEqual([
+      undefined,
+      false,
+      undefined,
+      undefined
+    ])
+  })
+})
