@@ -130,7 +130,7 @@ function timeline(result: PollResult, startedAt: number, resource: Resource): st
     `| Time | Since start | ${resource.stageName ? `State · ${esc(resource.stageName)}` : 'State'} | Lasted |`,
     '| --- | ---: | --- | ---: |',
     ...rows,
-    ...(elided > 0 ? ['', `${plural(elided, 'change')} in the middle are not shown.`] : [])
+    ...(elided > 0 ? ['', `${plural(elided, 'change')} in the middle ${elided === 1 ? 'is' : 'are'} not shown.`] : [])
   ].join('\n')
 }
 

@@ -1,0 +1,241 @@
+// The whole job summary of two waits, line by line as a reader sees it: what each section shows,
+// in which order, and what is left out. The parts (escaping, bounds, hints) have their own tests in
+// report.test.ts; these pin how they fit together.
+import { describe, expect, it } from '@jest/globals'
+import type { PollResult } from '../../src/poll.js'
+import { renderSummary } from '../../src/report/summary.js'
+import { backupExport } from '../../src/resources/backup-export.js'
+import { pipelineRun } from '../../src/resources/pipeline-run.js'
+import { readSettings } from '../../src/settings.js'
+import { judge } from '../../src/verdict.js'
+import { exportDocument } from '../support/fake-atlas.mjs'
+
+const STARTED = Date.UTC(2026, 10, 28, 2, 0, 0)
+
+function finishedWait(document: Record<string, unknown>, extra: Partial<PollResult>): PollResult {
+  return {
+    ending: 'finished',
+    last: { document, rateLimit: {} },
+    polls: 1,
+    retries: 0,
+    failedInARow: 0,
+    httpStatus: 200,
+    elapsedMs: 0,
+    timeline: [],
+    ...extra
+  }
+}
+
+describe('the job summary of a wait', () => {
+  it('an export job that succeeded after two retries: figures, states, links, details, chart and timeline', () => {
+    const env = {
+      GITHUB_SERVER_URL: 'https://github.com',
+      GITHUB_REPOSITORY: 'acme/data',
+      GITHUB_RUN_ID: '42',
+      GITHUB_RUN_ATTEMPT: '2'
+    }
+    const inputs: Record<string, string> = {
+      groupId: '32b6e34b3d91647abb20e7b8',
+      clusterName: 'Cluster0',
+      exportId: '6750a1b2c3d4e5f6a7b8c9d0',
+      accessToken: 't',
+      wait: 'true'
+    }
+    const settings = readSettings(backupExport, (name) => inputs[name] ?? '', env)
+    const result = finishedWait(exportDocument({ state: 'Successful' }), {
+      polls: 9,
+      retries: 2,
+      elapsedMs: 125_000,
+      timeline: [
+        { at: 0, state: 'Queued' },
+        { at: 20_000, state: 'InProgress' },
+        { at: 30_000, retrying: 'Atlas API 503' },
+        { at: 45_000, state: 'InProgress' },
+        { at: 125_000, state: 'Successful' }
+      ]
+    })
+    const md = renderSummary(result, judge(result, settings, backupExport), settings, backupExport, STARTED)
+    expect(md).toBe(`### ✅ Cluster0 export: Successful · 12 of 12 collections
+
+| Collections | Export took | Files under | This check waited |
+| ---: | ---: | ---: | ---: |
+| 12 of 12 collections | 14m 52s | \`/exported_snapshots/acme/warehouse/Cluster0/2026-11-28T0100/1764295200\` | 2m 5s |
+
+✅ Queued 20s → ✅ InProgress 1m 45s → ✅ Successful
+
+[Open the project in Atlas](https://cloud.mongodb.com/v2/32b6e34b3d91647abb20e7b8#/overview) · [Workflow run](https://github.com/acme/data/actions/runs/42/attempts/2)
+
+<details><summary>Export job details</summary>
+
+| Field | Value |
+| --- | --- |
+| Cluster | \`Cluster0\` |
+| Export job | \`6750a1b2c3d4e5f6a7b8c9d0\` |
+| Project | \`32b6e34b3d91647abb20e7b8\` |
+| State | \`Successful\` |
+| Snapshot | \`6750e0a1b2c3d4e5f6a7b8c9\` |
+| Export bucket | \`6750f0e1d2c3b4a596877869\` |
+| Prefix | \`/exported_snapshots/acme/warehouse/Cluster0/2026-11-28T0100/1764295200\` |
+| Created | \`2026-11-28T02:00:00Z\` |
+| Finished | \`2026-11-28T02:14:52Z\` |
+| Custom data | \`release=v42\` |
+
+</details>
+
+<details><summary>Timeline: 9 requests, 2 retries over 2m 5s</summary>
+
+\`\`\`mermaid
+gantt
+  title States of the export job
+  dateFormat x
+  axisFormat %H:%M
+  Queued : done, 1795831200000, 1795831220000
+  InProgress : done, 1795831220000, 1795831325000
+  Successful : done, 1795831325000, 1795831326000
+\`\`\`
+
+| Time | Since start | State | Lasted |
+| --- | ---: | --- | ---: |
+| 2026-11-28T02:00:00Z | +0s | Queued | 20s |
+| 2026-11-28T02:00:20Z | +20s | InProgress | 10s |
+| 2026-11-28T02:00:30Z | +30s | retrying: Atlas API 503 | 15s |
+| 2026-11-28T02:00:45Z | +45s | InProgress | 1m 20s |
+| 2026-11-28T02:02:05Z | +2m 5s | Successful | 0s |
+
+</details>
+`)
+  })
+
+  it('a pipeline run that failed: the hint first, its phases by name, nothing said twice', () => {
+    const inputs: Record<string, string> = {
+      groupId: '32b6e34b3d91647abb20e7b8',
+      pipelineName: 'nightly-export',
+      runId: '6650f1a2b3c4d5e6f7a8b9c0',
+      accessToken: 't',
+      wait: 'true'
+    }
+    const settings = readSettings(pipelineRun, (name) => inputs[name] ?? '', {})
+    const run = { state: 'FAILED', phase: 'DATA_LOADING', createdDate: '2026-11-28T02:00:00Z' }
+    const result = finishedWait(run, {
+      polls: 4,
+      elapsedMs: 90_000,
+      timeline: [
+        { at: 0, state: 'PENDING' },
+        // A phase Atlas might send one day: shown as it came, kept out of Mermaid's syntax.
+        { at: 10_000, state: 'IN_PROGRESS', stage: 'SNAP:SHOT;X' },
+        { at: 40_000, state: 'IN_PROGRESS', stage: 'DATA_LOADING' },
+        { at: 90_000, state: 'FAILED', stage: 'DATA_LOADING' }
+      ]
+    })
+    const md = renderSummary(result, judge(result, settings, pipelineRun), settings, pipelineRun, STARTED)
+    expect(md).toBe(`### ❌ nightly-export: FAILED in DATA_LOADING
+
+**What to do:** Look at the pipeline run in the Atlas UI for the cause, then trigger a new run.
+
+| This check waited |
+| ---: |
+| 1m 30s |
+
+✅ SNAP:SHOT;X 30s → ❌ Data loading
+
+[Open the project in Atlas](https://cloud.mongodb.com/v2/32b6e34b3d91647abb20e7b8#/overview)
+
+<details><summary>Pipeline run details</summary>
+
+| Field | Value |
+| --- | --- |
+| Pipeline | \`nightly-export\` |
+| Run | \`6650f1a2b3c4d5e6f7a8b9c0\` |
+| Project | \`32b6e34b3d91647abb20e7b8\` |
+| State | \`FAILED\` |
+| Phase | \`DATA_LOADING\` |
+| Created | \`2026-11-28T02:00:00Z\` |
+
+</details>
+
+<details><summary>Timeline: 4 requests over 1m 30s</summary>
+
+\`\`\`mermaid
+gantt
+  title Phases of the pipeline run
+  dateFormat x
+  axisFormat %H:%M
+  SNAPSHOTX : done, 1795831210000, 1795831240000
+  Data loading : done, 1795831240000, 1795831290000
+\`\`\`
+
+| Time | Since start | State · phase | Lasted |
+| --- | ---: | --- | ---: |
+| 2026-11-28T02:00:00Z | +0s | PENDING | 10s |
+| 2026-11-28T02:00:10Z | +10s | IN_PROGRESS · SNAP:SHOT;X | 30s |
+| 2026-11-28T02:00:40Z | +40s | IN_PROGRESS · DATA_LOADING | 50s |
+| 2026-11-28T02:01:30Z | +1m 30s | FAILED · DATA_LOADING | 0s |
+
+</details>
+`)
+  })
+})
+
+describe('the parts of a wait that depend on its length', () => {
+  const inputs: Record<string, string> = {
+    groupId: '32b6e34b3d91647abb20e7b8',
+    pipelineName: 'nightly-export',
+    runId: '6650f1a2b3c4d5e6f7a8b9c0',
+    accessToken: 't',
+    wait: 'true'
+  }
+  const settings = readSettings(pipelineRun, (name) => inputs[name] ?? '', {})
+  const render = (result: PollResult) =>
+    renderSummary(result, judge(result, settings, pipelineRun), settings, pipelineRun, STARTED)
+  const phases = (...ats: number[]) =>
+    ats.map((at, i) => ({ at, state: 'IN_PROGRESS', stage: i % 2 ? 'EXPORT' : 'SNAPSHOT' }))
+
+  it('draws a chart from a minute of waiting through two phases, not before', () => {
+    const run = { state: 'IN_PROGRESS', phase: 'EXPORT' }
+    const minute = render(finishedWait(run, { polls: 2, elapsedMs: 60_000, timeline: phases(0, 30_000) }))
+    expect(minute).toContain('```mermaid')
+    const shorter = render(finishedWait(run, { polls: 2, elapsedMs: 59_999, timeline: phases(0, 30_000) }))
+    expect(shorter).not.toContain('```mermaid')
+    expect(shorter).toContain('| Time | Since start | State · phase | Lasted |')
+    const onePhase = render(finishedWait(run, { polls: 2, elapsedMs: 600_000, timeline: phases(0) }))
+    expect(onePhase).not.toContain('```mermaid')
+    expect(onePhase).not.toContain('| Time |')
+  })
+
+  it('names a phase with nothing Mermaid can show "unnamed"', () => {
+    const timeline = [
+      { at: 0, state: 'IN_PROGRESS', stage: '::' },
+      { at: 60_000, state: 'DONE', stage: 'INGESTION' }
+    ]
+    const md = render(finishedWait({ state: 'DONE', phase: 'INGESTION' }, { polls: 2, elapsedMs: 60_000, timeline }))
+    expect(md).toContain(`  unnamed : done, ${STARTED}, ${STARTED + 60_000}`)
+    expect(md).toContain(`  Ingestion : done, ${STARTED + 60_000}, ${STARTED + 61_000}`)
+  })
+
+  it.each([
+    [40, undefined],
+    [41, '1 change in the middle is not shown.'],
+    [45, '5 changes in the middle are not shown.']
+  ])('shows a timeline of %i changes whole up to 40 rows, then the first and last 20', (changes, elided) => {
+    const timeline = phases(...Array.from({ length: changes }, (_, i) => i * 1000))
+    const md = render(finishedWait({ state: 'IN_PROGRESS' }, { polls: changes, elapsedMs: changes * 1000, timeline }))
+    const rows = md.split('\n').filter((line) => /^\| 2026-/.test(line))
+    expect(rows).toHaveLength(Math.min(changes, 40))
+    expect(rows.at(-1)).toBe(
+      `| ${new Date(STARTED + (changes - 1) * 1000).toISOString().replace('.000', '')} | +${changes - 1}s | IN_PROGRESS · ${changes % 2 ? 'SNAPSHOT' : 'EXPORT'} | 1s |`
+    )
+    if (elided === undefined) expect(md).not.toContain('in the middle')
+    else expect(md).toContain(`\n\n${elided}\n`)
+  })
+
+  it('keeps a workflow run link whole when its address has parentheses or spaces', () => {
+    const odd = readSettings(pipelineRun, (name) => inputs[name] ?? '', {
+      GITHUB_SERVER_URL: 'https://ghe.example/a (b)',
+      GITHUB_REPOSITORY: 'acme/data',
+      GITHUB_RUN_ID: '7'
+    })
+    const result = finishedWait({ state: 'DONE' }, {})
+    const md = renderSummary(result, judge(result, odd, pipelineRun), odd, pipelineRun, STARTED)
+    expect(md).toContain('[Workflow run](https://ghe.example/a%20%28b%29/acme/data/actions/runs/7)')
+  })
+})
