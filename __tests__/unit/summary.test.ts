@@ -12,6 +12,16 @@ import { exportDocument } from '../support/fake-atlas.mjs'
 
 const STARTED = Date.UTC(2026, 10, 28, 2, 0, 0)
 
+const PIPELINE_INPUTS: Record<string, string> = {
+  groupId: '32b6e34b3d91647abb20e7b8',
+  pipelineName: 'nightly-export',
+  runId: '6650f1a2b3c4d5e6f7a8b9c0',
+  accessToken: 't',
+  wait: 'true'
+}
+const pipelineWait = (env: Record<string, string> = {}) =>
+  readSettings(pipelineRun, (name) => PIPELINE_INPUTS[name] ?? '', env)
+
 function finishedWait(document: Record<string, unknown>, extra: Partial<PollResult>): PollResult {
   return {
     ending: 'finished',
@@ -107,14 +117,7 @@ gantt
   })
 
   it('a pipeline run that failed: the hint first, its phases by name, nothing said twice', () => {
-    const inputs: Record<string, string> = {
-      groupId: '32b6e34b3d91647abb20e7b8',
-      pipelineName: 'nightly-export',
-      runId: '6650f1a2b3c4d5e6f7a8b9c0',
-      accessToken: 't',
-      wait: 'true'
-    }
-    const settings = readSettings(pipelineRun, (name) => inputs[name] ?? '', {})
+    const settings = pipelineWait()
     const run = { state: 'FAILED', phase: 'DATA_LOADING', createdDate: '2026-11-28T02:00:00Z' }
     const result = finishedWait(run, {
       polls: 4,
@@ -177,14 +180,7 @@ gantt
 })
 
 describe('the parts of a wait that depend on its length', () => {
-  const inputs: Record<string, string> = {
-    groupId: '32b6e34b3d91647abb20e7b8',
-    pipelineName: 'nightly-export',
-    runId: '6650f1a2b3c4d5e6f7a8b9c0',
-    accessToken: 't',
-    wait: 'true'
-  }
-  const settings = readSettings(pipelineRun, (name) => inputs[name] ?? '', {})
+  const settings = pipelineWait()
   const render = (result: PollResult) =>
     renderSummary(result, judge(result, settings, pipelineRun), settings, pipelineRun, STARTED)
   const phases = (...ats: number[]) =>
@@ -229,7 +225,7 @@ describe('the parts of a wait that depend on its length', () => {
   })
 
   it('keeps a workflow run link whole when its address has parentheses or spaces', () => {
-    const odd = readSettings(pipelineRun, (name) => inputs[name] ?? '', {
+    const odd = pipelineWait({
       GITHUB_SERVER_URL: 'https://ghe.example/a (b)',
       GITHUB_REPOSITORY: 'acme/data',
       GITHUB_RUN_ID: '7'
