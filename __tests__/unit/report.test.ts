@@ -242,6 +242,42 @@ describe('outputs', () => {
   })
 })
 
+describe('outputs, whole', () => {
+  it('sets nothing it does not know, and every figure of how the check went', () => {
+    const result: PollResult = {
+      ...failed(new AtlasError('Could not reach Atlas (ECONNRESET)', { kind: 'network', errorCode: 'ECONNRESET' })),
+      httpStatus: undefined,
+      polls: 3,
+      elapsedMs: 1499
+    }
+    expect(buildOutputsFor(result, { ok: false, headline: '', message: '' }, pipelineRun)).toEqual({
+      errorCode: 'ECONNRESET',
+      succeeded: 'false',
+      polls: '3',
+      waitedSeconds: '1'
+    })
+  })
+
+  it('rounds waitedSeconds to the nearest second, and sets the workflow run url when known', () => {
+    const run = { state: 'DONE' }
+    const outputs = buildOutputsFor(
+      finished(run, { elapsedMs: 61_500 }),
+      { ok: true, headline: '', message: '' },
+      pipelineRun,
+      'https://github.com/acme/data/actions/runs/42'
+    )
+    expect(outputs).toEqual({
+      state: 'DONE',
+      run: '{"state":"DONE"}',
+      httpStatus: '200',
+      succeeded: 'true',
+      polls: '1',
+      waitedSeconds: '62',
+      url: 'https://github.com/acme/data/actions/runs/42'
+    })
+  })
+})
+
 describe('the job summary', () => {
   const done = {
     state: 'DONE',
