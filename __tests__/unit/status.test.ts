@@ -13,19 +13,21 @@ const requests: { method: string; path: string; authorization?: string; body: Re
 let github: Server
 
 beforeAll(async () => {
-  github = createServer(async (req, res) => {
+  github = createServer((req, res) => {
     const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    requests.push({
-      method: req.method ?? '',
-      path: req.url ?? '',
-      authorization: req.headers.authorization,
-      body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, string>
+    req.on('data', (chunk: Buffer) => chunks.push(chunk))
+    req.on('end', () => {
+      requests.push({
+        method: req.method ?? '',
+        path: req.url ?? '',
+        authorization: req.headers.authorization,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, string>
+      })
+      if (mode === 'silent') return
+      res.setHeader('content-type', 'application/json')
+      if (mode === 'forbidden') res.writeHead(403).end('{"message":"Resource not accessible by integration"}')
+      else res.writeHead(201).end('{"id":1}')
     })
-    if (mode === 'silent') return
-    res.setHeader('content-type', 'application/json')
-    if (mode === 'forbidden') res.writeHead(403).end('{"message":"Resource not accessible by integration"}')
-    else res.writeHead(201).end('{"id":1}')
   })
   await new Promise<void>((resolve) => github.listen(0, '127.0.0.1', resolve))
   // @actions/github reads these when it is first imported, which the reporter does on its first post.
@@ -74,9 +76,9 @@ describe('the status reporter', () => {
       description: 'Waiting for the run',
       target_url: 'https://github.com/acme/warehouse/actions/runs/1'
     })
-    expect(bodies[1].state).toBe('failure')
-    expect(bodies[1].description).toHaveLength(140)
-    expect(bodies[1].description).toBe(`nightly-export: ${'x'.repeat(123)}…`)
+    expect(bodies[1]!.state).toBe('failure')
+    expect(bodies[1]!.description).toHaveLength(140)
+    expect(bodies[1]!.description).toBe(`nightly-export: ${'x'.repeat(123)}…`)
   })
 
   it('keeps a description of exactly 140 characters whole, and sends no target_url when there is none', async () => {
