@@ -84,7 +84,7 @@ const CREDENTIAL_PAIRS = [
     secret: 'clientSecret',
     idEnv: 'MONGODB_ATLAS_CLIENT_ID',
     secretEnv: 'MONGODB_ATLAS_CLIENT_SECRET',
-    what: 'service account'
+    what: 'a service account'
   },
   {
     kind: 'digest',
@@ -92,7 +92,7 @@ const CREDENTIAL_PAIRS = [
     secret: 'privateKey',
     idEnv: 'MONGODB_ATLAS_PUBLIC_API_KEY',
     secretEnv: 'MONGODB_ATLAS_PRIVATE_API_KEY',
-    what: 'API key'
+    what: 'an API key'
   }
 ] as const
 
@@ -144,7 +144,7 @@ function readCredentials(
         id !== ''
           ? [source(pair.id, pair.idEnv), source(pair.secret, pair.secretEnv)]
           : [source(pair.secret, pair.secretEnv), source(pair.id, pair.idEnv)]
-      problems.push(`${given} is set but ${missing} is missing; a ${pair.what} needs both`)
+      problems.push(`${given} is set but ${missing} is missing; ${pair.what} needs both`)
       return undefined
     }
   }

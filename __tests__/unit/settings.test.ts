@@ -240,3 +240,159 @@ describe('settings', () => {
     })
   })
 })
+
+describe('each problem, word for word', () => {
+  const RUN_STATES = 'PENDING, IN_PROGRESS, DONE, FAILED, DATASET_DELETED'
+  it.each([
+    ['baseUrl', 'not a url', 'baseUrl "not a url" is not a URL; use e.g. https://cloud.mongodb.com'],
+    [
+      'baseUrl',
+      'https://user@cloud.mongodb.com',
+      'baseUrl must not contain a user name or password; pass credentials through their own inputs'
+    ],
+    [
+      'baseUrl',
+      'https://:secret@cloud.mongodb.com',
+      'baseUrl must not contain a user name or password; pass credentials through their own inputs'
+    ],
+    [
+      'baseUrl',
+      'https://cloud.mongodb.com/#top',
+      'baseUrl "https://cloud.mongodb.com/#top" must not have a query or fragment'
+    ],
+    [
+      'baseUrl',
+      'ftp://127.0.0.1',
+      'baseUrl "ftp://127.0.0.1" must use https (plain http is allowed only to localhost/127.0.0.1/[::1]), so credentials never travel in clear text'
+    ],
+    [
+      'apiVersion',
+      '2023-02-30',
+      'apiVersion "2023-02-30" must be a date written YYYY-MM-DD (this resource has only 2023-01-01)'
+    ],
+    [
+      'apiVersion',
+      '2023-1-01',
+      'apiVersion "2023-1-01" must be a date written YYYY-MM-DD (this resource has only 2023-01-01)'
+    ],
+    [
+      'apiVersion',
+      ' 2023-01-01x',
+      'apiVersion " 2023-01-01x" must be a date written YYYY-MM-DD (this resource has only 2023-01-01)'
+    ],
+    [
+      'successStates',
+      ', ,',
+      `successStates ", ," must list states of the pipeline run, separated by commas: ${RUN_STATES}`
+    ],
+    [
+      'successStates',
+      'DONE finished, Ok',
+      `successStates "DONE finished, Ok" must list states of the pipeline run, separated by commas: ${RUN_STATES} (unknown: finished, Ok)`
+    ],
+    ['wait', 'yes', 'wait is "yes"; it must be true or false'],
+    ['summary', 'tRuE', 'summary is "tRuE"; it must be true or false'],
+    ['pretty', '1', 'pretty is "1"; it must be true or false'],
+    ['timeout', '5 min', 'timeout is "5 min"; write a duration such as 90, 90s, 15m or 1h30m'],
+    ['pollInterval', '0', 'pollInterval is "0"; it must be from 1s to 1h'],
+    ['statusContext', 'c'.repeat(256), 'statusContext must be at most 255 characters']
+  ])('%s %j: %s', (name, value, problem) => {
+    const inputs = { ...base, githubToken: 'ghs_x', [name]: value }
+    expect(problemsOf(inputs, { GITHUB_REPOSITORY: 'acme/data' })).toEqual([problem])
+  })
+
+  it('says what a commit status needs', () => {
+    expect(problemsOf({ ...base, statusContext: 'atlas' }, {})).toEqual([
+      'statusContext is set but githubToken is empty; it defaults to the workflow token (github.token), which needs the statuses: write permission',
+      'statusContext is set but GITHUB_REPOSITORY is not: commit statuses can only be posted from a workflow run'
+    ])
+    const ok = settingsFrom(
+      { ...base, statusContext: 'c'.repeat(255), githubToken: 'ghs_x' },
+      {
+        GITHUB_REPOSITORY: 'acme/data',
+        GITHUB_RUN_ID: '9'
+      }
+    )
+    expect(ok.status).toEqual({
+      context: 'c'.repeat(255),
+      token: 'ghs_x',
+      targetUrl: 'https://github.com/acme/data/actions/runs/9'
+    })
+    expect(settingsFrom({ ...base, githubToken: 'ghs_x' }).status).toBeUndefined()
+  })
+
+  it('links the workflow run, with its attempt after the first', () => {
+    const env = { GITHUB_REPOSITORY: 'acme/data', GITHUB_RUN_ID: '9' }
+    expect(settingsFrom(base, env).workflowRunUrl).toBe('https://github.com/acme/data/actions/runs/9')
+    expect(settingsFrom(base, { ...env, GITHUB_RUN_ATTEMPT: '1' }).workflowRunUrl).toBe(
+      'https://github.com/acme/data/actions/runs/9'
+    )
+    expect(
+      settingsFrom(base, { ...env, GITHUB_RUN_ATTEMPT: '3', GITHUB_SERVER_URL: 'https://ghe.example' }).workflowRunUrl
+    ).toBe('https://ghe.example/acme/data/actions/runs/9/attempts/3')
+    expect(settingsFrom(base, { GITHUB_RUN_ID: '9' }).workflowRunUrl).toBeUndefined()
+    expect(settingsFrom(base, { GITHUB_REPOSITORY: 'acme/data' }).workflowRunUrl).toBeUndefined()
+  })
+
+  it('allows a pollInterval equal to the timeout, and a longer one when not waiting', () => {
+    expect(settingsFrom({ ...base, wait: 'true', timeout: '1m', pollInterval: '60' }).pollIntervalMs).toBe(60_000)
+    expect(settingsFrom({ ...base, timeout: '1m', pollInterval: '2m' }).pollIntervalMs).toBe(120_000)
+    expect(problemsOf({ ...base, wait: 'true', timeout: '1m', pollInterval: '61' })).toEqual([
+      'pollInterval (61) must not exceed timeout (1m)'
+    ])
+    expect(problemsOf({ ...base, wait: 'true', pollInterval: '31m' })).toEqual([
+      'pollInterval (31m) must not exceed timeout (30m)'
+    ])
+    expect(problemsOf({ ...base, wait: 'true', timeout: '10s' })).toEqual([
+      'pollInterval (15s) must not exceed timeout (10s)'
+    ])
+  })
+
+  it('says one problem in one line, and lists several', () => {
+    expect(new InputError(['wait is "x"']).message).toBe('Invalid input: wait is "x"')
+    expect(new InputError(['a', 'b']).message).toBe('Invalid inputs:\n- a\n- b')
+    expect(new InputError(['a']).name).toBe('InputError')
+  })
+
+  it('reads a half-given credential from the environment as missing, trimming what is set', () => {
+    expect(
+      problemsOf(
+        { groupId: base.groupId, pipelineName: 'p', runId: base.runId },
+        {
+          MONGODB_ATLAS_PUBLIC_API_KEY: ' pub ',
+          MONGODB_ATLAS_PRIVATE_API_KEY: '   '
+        }
+      )
+    ).toEqual([
+      'environment variable MONGODB_ATLAS_PUBLIC_API_KEY is set but environment variable MONGODB_ATLAS_PRIVATE_API_KEY is missing; an API key needs both'
+    ])
+    const trimmed = settingsFrom(
+      { groupId: base.groupId, pipelineName: 'p', runId: base.runId },
+      {
+        MONGODB_ATLAS_PUBLIC_API_KEY: ' pub ',
+        MONGODB_ATLAS_PRIVATE_API_KEY: ' priv\t'
+      }
+    )
+    expect(trimmed.credentials).toEqual({ kind: 'digest', publicKey: 'pub', privateKey: 'priv' })
+  })
+
+  it('names every kind given when there are several, and what to give instead', () => {
+    expect(problemsOf({ ...base, clientId: 'i', clientSecret: 's', accessToken: 't' })).toEqual([
+      'credentials of more than one kind were given (oauth, digest, bearer); give exactly one: clientId + clientSecret, publicKey + privateKey, or accessToken'
+    ])
+  })
+
+  it('names the environment variable of a credential that cannot be sent', () => {
+    expect(
+      problemsOf(
+        { groupId: base.groupId, pipelineName: 'p', runId: base.runId },
+        {
+          MONGODB_ATLAS_CLIENT_ID: 'id',
+          MONGODB_ATLAS_CLIENT_SECRET: 'se\u0001cret'
+        }
+      )
+    ).toEqual([
+      'environment variable MONGODB_ATLAS_CLIENT_SECRET contains a control character at character 3; a credential is one line of printable characters that can be sent in an HTTP header: copy it again'
+    ])
+  })
+})
