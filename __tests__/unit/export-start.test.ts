@@ -1,0 +1,422 @@
+// Start mode of backup-export over a scripted resolver (a typed fake of the engine's steps): which
+// snapshot it chooses, what it POSTs, and how it avoids starting an export twice. The real engine
+// and client run under it in main.test.ts and the action-level suites.
+import { describe, expect, it } from '@jest/globals'
+import { AtlasError } from '../../src/atlas/errors.js'
+import type { Resolver, Step, StepOptions } from '../../src/resolve.js'
+import { provenance, readStartInputs, startExport, STEPS, type StartInputs } from '../../src/resources/export-start.js'
+
+type Doc = Record<string, unknown>
+
+const GROUP = '32b6e34b3d91647abb20e7b8'
+const BUCKET = '6750f0e1d2c3b4a596877869'
+const OTHER_BUCKET = '6750f0e1d2c3b4a596877860'
+const ENV = {
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_REPOSITORY: 'acme/warehouse',
+  GITHUB_SHA: 'f'.repeat(40),
+  GITHUB_WORKFLOW: 'release',
+  GITHUB_RUN_ID: '42',
+  GITHUB_RUN_ATTEMPT: '2'
+}
+const PROVENANCE = [
+  { key: 'githubRepository', value: 'acme/warehouse' },
+  { key: 'githubSha', value: 'f'.repeat(40) },
+  { key: 'githubWorkflow', value: 'release' },
+  { key: 'githubRunId', value: '42' },
+  { key: 'githubRunAttempt', value: '2' },
+  { key: 'githubRunUrl', value: 'https://github.com/acme/warehouse/actions/runs/42' }
+]
+
+const hex = (c: string) => c.repeat(24)
+
+/** An export job as Atlas lists it, started by workflow run `runId` of `repository`. */
+function job(idChar: string, extra: Doc = {}, runId = '42', repository = 'acme/warehouse'): Doc {
+  return {
+    id: hex(idChar),
+    exportBucketId: BUCKET,
+    snapshotId: hex('5'),
+    state: 'InProgress',
+    createdAt: '2026-11-28T02:00:00Z',
+    customData: [
+      { key: 'githubRepository', value: repository },
+      { key: 'githubRunId', value: runId },
+      { key: 'githubRunAttempt', value: '1' }
+    ],
+    ...extra
+  }
+}
+
+interface Scripted {
+  exports?: Doc[][]
+  snapshots?: Doc[]
+  /** Answers to POSTs, in order: a document, or an error to throw. */
+  posts?: (Doc | AtlasError)[]
+  /** The snapshot document waitFor ends with. */
+  waited?: Doc
+}
+
+/** A resolver that plays lists and answers, and records every step in order. */
+function scripted(script: Scripted, env: Record<string, string | undefined> = ENV) {
+  const steps: string[] = []
+  const bodies: unknown[] = []
+  const lines: string[] = []
+  const exportLists = [...(script.exports ?? [[]])]
+  const posts = [...(script.posts ?? [])]
+  const resolver: Resolver = {
+    env,
+    log: (line) => lines.push(line),
+    async call(step: Step, segments: string[], options: StepOptions = {}) {
+      steps.push(`POST ${segments.slice(5).join('/')}`)
+      bodies.push(options.body)
+      const answer = posts.shift()
+      if (answer === undefined) throw new Error(`no answer scripted for ${step.what}`)
+      if (answer instanceof AtlasError) throw answer
+      return answer
+    },
+    async listAll(step: Step, segments: string[]) {
+      expect(segments.slice(0, 5)).toEqual(['groups', GROUP, 'clusters', 'Cluster0', 'backup'])
+      steps.push(`list ${segments.slice(5).join('/')}`)
+      if (step === STEPS.listSnapshots) return script.snapshots ?? []
+      expect(step).toBe(STEPS.listExports)
+      return (exportLists.length > 1 ? exportLists.shift() : exportLists[0]) ?? []
+    },
+    async waitFor(step: Step, segments: string[], isDone: (doc: Doc) => boolean) {
+      expect(step).toBe(STEPS.waitSnapshot)
+      steps.push(`wait ${segments.slice(5).join('/')}`)
+      const done = script.waited ?? { status: 'completed' }
+      expect(isDone(done)).toBe(true)
+      expect(isDone({ status: 'inProgress' })).toBe(false)
+      return done
+    }
+  }
+  return { resolver, steps, bodies, lines }
+}
+
+const startInputs = (extra: Partial<StartInputs> = {}): StartInputs => ({
+  exportBucketId: BUCKET,
+  takeSnapshot: false,
+  snapshotRetentionDays: 1,
+  customData: [],
+  ...extra
+})
+
+const start = (resolver: Resolver, extra: Partial<StartInputs> = {}) =>
+  startExport(GROUP, 'Cluster0', startInputs(extra), resolver)
+
+async function stepFailure(promise: Promise<unknown>): Promise<AtlasError> {
+  const error = await promise.then(
+    () => undefined,
+    (thrown: unknown) => thrown
+  )
+  expect(error).toBeInstanceOf(AtlasError)
+  return error as AtlasError
+}
+
+describe('the start-mode inputs', () => {
+  const read = (inputs: Record<string, string>) => {
+    const problems: string[] = []
+    const start = readStartInputs((name) => inputs[name] ?? '', problems)
+    return { start, problems }
+  }
+
+  it('are absent without exportBucketId, and the inputs that need it are named', () => {
+    expect(read({})).toEqual({ start: undefined, problems: [] })
+    expect(read({ snapshotId: hex('5'), customData: 'a=b' }).problems).toEqual([
+      'snapshotId is set but exportBucketId is not; snapshotId only applies when the step starts an export',
+      'customData is set but exportBucketId is not; customData only applies when the step starts an export'
+    ])
+  })
+
+  it('default to the newest completed snapshot, kept one day, with no custom data', () => {
+    expect(read({ exportBucketId: BUCKET })).toEqual({ start: startInputs(), problems: [] })
+  })
+
+  it('read customData as key=value lines, trimmed, the value keeping any further "="', () => {
+    const { start, problems } = read({
+      exportBucketId: BUCKET,
+      takeSnapshot: 'TRUE',
+      snapshotRetentionDays: '99999',
+      customData: ' release = v42 \n\n  query=a=b\n'
+    })
+    expect(problems).toEqual([])
+    expect(start).toEqual(
+      startInputs({
+        takeSnapshot: true,
+        snapshotRetentionDays: 99_999,
+        customData: [
+          { key: 'release', value: 'v42' },
+          { key: 'query', value: 'a=b' }
+        ]
+      })
+    )
+  })
+
+  it.each([
+    [{ takeSnapshot: 'yes' }, 'takeSnapshot is "yes"; it must be true or false'],
+    [{ snapshotRetentionDays: '0' }, 'snapshotRetentionDays is "0"; it must be a whole number of days, at least 1'],
+    [{ snapshotRetentionDays: '07' }, 'snapshotRetentionDays is "07"; it must be a whole number of days, at least 1'],
+    [
+      { snapshotRetentionDays: '100000' },
+      'snapshotRetentionDays is "100000"; it must be a whole number of days, at least 1'
+    ],
+    [{ snapshotRetentionDays: '1.5' }, 'snapshotRetentionDays is "1.5"; it must be a whole number of days, at least 1'],
+    [{ customData: 'release=v1\n=orphan' }, 'customData line "=orphan" must be key=value'],
+    [{ customData: 'no equals sign' }, 'customData line "no equals sign" must be key=value'],
+    [
+      { snapshotId: hex('5'), takeSnapshot: 'true' },
+      'snapshotId and takeSnapshot: true exclude each other; give one, or neither for the newest completed snapshot'
+    ],
+    [
+      { snapshotId: hex('5') + '0' },
+      `snapshotId "${hex('5')}0" must be 24 hexadecimal characters (digits and lowercase a to f), like 32b6e34b3d91647abb20e7b8`
+    ]
+  ])('refuse %j', (inputs, problem) => {
+    expect(read({ exportBucketId: BUCKET, ...inputs }).problems).toEqual([problem])
+  })
+})
+
+describe('provenance', () => {
+  it('labels the export with the workflow run, in a fixed order', () => {
+    expect(provenance(ENV)).toEqual(PROVENANCE)
+  })
+
+  it('leaves out what the runner did not set, and links the run only with both its parts', () => {
+    expect(provenance({ GITHUB_REPOSITORY: 'acme/warehouse', GITHUB_SHA: '' })).toEqual([
+      { key: 'githubRepository', value: 'acme/warehouse' }
+    ])
+    expect(provenance({ GITHUB_REPOSITORY: 'a/b', GITHUB_RUN_ID: '7' })).toEqual([
+      { key: 'githubRepository', value: 'a/b' },
+      { key: 'githubRunId', value: '7' },
+      { key: 'githubRunUrl', value: 'https://github.com/a/b/actions/runs/7' }
+    ])
+    expect(provenance({})).toEqual([])
+  })
+})
+
+describe('starting an export', () => {
+  it('of the snapshot given: one POST with the custom data and then the provenance', async () => {
+    const { resolver, steps, bodies, lines } = scripted({ posts: [{ id: hex('e') }] })
+    const started = await start(resolver, { snapshotId: hex('5'), customData: [{ key: 'release', value: 'v42' }] })
+    expect(started).toEqual({ exportId: hex('e'), outputs: { started: 'true', snapshotId: hex('5') } })
+    expect(steps).toEqual(['list exports', 'POST exports'])
+    expect(bodies).toEqual([
+      { snapshotId: hex('5'), exportBucketId: BUCKET, customData: [{ key: 'release', value: 'v42' }, ...PROVENANCE] }
+    ])
+    expect(lines).toEqual([`Started export ${hex('e')} of snapshot ${hex('5')} to bucket ${BUCKET}.`])
+  })
+
+  it('of the newest completed snapshot, across the list', async () => {
+    const snapshots = [
+      { id: hex('1'), status: 'completed', createdAt: '2026-11-26T00:00:00Z' },
+      { id: hex('2'), status: 'inProgress', createdAt: '2026-11-28T00:00:00Z' },
+      { id: hex('3'), status: 'completed', createdAt: '2026-11-27T00:00:00Z' },
+      { id: hex('4'), status: 'failed', createdAt: '2026-11-28T01:00:00Z' }
+    ]
+    const { resolver, steps, bodies, lines } = scripted({ snapshots, posts: [{ id: hex('e') }] })
+    expect((await start(resolver)).outputs).toEqual({ started: 'true', snapshotId: hex('3') })
+    expect(steps).toEqual(['list exports', 'list snapshots', 'POST exports'])
+    expect((bodies[0] as Doc)['snapshotId']).toBe(hex('3'))
+    expect(lines[0]).toBe(`Newest completed snapshot: ${hex('3')}, created 2026-11-27T00:00:00Z (1 of 4).`)
+  })
+
+  it('says when the newest completed snapshot has no date', async () => {
+    const { resolver, lines } = scripted({
+      snapshots: [{ id: hex('1'), status: 'completed' }],
+      posts: [{ id: hex('e') }]
+    })
+    await start(resolver)
+    expect(lines[0]).toBe(`Newest completed snapshot: ${hex('1')}, created at an unknown time (1 of 1).`)
+  })
+
+  it('refuses to start without a completed snapshot, naming the step and its role', async () => {
+    const { resolver, steps } = scripted({
+      snapshots: [{ id: hex('2'), status: 'inProgress' }, { status: 'completed' }]
+    })
+    const error = await stepFailure(start(resolver))
+    expect([error.kind, error.message, error.step, error.role]).toEqual([
+      'empty',
+      'Atlas lists no completed snapshot of the cluster',
+      'list the snapshots of the cluster',
+      'Project Read Only'
+    ])
+    expect(steps).toEqual(['list exports', 'list snapshots'])
+  })
+
+  it('refuses an answer without the new export id', async () => {
+    const { resolver } = scripted({ posts: [{ state: 'Queued' }] })
+    const error = await stepFailure(start(resolver, { snapshotId: hex('5') }))
+    expect([error.kind, error.message, error.step, error.role]).toEqual([
+      'protocol',
+      'Atlas started the export but answered without its id',
+      'start the export',
+      'Project Backup Export Operator'
+    ])
+  })
+})
+
+describe('taking a snapshot first', () => {
+  it('takes one named after the workflow run, kept as asked, and waits until it is completed', async () => {
+    const { resolver, steps, bodies, lines } = scripted({ posts: [{ id: hex('9') }, { id: hex('e') }] })
+    const started = await start(resolver, { takeSnapshot: true, snapshotRetentionDays: 3 })
+    expect(started.outputs).toEqual({ started: 'true', snapshotId: hex('9') })
+    expect(steps).toEqual([
+      'list exports',
+      'list snapshots',
+      'POST snapshots',
+      `wait snapshots/${hex('9')}`,
+      'POST exports'
+    ])
+    expect(bodies[0]).toEqual({
+      description: 'GitHub run acme/warehouse#42: taken by atlas-pipeline-run-action/backup-export',
+      retentionInDays: 3
+    })
+    expect(lines[0]).toBe(`Took on-demand snapshot ${hex('9')}; waiting until it is completed.`)
+  })
+
+  it('outside a workflow run, names the snapshot after GitHub Actions alone', async () => {
+    const { resolver, bodies } = scripted({ posts: [{ id: hex('9') }, { id: hex('e') }] }, {})
+    await start(resolver, { takeSnapshot: true })
+    expect((bodies[0] as Doc)['description']).toBe('GitHub Actions: taken by atlas-pipeline-run-action/backup-export')
+    expect((bodies[1] as Doc)['customData']).toEqual([])
+  })
+
+  it('reuses the snapshot this workflow run took before, and not one of run 4242', async () => {
+    const snapshots = [
+      {
+        id: hex('7'),
+        status: 'completed',
+        description: 'GitHub run acme/warehouse#4242: taken',
+        createdAt: '2026-11-28T03:00:00Z'
+      },
+      {
+        id: hex('8'),
+        status: 'completed',
+        description: 'GitHub run acme/warehouse#42: taken',
+        createdAt: '2026-11-28T01:00:00Z'
+      },
+      {
+        id: hex('6'),
+        status: 'failed',
+        description: 'GitHub run acme/warehouse#42: taken',
+        createdAt: '2026-11-28T02:00:00Z'
+      }
+    ]
+    const { resolver, steps, lines } = scripted({ snapshots, posts: [{ id: hex('e') }] })
+    expect((await start(resolver, { takeSnapshot: true })).outputs.snapshotId).toBe(hex('8'))
+    expect(steps).toEqual(['list exports', 'list snapshots', `wait snapshots/${hex('8')}`, 'POST exports'])
+    expect(lines[0]).toBe(`This workflow run took snapshot ${hex('8')} before; using it.`)
+  })
+
+  it('waits for an on-demand snapshot already in progress instead of taking another', async () => {
+    const snapshots = [
+      { id: hex('2'), status: 'queued', createdAt: '2026-11-28T00:00:00Z' },
+      { id: hex('3'), status: 'inProgress', createdAt: '2026-11-28T01:00:00Z' },
+      { id: hex('4'), status: 'completed', createdAt: '2026-11-28T02:00:00Z' }
+    ]
+    const { resolver, steps, lines } = scripted({ snapshots, posts: [{ id: hex('e') }] })
+    expect((await start(resolver, { takeSnapshot: true })).outputs.snapshotId).toBe(hex('3'))
+    expect(steps).toEqual(['list exports', 'list snapshots', `wait snapshots/${hex('3')}`, 'POST exports'])
+    expect(lines[0]).toBe(
+      `An on-demand snapshot is already in progress (${hex('3')}); Atlas allows one at a time, so waiting for it instead of taking another.`
+    )
+  })
+
+  it('starts no export when the snapshot failed', async () => {
+    const { resolver, steps } = scripted({ posts: [{ id: hex('9') }], waited: { status: 'failed' } })
+    const error = await stepFailure(start(resolver, { takeSnapshot: true }))
+    expect([error.kind, error.message, error.step]).toEqual([
+      'empty',
+      `Snapshot ${hex('9')} failed, so no export was started`,
+      'wait for the snapshot'
+    ])
+    expect(steps).not.toContain('POST exports')
+  })
+
+  it('refuses a snapshot answer without an id', async () => {
+    const { resolver } = scripted({ posts: [{ status: 'queued' }] })
+    const error = await stepFailure(start(resolver, { takeSnapshot: true }))
+    expect([error.kind, error.message, error.role]).toEqual([
+      'protocol',
+      'Atlas took the snapshot but answered without its id',
+      'Project Backup Creator'
+    ])
+  })
+})
+
+describe('never starting twice', () => {
+  it('waits for the export this workflow run started before, the newest of its own', async () => {
+    const exports = [
+      job('a', { createdAt: '2026-11-28T01:00:00Z' }),
+      job('b', { createdAt: '2026-11-28T03:00:00Z', customData: [] }),
+      job('c', { createdAt: '2026-11-28T02:00:00Z' }),
+      job('d', { createdAt: '2026-11-28T04:00:00Z' }, '4242'),
+      job('f', { createdAt: '2026-11-28T04:00:00Z' }, '42', 'acme/other'),
+      job('0', { createdAt: '2026-11-28T04:00:00Z', exportBucketId: OTHER_BUCKET })
+    ]
+    const { resolver, steps, lines } = scripted({ exports: [exports] })
+    expect(await start(resolver)).toEqual({ exportId: hex('c'), outputs: { started: 'false', snapshotId: hex('5') } })
+    expect(steps).toEqual(['list exports'])
+    expect(lines).toEqual([
+      `This workflow run started export ${hex('c')} before (attempt 1); waiting for it instead of starting another.`
+    ])
+  })
+
+  it('starts a new one when the one before failed or was cancelled', async () => {
+    for (const state of ['Failed', 'Cancelled']) {
+      const { resolver, steps, lines } = scripted({ exports: [[job('a', { state })]], posts: [{ id: hex('e') }] })
+      expect((await start(resolver, { snapshotId: hex('5') })).exportId).toBe(hex('e'))
+      expect(steps).toEqual(['list exports', 'POST exports'])
+      expect(lines[0]).toBe(
+        `The export this workflow run started before (${hex('a')}) is ${state}; starting a new one.`
+      )
+    }
+  })
+
+  it('looks nothing up outside a workflow run', async () => {
+    const { resolver } = scripted(
+      { exports: [[job('a')]], posts: [{ id: hex('e') }] },
+      { GITHUB_REPOSITORY: 'acme/warehouse' }
+    )
+    expect((await start(resolver, { snapshotId: hex('5') })).exportId).toBe(hex('e'))
+  })
+
+  it.each([
+    ['a 503', new AtlasError('Atlas API 503', { kind: 'api', status: 503, retryable: true })],
+    ['a timeout', new AtlasError('Atlas did not answer within 30s', { kind: 'timeout' })]
+  ])('after %s, takes the export Atlas did start instead of sending again', async (_case, lost) => {
+    const { resolver, steps, lines } = scripted({ exports: [[], [job('e', { snapshotId: hex('5') })]], posts: [lost] })
+    expect(await start(resolver, { snapshotId: hex('5') })).toEqual({
+      exportId: hex('e'),
+      outputs: { started: 'true', snapshotId: hex('5') }
+    })
+    expect(steps).toEqual(['list exports', 'POST exports', 'list exports'])
+    expect(lines[0]).toBe(`The request to start the export failed (${lost.message}), but Atlas has it: ${hex('e')}.`)
+  })
+
+  it('sends once more when Atlas lists no export of that snapshot', async () => {
+    const lost = new AtlasError('Could not reach Atlas (ECONNRESET)', { kind: 'network', retryable: true })
+    const otherSnapshot = job('e', { snapshotId: hex('6') })
+    const { resolver, steps, lines } = scripted({ exports: [[], [otherSnapshot]], posts: [lost, { id: hex('f') }] })
+    expect((await start(resolver, { snapshotId: hex('5') })).exportId).toBe(hex('f'))
+    expect(steps).toEqual(['list exports', 'POST exports', 'list exports', 'POST exports'])
+    expect(lines[0]).toBe(
+      'The request to start the export failed (Could not reach Atlas (ECONNRESET)) and Atlas lists no such export; sending it once more.'
+    )
+  })
+
+  it('does not take the failed export from before for the one just lost', async () => {
+    const before = job('a', { state: 'Failed', snapshotId: hex('5') })
+    const lost = new AtlasError('Atlas API 502', { kind: 'api', status: 502, retryable: true })
+    const { resolver, steps } = scripted({ exports: [[before]], posts: [lost, { id: hex('f') }] })
+    expect((await start(resolver, { snapshotId: hex('5') })).exportId).toBe(hex('f'))
+    expect(steps).toEqual(['list exports', 'POST exports', 'list exports', 'POST exports'])
+  })
+
+  it('does not look again after a refusal: it cannot hide a success', async () => {
+    const refused = new AtlasError('Atlas API 409 CONFLICT', { kind: 'api', status: 409 })
+    const { resolver, steps } = scripted({ posts: [refused] })
+    expect(await stepFailure(start(resolver, { snapshotId: hex('5') }))).toBe(refused)
+    expect(steps).toEqual(['list exports', 'POST exports'])
+  })
+})
