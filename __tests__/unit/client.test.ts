@@ -6,6 +6,7 @@ import type { Authenticator } from '../../src/atlas/auth/authenticator.js'
 import { AtlasClient, type ClientOptions } from '../../src/atlas/client.js'
 import { AtlasError } from '../../src/atlas/errors.js'
 import type { HttpRequest, HttpResponse, Transport } from '../../src/atlas/transport.js'
+import { atlasFailure } from '../support/atlas-failure.js'
 
 type Answer = Partial<HttpResponse> & { body?: unknown }
 
@@ -62,15 +63,6 @@ function client(transport: Transport, extra: Partial<ClientOptions> = {}): Atlas
 
 const RUN = ['groups', 'g', 'pipelines', 'p', 'runs', 'r']
 
-async function failure(promise: Promise<unknown>): Promise<AtlasError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown
-  )
-  expect(error).toBeInstanceOf(AtlasError)
-  return error as AtlasError
-}
-
 describe('what the client sends', () => {
   it('a GET with the versioned media type, the user agent and the credentials, and no body', async () => {
     const transport = scriptedTransport([{ body: { state: 'DONE' } }])
@@ -122,7 +114,7 @@ describe('a refusal the credentials can answer', () => {
   it('is answered once more when the authenticator learned something, up to three rounds', async () => {
     const transport = scriptedTransport([{ status: 401, body: { errorCode: 'STALE' } }])
     const auth = challengeAuth([true])
-    const error = await failure(client(transport, { auth }).get(RUN, 'pipeline run'))
+    const error = await atlasFailure(client(transport, { auth }).get(RUN, 'pipeline run'))
     // Challenge, stale nonce, then a third 401 is the answer.
     expect(transport.sent).toHaveLength(3)
     expect([error.status, error.errorCode]).toEqual([401, 'STALE'])
@@ -130,7 +122,7 @@ describe('a refusal the credentials can answer', () => {
 
   it('is the answer at once when the authenticator learned nothing', async () => {
     const transport = scriptedTransport([{ status: 401 }, { body: {} }])
-    const error = await failure(client(transport, { auth: challengeAuth([false]) }).get(RUN, 'pipeline run'))
+    const error = await atlasFailure(client(transport, { auth: challengeAuth([false]) }).get(RUN, 'pipeline run'))
     expect(transport.sent).toHaveLength(1)
     expect(error.message).toBe('Atlas API 401 (Unauthorized)')
   })
@@ -143,7 +135,7 @@ describe('a refusal the credentials can answer', () => {
         throw new AtlasError('The token request was refused', { kind: 'auth', status: 400 })
       }
     }
-    const error = await failure(client(transport, { auth: refused }).get(RUN, 'pipeline run'))
+    const error = await atlasFailure(client(transport, { auth: refused }).get(RUN, 'pipeline run'))
     expect([error.notSent, error.kind, error.message]).toEqual([true, 'auth', 'The token request was refused'])
     const buggy: Authenticator = {
       ...bearer,
@@ -176,7 +168,7 @@ describe('how an answer is read', () => {
     ['42', 'is JSON but not an object (number)'],
     [`${'['.repeat(300)}${']'.repeat(300)}`, 'is JSON nested deeper than 256 levels']
   ])('names a 200 whose body %j is no document: it %s', async (text, what) => {
-    const error = await failure(client(scriptedTransport([{ text }])).get(RUN, 'pipeline run'))
+    const error = await atlasFailure(client(scriptedTransport([{ text }])).get(RUN, 'pipeline run'))
     expect(error.kind).toBe('protocol')
     expect(error.status).toBe(200)
     expect(error.retryable).toBe(false)
@@ -184,7 +176,7 @@ describe('how an answer is read', () => {
   })
 
   it('says "an" before a vowel in what it expected', async () => {
-    const error = await failure(client(scriptedTransport([{ text: '[]' }])).get(RUN, 'export job'))
+    const error = await atlasFailure(client(scriptedTransport([{ text: '[]' }])).get(RUN, 'export job'))
     expect(error.message).toMatch(/; expected an export job document$/)
   })
 
@@ -193,7 +185,7 @@ describe('how an answer is read', () => {
     const on = await client(scriptedTransport([{ body: wrapped }]), { envelope: true }).get(RUN, 'pipeline run')
     expect(on.document).toEqual({ state: 'DONE' })
     const refused = { status: 404, content: { errorCode: 'RESOURCE_NOT_FOUND', detail: 'No run r.' } }
-    const error = await failure(client(scriptedTransport([{ body: refused }]), { envelope: true }).get(RUN, 'run'))
+    const error = await atlasFailure(client(scriptedTransport([{ body: refused }]), { envelope: true }).get(RUN, 'run'))
     expect([error.status, error.message]).toEqual([404, 'Atlas API 404 RESOURCE_NOT_FOUND: No run r.'])
   })
 
@@ -204,7 +196,7 @@ describe('how an answer is read', () => {
     const textStatus = { status: '404', content: {} }
     const kept = await client(scriptedTransport([{ body: textStatus }]), { envelope: true }).get(RUN, 'run')
     expect(kept.document).toEqual(textStatus)
-    const notOk = await failure(
+    const notOk = await atlasFailure(
       client(scriptedTransport([{ status: 500, body: wrapped }]), { envelope: true }).get(RUN, 'run')
     )
     expect(notOk.status).toBe(500)
@@ -225,12 +217,12 @@ describe('the error an answer becomes', () => {
     [502, undefined, 'Atlas API 502 (the body is empty)'],
     [503, [], 'Atlas API 503 (the body is not an Atlas error document)']
   ])('%i with %j: %s', async (status, body, message) => {
-    const error = await failure(client(scriptedTransport([{ status, body }])).get(RUN, 'pipeline run'))
+    const error = await atlasFailure(client(scriptedTransport([{ status, body }])).get(RUN, 'pipeline run'))
     expect([error.kind, error.status, error.message]).toEqual(['api', status, message])
   })
 
   it('names a body that is not JSON', async () => {
-    const error = await failure(
+    const error = await atlasFailure(
       client(scriptedTransport([{ status: 502, text: '<h1>Bad gateway</h1>' }])).get(RUN, 'r')
     )
     expect(error.message).toBe('Atlas API 502 (the body is not JSON)')
@@ -239,7 +231,7 @@ describe('the error an answer becomes', () => {
   it('keeps what Atlas said for the report: code, detail, body, and whether to retry and when', async () => {
     const body = { error: 429, errorCode: 'RATE_LIMITED', detail: 'Slow down.' }
     const transport = scriptedTransport([{ status: 429, body, headers: { 'retry-after': '12' } }])
-    const error = await failure(client(transport).get(RUN, 'pipeline run'))
+    const error = await atlasFailure(client(transport).get(RUN, 'pipeline run'))
     expect([error.errorCode, error.detail, error.body, error.retryable, error.retryAfterMs]).toEqual([
       'RATE_LIMITED',
       'Slow down.',
@@ -247,7 +239,9 @@ describe('the error an answer becomes', () => {
       true,
       12_000
     ])
-    const refused = await failure(client(scriptedTransport([{ status: 403, text: 'no' }])).get(RUN, 'pipeline run'))
+    const refused = await atlasFailure(
+      client(scriptedTransport([{ status: 403, text: 'no' }])).get(RUN, 'pipeline run')
+    )
     expect([refused.body, refused.retryable, refused.retryAfterMs, refused.errorCode]).toEqual([
       undefined,
       false,

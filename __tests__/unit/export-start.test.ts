@@ -5,6 +5,7 @@ import { describe, expect, it } from '@jest/globals'
 import { AtlasError } from '../../src/atlas/errors.js'
 import type { Resolver, Step, StepOptions } from '../../src/resolve.js'
 import { provenance, readStartInputs, startExport, STEPS, type StartInputs } from '../../src/resources/export-start.js'
+import { atlasFailure } from '../support/atlas-failure.js'
 
 type Doc = Record<string, unknown>
 
@@ -103,15 +104,6 @@ const startInputs = (extra: Partial<StartInputs> = {}): StartInputs => ({
 
 const start = (resolver: Resolver, extra: Partial<StartInputs> = {}) =>
   startExport(GROUP, 'Cluster0', startInputs(extra), resolver)
-
-async function stepFailure(promise: Promise<unknown>): Promise<AtlasError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown
-  )
-  expect(error).toBeInstanceOf(AtlasError)
-  return error as AtlasError
-}
 
 describe('the start-mode inputs', () => {
   const read = (inputs: Record<string, string>) => {
@@ -233,7 +225,7 @@ describe('starting an export', () => {
     const { resolver, steps } = scripted({
       snapshots: [{ id: hex('2'), status: 'inProgress' }, { status: 'completed' }]
     })
-    const error = await stepFailure(start(resolver))
+    const error = await atlasFailure(start(resolver))
     expect([error.kind, error.message, error.step, error.role]).toEqual([
       'empty',
       'Atlas lists no completed snapshot of the cluster',
@@ -245,7 +237,7 @@ describe('starting an export', () => {
 
   it('refuses an answer without the new export id', async () => {
     const { resolver } = scripted({ posts: [{ state: 'Queued' }] })
-    const error = await stepFailure(start(resolver, { snapshotId: hex('5') }))
+    const error = await atlasFailure(start(resolver, { snapshotId: hex('5') }))
     expect([error.kind, error.message, error.step, error.role]).toEqual([
       'protocol',
       'Atlas started the export but answered without its id',
@@ -324,7 +316,7 @@ describe('taking a snapshot first', () => {
 
   it('starts no export when the snapshot failed', async () => {
     const { resolver, steps } = scripted({ posts: [{ id: hex('9') }], waited: { status: 'failed' } })
-    const error = await stepFailure(start(resolver, { takeSnapshot: true }))
+    const error = await atlasFailure(start(resolver, { takeSnapshot: true }))
     expect([error.kind, error.message, error.step]).toEqual([
       'empty',
       `Snapshot ${hex('9')} failed, so no export was started`,
@@ -335,7 +327,7 @@ describe('taking a snapshot first', () => {
 
   it('refuses a snapshot answer without an id', async () => {
     const { resolver } = scripted({ posts: [{ status: 'queued' }] })
-    const error = await stepFailure(start(resolver, { takeSnapshot: true }))
+    const error = await atlasFailure(start(resolver, { takeSnapshot: true }))
     expect([error.kind, error.message, error.role]).toEqual([
       'protocol',
       'Atlas took the snapshot but answered without its id',
@@ -416,7 +408,7 @@ describe('never starting twice', () => {
   it('does not look again after a refusal: it cannot hide a success', async () => {
     const refused = new AtlasError('Atlas API 409 CONFLICT', { kind: 'api', status: 409 })
     const { resolver, steps } = scripted({ posts: [refused] })
-    expect(await stepFailure(start(resolver, { snapshotId: hex('5') }))).toBe(refused)
+    expect(await atlasFailure(start(resolver, { snapshotId: hex('5') }))).toBe(refused)
     expect(steps).toEqual(['list exports', 'POST exports'])
   })
 })

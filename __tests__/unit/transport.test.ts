@@ -7,6 +7,7 @@ import { abortAfter } from '../../src/atlas/abort.js'
 import { AtlasError } from '../../src/atlas/errors.js'
 import { createTransport, headerValue, headerValues, type Transport } from '../../src/atlas/transport.js'
 import { freePort } from '../support/processes.js'
+import { atlasFailure } from '../support/atlas-failure.js'
 
 let server: Server
 let origin: string
@@ -41,15 +42,6 @@ async function withTransport<T>(
 const get = (t: Transport, extra: Partial<Parameters<Transport['send']>[0]> = {}) =>
   t.send({ method: 'GET', origin, path: '/x', headers: { accept: 'application/json' }, ...extra })
 
-async function failure(promise: Promise<unknown>): Promise<AtlasError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e
-  )
-  expect(error).toBeInstanceOf(AtlasError)
-  return error as AtlasError
-}
-
 describe('the transport', () => {
   it('reads status, headers and body', async () => {
     handler = (_req, res) => res.writeHead(200, { 'x-one': 'a', 'set-cookie': ['b', 'c'] }).end('{"ok":true}')
@@ -63,7 +55,7 @@ describe('the transport', () => {
 
   it('stops reading a body past the limit and says it is not Atlas', async () => {
     handler = (_req, res) => res.writeHead(200).end('x'.repeat(5000))
-    const error = await failure(withTransport({ maxBodyBytes: 1024 }, (t) => get(t)))
+    const error = await atlasFailure(withTransport({ maxBodyBytes: 1024 }, (t) => get(t)))
     expect(error.kind).toBe('protocol')
     expect(error.message).toMatch(/^The response from http:\/\/127\.0\.0\.1:\d+ is larger than 0 MiB/)
   })
@@ -74,14 +66,14 @@ describe('the transport', () => {
     [undefined, /redirect to an unknown place/]
   ])('refuses a redirect to %s and names where it pointed', async (location, message) => {
     handler = (_req, res) => res.writeHead(302, location ? { location } : {}).end()
-    const error = await failure(withTransport({}, (t) => get(t)))
+    const error = await atlasFailure(withTransport({}, (t) => get(t)))
     expect([error.kind, error.status]).toEqual(['protocol', 302])
     expect(error.message).toMatch(message)
   })
 
   it('turns a silent server into a retryable timeout', async () => {
     handler = () => undefined // never answers
-    const error = await failure(withTransport({ requestTimeoutMs: 300 }, (t) => get(t)))
+    const error = await atlasFailure(withTransport({ requestTimeoutMs: 300 }, (t) => get(t)))
     expect([error.kind, error.retryable]).toEqual(['timeout', true])
     expect(error.message).toMatch(/did not answer within the request timeout/)
   })
@@ -89,16 +81,16 @@ describe('the transport', () => {
   it('fails with the abort reason when a bound of the caller cuts the request', async () => {
     handler = () => undefined
     const bound = new AtlasError('the revoke endpoint did not answer within 1s', { kind: 'timeout' })
-    const error = await failure(withTransport({}, (t) => get(t, { signal: abortAfter(100, bound) })))
+    const error = await atlasFailure(withTransport({}, (t) => get(t, { signal: abortAfter(100, bound) })))
     expect(error).toBe(bound)
     const cancelled = new AbortController()
     setTimeout(() => cancelled.abort(), 100)
-    expect((await failure(withTransport({}, (t) => get(t, { signal: cancelled.signal })))).kind).toBe('cancelled')
+    expect((await atlasFailure(withTransport({}, (t) => get(t, { signal: cancelled.signal })))).kind).toBe('cancelled')
   })
 
   it('refuses a header value that cannot be sent, naming the header and never sending', async () => {
     const before = seen.length
-    const error = await failure(withTransport({}, (t) => get(t, { headers: { authorization: 'Bearer a\r\nb' } })))
+    const error = await atlasFailure(withTransport({}, (t) => get(t, { headers: { authorization: 'Bearer a\r\nb' } })))
     expect(error.kind).toBe('protocol')
     expect(error.retryable).toBe(false)
     expect(error.message).toMatch(
@@ -109,7 +101,7 @@ describe('the transport', () => {
 
   it('says a refused connection is a retryable network error, naming the code', async () => {
     const port = await freePort()
-    const refused = await failure(withTransport({}, (t) => get(t, { origin: `http://127.0.0.1:${port}` })))
+    const refused = await atlasFailure(withTransport({}, (t) => get(t, { origin: `http://127.0.0.1:${port}` })))
     expect([refused.kind, refused.errorCode, refused.retryable]).toEqual(['network', 'ECONNREFUSED', true])
     expect(refused.message).toBe(`Could not reach Atlas at http://127.0.0.1:${port} (ECONNREFUSED)`)
   })
@@ -120,7 +112,7 @@ describe('the transport', () => {
     const env = { HTTPS_PROXY: `http://user:secret@127.0.0.1:${dead}`, http_proxy: `http://127.0.0.1:${dead}` }
     const direct = await withTransport({ env }, (t) => get(t))
     expect(direct.status).toBe(200)
-    const error = await failure(withTransport({ env }, (t) => get(t, { origin: 'https://atlas.example.test' })))
+    const error = await atlasFailure(withTransport({ env }, (t) => get(t, { origin: 'https://atlas.example.test' })))
     expect(error.message).toBe(
       `Could not reach the proxy http://127.0.0.1:${dead} on the way to https://atlas.example.test (ECONNREFUSED)`
     )
@@ -134,7 +126,7 @@ describe('the transport', () => {
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
     try {
       const env = { https_proxy: `http://127.0.0.1:${(proxy.address() as { port: number }).port}` }
-      const error = await failure(withTransport({ env }, (t) => get(t, { origin: 'https://atlas.example.test' })))
+      const error = await atlasFailure(withTransport({ env }, (t) => get(t, { origin: 'https://atlas.example.test' })))
       expect([error.errorCode, error.retryable]).toEqual(['PROXY_407', false])
       expect(error.message).toBe('The proxy refused to connect to https://atlas.example.test (HTTP 407)')
     } finally {
