@@ -1,0 +1,223 @@
+// The steps before the check (lists, POSTs, waits) over a scripted client and a fake clock: paging,
+// retries (never of a POST), the deadline, cancellation, and the step each error names.
+import { describe, expect, it } from '@jest/globals'
+import type { AtlasClient, AtlasResponse, RequestOptions } from '../../src/atlas/client.js'
+import { AtlasError } from '../../src/atlas/errors.js'
+import { createResolver, DEADLINE, ITEMS_PER_PAGE, MAX_PAGES, newest, type ResolverOptions } from '../../src/resolve.js'
+import { atlasFailure } from '../support/atlas-failure.js'
+import { FakeClock } from '../support/fake-clock.js'
+
+type Doc = Record<string, unknown>
+const STEP = { what: 'list the export jobs of the cluster', role: 'Project Backup Manager' }
+
+/** A client whose request() plays answers in order (the last repeats), each taking 100 ms of fake time. */
+function scriptedClient(clock: FakeClock, answers: (Doc | AtlasError | ((query: RequestOptions) => Doc))[]) {
+  const requests: { segments: string[]; expected: string; options: RequestOptions }[] = []
+  const client = {
+    async request(segments: string[], expected: string, options: RequestOptions): Promise<AtlasResponse> {
+      requests.push({ segments, expected, options })
+      clock.time += 100
+      const answer = answers.length > 1 ? answers.shift()! : answers[0]!
+      if (answer instanceof AtlasError) throw answer
+      return { document: typeof answer === 'function' ? answer(options) : answer, rateLimit: {} }
+    }
+  } as unknown as AtlasClient
+  return { client, requests }
+}
+
+function resolver(clock: FakeClock, client: AtlasClient, extra: Partial<ResolverOptions> = {}) {
+  const counted: number[] = []
+  const lines: string[] = []
+  const resolver = createResolver({
+    client,
+    clock,
+    signal: new AbortController().signal,
+    deadline: clock.now() + 60_000,
+    pollIntervalMs: 5000,
+    env: { GITHUB_RUN_ID: '42' },
+    log: (line) => lines.push(line),
+    onRequests: (sent) => counted.push(sent),
+    ...extra
+  })
+  return { resolver, counted, lines }
+}
+
+const page = (from: number, count: number, totalCount?: number): Doc => ({
+  results: Array.from({ length: count }, (_, i) => ({ id: String(from + i) })),
+  ...(totalCount === undefined ? {} : { totalCount })
+})
+
+const transient = new AtlasError('Atlas API 503', { kind: 'api', status: 503, retryable: true })
+
+describe('a list of every page', () => {
+  it('asks for the largest pages with their count, and stops at a short page', async () => {
+    const clock = new FakeClock()
+    const { client, requests } = scriptedClient(clock, [page(0, ITEMS_PER_PAGE), page(500, 3)])
+    const { resolver: r, counted } = resolver(clock, client)
+    const items = await r.listAll(STEP, ['groups', 'g', 'exports'])
+    expect(items).toHaveLength(503)
+    expect(items[502]).toEqual({ id: '502' })
+    expect(requests.map((q) => q.options.query)).toEqual([
+      { pageNum: '1', itemsPerPage: '500', includeCount: 'true' },
+      { pageNum: '2', itemsPerPage: '500', includeCount: 'true' }
+    ])
+    expect(requests[0]?.segments).toEqual(['groups', 'g', 'exports'])
+    expect(requests[0]?.expected).toBe("Atlas's answer to: list the export jobs of the cluster")
+    expect(counted).toEqual([1, 1])
+  })
+
+  it('stops when it has totalCount items, even on a full page', async () => {
+    const clock = new FakeClock()
+    const { client, requests } = scriptedClient(clock, [page(0, ITEMS_PER_PAGE, 500), page(500, 1)])
+    expect(await resolver(clock, client).resolver.listAll(STEP, ['x'])).toHaveLength(500)
+    expect(requests).toHaveLength(1)
+  })
+
+  it('reads on past a full page whose totalCount says there is more', async () => {
+    const clock = new FakeClock()
+    const { client, requests } = scriptedClient(clock, [page(0, ITEMS_PER_PAGE, 501), page(500, 1, 501)])
+    expect(await resolver(clock, client).resolver.listAll(STEP, ['x'])).toHaveLength(501)
+    expect(requests).toHaveLength(2)
+  })
+
+  it('keeps only the objects of a page, and takes a page without results as the end', async () => {
+    const clock = new FakeClock()
+    const { client } = scriptedClient(clock, [{ results: [{ id: 'a' }, 7, null, 'x', [1]] }])
+    expect(await resolver(clock, client).resolver.listAll(STEP, ['x'])).toEqual([{ id: 'a' }])
+    const empty = scriptedClient(clock, [{ totalCount: 0 }])
+    expect(await resolver(clock, empty.client).resolver.listAll(STEP, ['x'])).toEqual([])
+  })
+
+  it(`refuses a list longer than ${MAX_PAGES} pages, naming the step`, async () => {
+    const clock = new FakeClock()
+    const { client, requests } = scriptedClient(clock, [page(0, ITEMS_PER_PAGE)])
+    const error = await atlasFailure(resolver(clock, client).resolver.listAll(STEP, ['x']))
+    expect(requests).toHaveLength(MAX_PAGES)
+    expect([error.kind, error.message, error.step, error.role]).toEqual([
+      'protocol',
+      'Atlas lists more than 10000 items while trying to list the export jobs of the cluster; this action reads at most 20 pages of 500',
+      STEP.what,
+      STEP.role
+    ])
+  })
+})
+
+describe('one request of a step', () => {
+  it('retries a GET on a transient fault, and counts both requests', async () => {
+    const clock = new FakeClock()
+    const { client, requests } = scriptedClient(clock, [transient, { id: 'x' }])
+    const { resolver: r, counted } = resolver(clock, client)
+    expect(await r.call(STEP, ['x'])).toEqual({ id: 'x' })
+    expect(requests).toHaveLength(2)
+    expect(counted).toEqual([2])
+  })
+
+  it('never repeats a POST: its fault may hide a success', async () => {
+    const clock = new FakeClock()
+    const { client, requests } = scriptedClient(clock, [transient, { id: 'x' }])
+    const error = await atlasFailure(resolver(clock, client).resolver.call(STEP, ['x'], { body: { a: 1 } }))
+    expect(requests).toHaveLength(1)
+    expect(requests[0]?.options.body).toEqual({ a: 1 })
+    expect([error.status, error.step, error.role]).toEqual([503, STEP.what, STEP.role])
+  })
+
+  it('names the step and its role on an error Atlas answered', async () => {
+    const clock = new FakeClock()
+    const forbidden = new AtlasError('Atlas API 403', { kind: 'api', status: 403 })
+    const { client } = scriptedClient(clock, [forbidden])
+    const error = await atlasFailure(resolver(clock, client).resolver.call(STEP, ['x']))
+    expect([error.message, error.status, error.step, error.role]).toEqual(['Atlas API 403', 403, STEP.what, STEP.role])
+  })
+
+  it('ends at the deadline with DEADLINE, naming the step', async () => {
+    const clock = new FakeClock()
+    const { client, requests } = scriptedClient(clock, [{ status: 'inProgress' }])
+    const { resolver: r } = resolver(clock, client, { deadline: clock.now() + 12_000 })
+    const error = await atlasFailure(r.waitFor(STEP, ['x'], (doc) => doc['status'] === 'completed'))
+    expect([error.kind, error.errorCode, error.message, error.step, error.role]).toEqual([
+      'timeout',
+      DEADLINE,
+      'The deadline (timeout) passed while trying to list the export jobs of the cluster',
+      STEP.what,
+      STEP.role
+    ])
+    // At 0, 5.1 s, 10.2 s and on the deadline.
+    expect(requests).toHaveLength(4)
+  })
+
+  it('still sends one request when the deadline has passed: a last look, as the check gets', async () => {
+    const clock = new FakeClock()
+    const { client, requests } = scriptedClient(clock, [{ id: 'x' }])
+    const { resolver: r } = resolver(clock, client, { deadline: clock.now() - 1000 })
+    expect(await r.call(STEP, ['x'])).toEqual({ id: 'x' })
+    expect(requests).toHaveLength(1)
+  })
+
+  it('ends when cancelled, naming the step', async () => {
+    const clock = new FakeClock()
+    const controller = new AbortController()
+    const { client } = scriptedClient(clock, [
+      () => {
+        controller.abort()
+        throw new AtlasError('cancelled', { kind: 'cancelled' })
+      }
+    ])
+    const { resolver: r } = resolver(clock, client, { signal: controller.signal })
+    const error = await atlasFailure(r.call(STEP, ['x']))
+    expect([error.kind, error.message, error.step, error.role]).toEqual([
+      'cancelled',
+      'Cancelled while trying to list the export jobs of the cluster',
+      STEP.what,
+      STEP.role
+    ])
+  })
+
+  it('waits until the document is done, polling at pollInterval', async () => {
+    const clock = new FakeClock()
+    const { client, requests } = scriptedClient(clock, [
+      { status: 'queued' },
+      { status: 'inProgress' },
+      { status: 'completed' }
+    ])
+    const done = await resolver(clock, client).resolver.waitFor(STEP, ['s'], (doc) => doc['status'] === 'completed')
+    expect(done).toEqual({ status: 'completed' })
+    expect(requests).toHaveLength(3)
+    expect(clock.sleeps).toEqual([5000, 5000])
+  })
+
+  it('passes the log and the environment through', () => {
+    const clock = new FakeClock()
+    const { resolver: r, lines } = resolver(clock, scriptedClient(clock, []).client)
+    r.log('hello')
+    expect(lines).toEqual(['hello'])
+    expect(r.env).toEqual({ GITHUB_RUN_ID: '42' })
+  })
+})
+
+describe('the newest item', () => {
+  it('is the one with the latest date; items without a readable date count as oldest', () => {
+    const items = [
+      { id: 'undated' },
+      { id: 'a', createdAt: '2026-11-27T00:00:00Z' },
+      { id: 'b', createdAt: '2026-11-28T00:00:00Z' },
+      { id: 'bad', createdAt: 'yesterday' },
+      { id: 'number', createdAt: 1_900_000_000_000 }
+    ]
+    expect(newest(items, 'createdAt')?.['id']).toBe('b')
+    expect(newest([{ id: 'undated' }, { id: 'bad', createdAt: 'x' }], 'createdAt')?.['id']).toBe('undated')
+    expect(newest([], 'createdAt')).toBeUndefined()
+  })
+
+  it('keeps the first of two with the same date', () => {
+    const same = '2026-11-28T00:00:00Z'
+    expect(
+      newest(
+        [
+          { id: 'first', at: same },
+          { id: 'second', at: same }
+        ],
+        'at'
+      )?.['id']
+    ).toBe('first')
+  })
+})
