@@ -198,18 +198,19 @@ describe('starting an export', () => {
     expect(lines).toEqual([`Started export ${hex('e')} of snapshot ${hex('5')} to bucket ${BUCKET}.`])
   })
 
-  it('of the newest completed snapshot, across the list', async () => {
+  it('of the newest completed snapshot with an id, across the list', async () => {
     const snapshots = [
       { id: hex('1'), status: 'completed', createdAt: '2026-11-26T00:00:00Z' },
       { id: hex('2'), status: 'inProgress', createdAt: '2026-11-28T00:00:00Z' },
       { id: hex('3'), status: 'completed', createdAt: '2026-11-27T00:00:00Z' },
-      { id: hex('4'), status: 'failed', createdAt: '2026-11-28T01:00:00Z' }
+      { id: hex('4'), status: 'failed', createdAt: '2026-11-28T01:00:00Z' },
+      { status: 'completed', createdAt: '2026-11-28T02:00:00Z' }
     ]
     const { resolver, steps, bodies, lines } = scripted({ snapshots, posts: [{ id: hex('e') }] })
     expect((await start(resolver)).outputs).toEqual({ started: 'true', snapshotId: hex('3') })
     expect(steps).toEqual(['list exports', 'list snapshots', 'POST exports'])
     expect((bodies[0] as Doc)['snapshotId']).toBe(hex('3'))
-    expect(lines[0]).toBe(`Newest completed snapshot: ${hex('3')}, created 2026-11-27T00:00:00Z (1 of 4).`)
+    expect(lines[0]).toBe(`Newest completed snapshot: ${hex('3')}, created 2026-11-27T00:00:00Z (1 of 5).`)
   })
 
   it('says when the newest completed snapshot has no date', async () => {

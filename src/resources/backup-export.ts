@@ -205,8 +205,12 @@ export const backupExport: Resource<ExportRef> = {
       'backup',
       'exports'
     ])
-    const latest = newest(jobs, 'createdAt')
-    const exportId = text(latest?.['id'])
+    // A job without an id cannot be checked: the newest of those that have one.
+    const latest = newest(
+      jobs.filter((job) => typeof job['id'] === 'string'),
+      'createdAt'
+    )
+    const exportId = latest?.['id'] as string | undefined
     if (!latest || exportId === undefined)
       throw stepError(STEPS.listExports, 'empty', `Atlas lists no export job of cluster ${ref.clusterName}`)
     resolver.log(

@@ -123,7 +123,7 @@ async function chooseSnapshot(
   const snapshots = await resolver.listAll(STEPS.listSnapshots, [...base, 'snapshots'])
   if (!start.takeSnapshot) {
     const completed = newest(
-      snapshots.filter((s) => s['status'] === 'completed'),
+      snapshots.filter((s) => s['status'] === 'completed' && id(s) !== undefined),
       'createdAt'
     )
     const snapshotId = id(completed)

@@ -164,8 +164,12 @@ export const pipelineRun: Resource<RunRef> = {
     if (ref.runId !== 'latest') return { ref }
     const step = { what: 'list the runs of the pipeline', role: 'Project Read Only' }
     const runs = await resolver.listAll(step, ['groups', ref.groupId, 'pipelines', ref.pipelineName, 'runs'])
-    const latest = newest(runs, 'createdDate')
-    const runId = typeof latest?.['_id'] === 'string' ? latest['_id'] : undefined
+    // A run without an id cannot be checked: the newest of those that have one.
+    const latest = newest(
+      runs.filter((run) => typeof run['_id'] === 'string'),
+      'createdDate'
+    )
+    const runId = latest?.['_id'] as string | undefined
     if (!latest || runId === undefined)
       throw stepError(step, 'empty', `Atlas lists no run of pipeline ${ref.pipelineName}`)
     resolver.log(
