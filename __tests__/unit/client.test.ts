@@ -5,25 +5,9 @@ import { describe, expect, it } from '@jest/globals'
 import type { Authenticator } from '../../src/atlas/auth/authenticator.js'
 import { AtlasClient, type ClientOptions } from '../../src/atlas/client.js'
 import { AtlasError } from '../../src/atlas/errors.js'
-import type { HttpRequest, HttpResponse, Transport } from '../../src/atlas/transport.js'
+import type { Transport } from '../../src/atlas/transport.js'
+import { scriptedTransport } from '../support/scripted-transport.js'
 import { atlasFailure } from '../support/atlas-failure.js'
-
-type Answer = Partial<HttpResponse> & { body?: unknown }
-
-/** A transport that records each request and plays answers in order (the last one repeats). */
-function scriptedTransport(answers: Answer[]): Transport & { sent: HttpRequest[] } {
-  const sent: HttpRequest[] = []
-  return {
-    sent,
-    async send(request) {
-      sent.push(request)
-      const answer = answers.length > 1 ? answers.shift()! : answers[0]!
-      const text = answer.text ?? (answer.body === undefined ? '' : JSON.stringify(answer.body))
-      return { status: answer.status ?? 200, headers: answer.headers ?? {}, text }
-    },
-    close: async () => undefined
-  }
-}
 
 /** An authenticator that sends "Digest n<k>" for the k-th challenge it learned (none before the first). */
 function challengeAuth(learns: boolean[] = [true]): Authenticator & { refusals: (string | undefined)[] } {
