@@ -16,6 +16,9 @@ describe('the Atlas layer', () => {
     expect(parseRetryAfter('Sat, 28 Nov 2026 11:00:00 GMT', now)).toBe(0)
     expect(parseRetryAfter('120', now)).toBe(120_000) // more than one digit
     expect(parseRetryAfter('7abc', now)).toBeUndefined()
+    // Only an HTTP-date, which names its month: not an ISO date, which Date.parse would also read.
+    expect(parseRetryAfter('2026-11-28T12:00:30Z', now)).toBeUndefined()
+    expect(parseRetryAfter('Nov 1', now)).toBe(0) // a month name is enough; a date in the past waits nothing
     expect([undefined, '', '  ', 'soon', '-5'].map((v) => parseRetryAfter(v, now))).toEqual([
       undefined,
       undefined,
@@ -65,6 +68,9 @@ describe('the Atlas layer', () => {
     expect([unsent.notSent, unsent.kind, unsent.status, unsent.retryable, unsent.retryAfterMs, unsent.message]).toEqual(
       [true, 'api', 503, true, 2000, 'Atlas answered 503 to the token request']
     )
+    const cause = new Error('socket hang up')
+    const caused = new AtlasError('x', { kind: 'network' }, { cause })
+    expect([caused.unsent().cause, caused.during('a', 'b').cause]).toEqual([cause, cause])
     const during = error.during('start the export', 'Project Backup Export Operator')
     expect([during.step, during.role, during.status, during.notSent]).toEqual([
       'start the export',

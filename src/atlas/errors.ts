@@ -85,7 +85,7 @@ export function isRetryableStatus(status: number): boolean {
 
 /** Retry-After in ms: delta-seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
-  if (value === undefined || value.trim() === '') return undefined
+  if (value === undefined) return undefined
   const trimmed = value.trim()
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
   // An HTTP-date names its day and month ("Sat, 28 Nov 2026 …"); Date.parse alone would take "-5" for a year.
