@@ -1,5 +1,6 @@
 import { unsendableReason } from './atlas/header-text.js'
 import { isLoopbackHost } from './atlas/loopback.js'
+import { proxyProblems } from './atlas/proxy-env.js'
 import type { Resource } from './resources/resource.js'
 import { formatDuration, parseDuration } from './duration.js'
 
@@ -302,6 +303,8 @@ export function readSettings<Ref>(
   const timeoutMs = readDuration(input, 'timeout', problems)
   const pollIntervalMs = readDuration(input, 'pollInterval', problems)
   const requestTimeoutMs = readDuration(input, 'requestTimeout', problems)
+  // The runner's proxy variables are settings too: one that is no address would stop the action before any request.
+  problems.push(...proxyProblems(env))
   const runUrl = workflowRunUrl(env)
   const status = readStatus(input, env, runUrl, problems)
   if (wait && pollIntervalMs > timeoutMs)

@@ -396,3 +396,19 @@ describe('each problem, word for word', () => {
     ])
   })
 })
+
+describe('the proxy variables', () => {
+  it('refuses one that is no address, naming the variable and never its value', () => {
+    const problems = problemsOf(base, { https_proxy: 'http://user:s3cret@[', HTTP_PROXY: 'http://proxy:3128' })
+    expect(problems).toEqual(['environment variable https_proxy is not a proxy address; write it as http://host:port'])
+    expect(problemsOf(base, { HTTP_PROXY: ':::' })).toEqual([
+      'environment variable HTTP_PROXY is not a proxy address; write it as http://host:port'
+    ])
+  })
+
+  it('accepts a bare host:port, and a blank variable as unset', () => {
+    expect(settingsFrom(base, { HTTPS_PROXY: 'proxy.corp:3128', https_proxy: ' ', HTTP_PROXY: '' }).baseUrl.host).toBe(
+      'cloud.mongodb.com'
+    )
+  })
+})

@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { abortAfter } from '../../src/atlas/abort.js'
 import { AtlasError } from '../../src/atlas/errors.js'
-import { createTransport, headerValue, headerValues, type Transport } from '../../src/atlas/transport.js'
+import {
+  createTransport,
+  DEFAULT_MAX_BODY_BYTES,
+  headerValue,
+  headerValues,
+  type Transport
+} from '../../src/atlas/transport.js'
 import { freePort } from '../support/processes.js'
 import { atlasFailure } from '../support/atlas-failure.js'
 
@@ -120,18 +126,87 @@ describe('the transport', () => {
     expect(error.message).not.toContain('secret')
   })
 
-  it('reports a proxy that refuses the tunnel by its status', async () => {
+  it.each([
+    ['407 Proxy Authentication Required', false],
+    ['502 Bad Gateway', true]
+  ])('reports a proxy that refuses the tunnel (%s) by its status, retrying only a 5xx', async (line, retryable) => {
+    const status = line.slice(0, 3)
     const proxy = createServer()
-    proxy.on('connect', (_req, socket) => socket.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n'))
+    proxy.on('connect', (_req, socket) => socket.end(`HTTP/1.1 ${line}\r\n\r\n`))
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve))
     try {
       const env = { https_proxy: `http://127.0.0.1:${(proxy.address() as { port: number }).port}` }
       const error = await atlasFailure(withTransport({ env }, (t) => get(t, { origin: 'https://atlas.example.test' })))
-      expect([error.errorCode, error.retryable]).toEqual(['PROXY_407', false])
-      expect(error.message).toBe('The proxy refused to connect to https://atlas.example.test (HTTP 407)')
+      expect([error.kind, error.errorCode, error.retryable]).toEqual(['network', `PROXY_${status}`, retryable])
+      expect(error.message).toBe(`The proxy refused to connect to https://atlas.example.test (HTTP ${status})`)
     } finally {
       proxy.closeAllConnections()
       await new Promise((resolve) => proxy.close(resolve))
     }
+  })
+})
+
+describe('the transport at its edges', () => {
+  it('reads a body of exactly the limit, and names the default limit in MiB', async () => {
+    handler = (_req, res) => res.writeHead(200).end('y'.repeat(1024))
+    expect((await withTransport({ maxBodyBytes: 1024 }, (t) => get(t))).text).toHaveLength(1024)
+    handler = (_req, res) => res.writeHead(200).end('y'.repeat(DEFAULT_MAX_BODY_BYTES + 1))
+    const error = await atlasFailure(withTransport({ maxBodyBytes: DEFAULT_MAX_BODY_BYTES }, (t) => get(t)))
+    expect(error.message).toBe(
+      `The response from ${origin} is larger than 4 MiB; a pipeline run is a few KB, so this is not an Atlas answer`
+    )
+  })
+
+  it.each([300, 399])('takes %i for a redirect, with the host it names', async (status) => {
+    handler = (_req, res) => res.writeHead(status, { location: 'https://elsewhere.example/a' }).end()
+    const error = await atlasFailure(withTransport({}, (t) => get(t)))
+    expect(error.message).toBe(
+      `Atlas answered ${status} with a redirect to elsewhere.example; redirects are not followed so that credentials stay with ${origin.replace('http://', '')}`
+    )
+    expect(error.redirectHost).toBe('elsewhere.example')
+  })
+
+  it('passes a 400 or a 299 on as an answer, and names an unreadable redirect', async () => {
+    for (const status of [299, 400]) {
+      handler = (_req, res) => res.writeHead(status, { location: 'https://elsewhere.example/' }).end('{}')
+      expect((await withTransport({}, (t) => get(t))).status).toBe(status)
+    }
+    handler = (_req, res) => res.writeHead(307, { location: 'http://[' }).end()
+    expect((await atlasFailure(withTransport({}, (t) => get(t)))).redirectHost).toBe('an unreadable location')
+  })
+
+  it('says a request was cancelled when the caller aborts without a reason of ours', async () => {
+    handler = () => undefined
+    const error = await atlasFailure(withTransport({}, (t) => get(t, { signal: AbortSignal.abort() })))
+    expect([error.kind, error.message]).toEqual(['cancelled', `The request to ${origin} was cancelled`])
+  })
+
+  it('sends method, path, headers and body as given', async () => {
+    let received = ''
+    handler = (req, res) => {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => {
+        received = `${req.method} ${req.url} ${req.headers['content-type']} ${Buffer.concat(chunks).toString()}`
+        res.writeHead(201).end('{}')
+      })
+    }
+    const response = await withTransport({}, (t) =>
+      t.send({ method: 'POST', origin, path: '/a%2E%2E/b?x=1', headers: { 'content-type': 'text/plain' }, body: 'hi' })
+    )
+    expect(response.status).toBe(201)
+    expect(received).toBe('POST /a%2E%2E/b?x=1 text/plain hi')
+  })
+
+  it.each([
+    [{ https_proxy: 'http://127.0.0.1:PORT', HTTPS_PROXY: 'http://127.0.0.1:1' }, 'http://127.0.0.1:PORT'],
+    [{ HTTPS_PROXY: '  ', HTTP_PROXY: '127.0.0.1:PORT' }, 'http://127.0.0.1:PORT']
+  ])('takes the proxy from %j, lowercase first, blank as unset, a bare host:port as http', async (env, named) => {
+    const dead = await freePort()
+    const filled = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace('PORT', String(dead))]))
+    const error = await atlasFailure(
+      withTransport({ env: filled }, (t) => get(t, { origin: 'https://atlas.example.test' }))
+    )
+    expect(error.proxy).toBe(named.replace('PORT', String(dead)))
   })
 })

@@ -2,6 +2,7 @@ import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici'
 import { AtlasError, errorMessage, isError } from './errors.js'
 import { unsendableReason } from './header-text.js'
 import { isLoopbackHost } from './loopback.js'
+import { proxyAddress, proxyVariable } from './proxy-env.js'
 
 export interface HttpRequest {
   method: 'GET' | 'POST'
@@ -41,11 +42,6 @@ export interface TransportOptions {
 
 export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 
-function proxyEnv(env: Record<string, string | undefined>, name: string): string | undefined {
-  const value = env[name.toLowerCase()] ?? env[name.toUpperCase()]
-  return value === undefined || value.trim() === '' ? undefined : value.trim()
-}
-
 /** The runner's proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, any case). */
 interface ProxySettings {
   httpsProxy?: string
@@ -56,12 +52,7 @@ interface ProxySettings {
 /** The proxy a request to origin would use, NO_PROXY aside (as undici picks: https falls back to HTTP_PROXY). */
 function proxyFor(proxies: ProxySettings, origin: string): URL | undefined {
   const value = origin.startsWith('https:') ? (proxies.httpsProxy ?? proxies.httpProxy) : proxies.httpProxy
-  if (value === undefined) return undefined
-  try {
-    return new URL(value.includes('://') ? value : `http://${value}`)
-  } catch {
-    return undefined
-  }
+  return value === undefined ? undefined : new URL(value)
 }
 
 interface Route {
@@ -225,9 +216,9 @@ async function readBounded(body: AsyncIterable<Buffer>, maxBytes: number, origin
 /** The undici transport: timeouts, proxies, bounded bodies, and redirects refused. */
 export function createTransport(options: TransportOptions): Transport {
   const proxies: ProxySettings = {
-    httpsProxy: proxyEnv(options.env, 'https_proxy'),
-    httpProxy: proxyEnv(options.env, 'http_proxy'),
-    noProxy: proxyEnv(options.env, 'no_proxy')
+    httpsProxy: proxyAddress(options.env, 'https_proxy'),
+    httpProxy: proxyAddress(options.env, 'http_proxy'),
+    noProxy: proxyVariable(options.env, 'no_proxy')?.value
   }
   const router = createRouter(options, proxies)
   return {
