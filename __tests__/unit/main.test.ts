@@ -174,6 +174,61 @@ describe('run()', () => {
     expect(infoLines()).toContain(`Export job ${DEMO.exportId} of cluster ${DEMO.clusterName} is Successful.`)
   })
 
+  it('logs each change of a wait with its time, state and phase', async () => {
+    atlas.script([
+      { run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT' }) },
+      { run: runDocument({ state: 'DONE', phase: undefined }) }
+    ])
+    inputs = { ...inputs, wait: 'true', pollInterval: '1s' }
+    await run()
+    expect(infoLines().filter((line) => line.startsWith('[+'))).toEqual([
+      '[+0s] state IN_PROGRESS, phase EXPORT',
+      '[+1s] state DONE, phase (none)'
+    ])
+    expect(outputs()).toMatchObject({ polls: '2', waitedSeconds: '1' })
+  })
+
+  it('logs no change line for a one-shot check: its verdict says it', async () => {
+    await run()
+    expect(infoLines().filter((line) => line.startsWith('[+'))).toEqual([])
+  })
+
+  it('keeps the last error and where it came from in the debug log', async () => {
+    atlas.script([apiError(404, 'RESOURCE_NOT_FOUND', 'No run.')])
+    await run()
+    expect(core.debug.mock.calls.map(([line]) => line)).toContainEqual(
+      expect.stringMatching(/^last error: AtlasError: Atlas API 404 RESOURCE_NOT_FOUND: No run\. +at apiError /)
+    )
+  })
+
+  it('masks the credentials of the environment too', async () => {
+    inputs = { ...inputs, accessToken: '' }
+    process.env['MONGODB_ATLAS_PUBLIC_API_KEY'] = ` ${DEMO.publicKey} `
+    process.env['MONGODB_ATLAS_PRIVATE_API_KEY'] = DEMO.privateKey
+    try {
+      await run()
+    } finally {
+      delete process.env['MONGODB_ATLAS_PUBLIC_API_KEY']
+      delete process.env['MONGODB_ATLAS_PRIVATE_API_KEY']
+    }
+    expect(core.setSecret.mock.calls.map(([value]) => value)).toEqual([DEMO.publicKey, DEMO.privateKey])
+    expect(core.setFailed).not.toHaveBeenCalled()
+  })
+
+  it('writes a summary of the invalid inputs, unless summary is false', async () => {
+    inputs['groupId'] = 'nope'
+    await run()
+    expect(core.summary.addRaw).toHaveBeenCalledWith(
+      expect.stringMatching(/^### ❌ Invalid inputs — nothing was sent to Atlas\n\n- groupId "nope"/),
+      true
+    )
+    jest.clearAllMocks()
+    inputs['summary'] = 'false'
+    await run()
+    expect(core.summary.addRaw).not.toHaveBeenCalled()
+    expect(core.setFailed).toHaveBeenCalledTimes(1)
+  })
+
   describe('steps before the check', () => {
     const BUCKET = '6750f0e1d2c3b4a596877869'
     const exportInputs = () => ({
@@ -200,6 +255,16 @@ describe('run()', () => {
       expect(infoLines()).toContainEqual(expect.stringMatching(/^Newest completed snapshot: b{24}/))
     })
 
+    it('fails with what the step found, counting its requests, when there is nothing to check', async () => {
+      inputs = { ...exportInputs(), exportId: 'latest' }
+      await runBackupExport()
+      expect(failure()).toEqual([
+        `Atlas lists no export job of cluster ${DEMO.clusterName}\nCheck groupId, clusterName and exportId, or start one first.`
+      ])
+      expect(outputs()).toMatchObject({ polls: '1', succeeded: 'false' })
+      expect(outputs()['state']).toBeUndefined()
+    })
+
     it('names the step and its role when Atlas refuses it', async () => {
       atlas.state.forbidden['post-exports'] = 'no'
       inputs = { ...exportInputs(), exportBucketId: BUCKET, snapshotId: 'c'.repeat(24) }
@@ -219,7 +284,8 @@ describe('run()', () => {
       inputs['runId'] = 'latest'
       await run()
       expect(core.setFailed).not.toHaveBeenCalled()
-      expect(outputs()).toMatchObject({ runId: 'e'.repeat(24), state: 'DONE' })
+      // The list of runs is a request of the check too.
+      expect(outputs()).toMatchObject({ runId: 'e'.repeat(24), state: 'DONE', polls: '2' })
     })
   })
 
@@ -243,6 +309,15 @@ describe('run()', () => {
         ['success', 'atlas/nightly', 'https://github.com/octo/export/actions/runs/42']
       ])
       expect(github.getOctokit).toHaveBeenCalledWith('ghs_fake')
+      expect(github.createCommitStatus.mock.calls.map(([params]) => params['description'])).toEqual([
+        `Waiting for pipeline run ${DEMO.runId} of ${DEMO.pipelineName}`,
+        `Pipeline run ${DEMO.runId} of ${DEMO.pipelineName} is DONE (phase INGESTION).`
+      ])
+    })
+
+    it('posts no pending status for a one-shot check', async () => {
+      await run()
+      expect(github.createCommitStatus.mock.calls.map(([params]) => params['state'])).toEqual(['success'])
     })
 
     it.each([
