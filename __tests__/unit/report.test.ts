@@ -10,6 +10,7 @@ import { renderInputSummary, renderSummary as renderSummaryFor } from '../../src
 import { pipelineRun } from '../../src/resources/pipeline-run.js'
 import { readSettings, type Settings } from '../../src/settings.js'
 import { judge as judgeFor, MAX_HEADLINE, type Verdict } from '../../src/verdict.js'
+import { failed, finished } from '../support/poll-results.js'
 
 const inputs: Record<string, string> = {
   groupId: '32b6e34b3d91647abb20e7b8',
@@ -24,34 +25,6 @@ const buildOutputs = (result: PollResult, verdict: Pick<Verdict, 'ok'>) =>
   buildOutputsFor(result, { headline: '', message: '', ...verdict }, pipelineRun)
 const renderSummary = (result: PollResult, verdict: Verdict, s: Settings, startedAt: number) =>
   renderSummaryFor(result, verdict, s, pipelineRun, startedAt)
-
-function finished(run: Record<string, unknown>, extra: Partial<PollResult> = {}): PollResult {
-  return {
-    ending: 'finished',
-    last: { document: run, rateLimit: {} },
-    polls: 1,
-    retries: 0,
-    failedInARow: 0,
-    httpStatus: 200,
-    elapsedMs: 300,
-    timeline: [{ at: 0, state: run['state'] as string, stage: run['phase'] as string }],
-    ...extra
-  }
-}
-
-function failed(error: AtlasError, extra: Partial<PollResult> = {}): PollResult {
-  return {
-    ending: 'error',
-    error,
-    polls: 1,
-    retries: 0,
-    failedInARow: 1,
-    httpStatus: error.status,
-    elapsedMs: 100,
-    timeline: [],
-    ...extra
-  }
-}
 
 const RUN = 'Pipeline run 6650f1a2b3c4d5e6f7a8b9c0 of nightly-export'
 

@@ -2,6 +2,7 @@
 // in which order, and what is left out. The parts (escaping, bounds, hints) have their own tests in
 // report.test.ts; these pin how they fit together.
 import { describe, expect, it } from '@jest/globals'
+import { AtlasError } from '../../src/atlas/errors.js'
 import type { PollResult } from '../../src/poll.js'
 import { renderSummary } from '../../src/report/summary.js'
 import { backupExport } from '../../src/resources/backup-export.js'
@@ -9,6 +10,7 @@ import { pipelineRun } from '../../src/resources/pipeline-run.js'
 import { readSettings } from '../../src/settings.js'
 import { judge } from '../../src/verdict.js'
 import { exportDocument } from '../support/fake-atlas.mjs'
+import { failed } from '../support/poll-results.js'
 
 const STARTED = Date.UTC(2026, 10, 28, 2, 0, 0)
 
@@ -21,6 +23,17 @@ const PIPELINE_INPUTS: Record<string, string> = {
 }
 const pipelineWait = (env: Record<string, string> = {}) =>
   readSettings(pipelineRun, (name) => PIPELINE_INPUTS[name] ?? '', env)
+
+/** Every pipeline summary goes on with the link to the project and the ids the step was given. */
+const PIPELINE_LINK_AND_IDS = `[Open the project in Atlas](https://cloud.mongodb.com/v2/32b6e34b3d91647abb20e7b8#/overview)
+
+<details><summary>Pipeline run details</summary>
+
+| Field | Value |
+| --- | --- |
+| Pipeline | \`nightly-export\` |
+| Run | \`6650f1a2b3c4d5e6f7a8b9c0\` |
+| Project | \`32b6e34b3d91647abb20e7b8\` |`
 
 function finishedWait(document: Record<string, unknown>, extra: Partial<PollResult>): PollResult {
   return {
@@ -141,15 +154,7 @@ gantt
 
 ✅ SNAP:SHOT;X 30s → ❌ Data loading
 
-[Open the project in Atlas](https://cloud.mongodb.com/v2/32b6e34b3d91647abb20e7b8#/overview)
-
-<details><summary>Pipeline run details</summary>
-
-| Field | Value |
-| --- | --- |
-| Pipeline | \`nightly-export\` |
-| Run | \`6650f1a2b3c4d5e6f7a8b9c0\` |
-| Project | \`32b6e34b3d91647abb20e7b8\` |
+${PIPELINE_LINK_AND_IDS}
 | State | \`FAILED\` |
 | Phase | \`DATA_LOADING\` |
 | Created | \`2026-11-28T02:00:00Z\` |
@@ -198,6 +203,26 @@ describe('the parts of a wait that depend on its length', () => {
     expect(onePhase).not.toContain('| Time |')
   })
 
+  it('does not end a phase at a poll that names none', () => {
+    const timeline = [
+      { at: 0, state: 'IN_PROGRESS', stage: 'EXPORT' },
+      { at: 20_000, state: 'IN_PROGRESS' },
+      { at: 40_000, state: 'DONE', stage: 'INGESTION' }
+    ]
+    const md = render(finishedWait({ state: 'DONE', phase: 'INGESTION' }, { polls: 3, elapsedMs: 40_000, timeline }))
+    expect(md).toContain('\n\n✅ Export 40s → ✅ Ingestion\n\n')
+  })
+
+  it('keeps a phase name in the chart to 40 characters', () => {
+    const long = 'A'.repeat(50)
+    const timeline = [
+      { at: 0, state: 'IN_PROGRESS', stage: long },
+      { at: 60_000, state: 'DONE', stage: 'INGESTION' }
+    ]
+    const md = render(finishedWait({ state: 'DONE', phase: 'INGESTION' }, { polls: 2, elapsedMs: 60_000, timeline }))
+    expect(md).toContain(`\n  A${'a'.repeat(39)} : done, ${STARTED}, ${STARTED + 60_000}\n`)
+  })
+
   it('names a phase with nothing Mermaid can show "unnamed"', () => {
     const timeline = [
       { at: 0, state: 'IN_PROGRESS', stage: '::' },
@@ -233,5 +258,81 @@ describe('the parts of a wait that depend on its length', () => {
     const result = finishedWait({ state: 'DONE' }, {})
     const md = renderSummary(result, judge(result, odd, pipelineRun), odd, pipelineRun, STARTED)
     expect(md).toContain('[Workflow run](https://ghe.example/a%20%28b%29/acme/data/actions/runs/7)')
+  })
+})
+
+describe('the job summary of a one-shot check', () => {
+  /** The end of a summary without a document: the link, and the ids the step was given. */
+  const LINK_AND_DETAILS = `${PIPELINE_LINK_AND_IDS}\n\n</details>\n`
+  const settings = readSettings(pipelineRun, (name) => ({ ...PIPELINE_INPUTS, wait: '' })[name] ?? '', {})
+  const render = (result: PollResult) =>
+    renderSummary(result, judge(result, settings, pipelineRun), settings, pipelineRun, STARTED)
+
+  it('a pass with nothing to count: the headline, the link and the details, and no empty section', () => {
+    const result = finishedWait({ state: 'DONE' }, { elapsedMs: 300, timeline: [{ at: 0, state: 'DONE' }] })
+    expect(render(result)).toBe(`### ✅ nightly-export: DONE
+
+${PIPELINE_LINK_AND_IDS}
+| State | \`DONE\` |
+
+</details>
+`)
+  })
+
+  it('what Atlas answered, as fields, once; one retry said as such', () => {
+    const limited = new AtlasError('Atlas API 429 RATE_LIMITED: Slow down.', {
+      kind: 'api',
+      status: 429,
+      errorCode: 'RATE_LIMITED',
+      detail: 'Slow down.',
+      retryable: true
+    })
+    expect(render(failed(limited, { polls: 2, retries: 1, failedInARow: 2, elapsedMs: 2500 })))
+      .toBe(`### ❌ nightly-export: rate-limited by Atlas (429) after 2 tries
+
+| Field | Value |
+| --- | --- |
+| HTTP status | 429 |
+| Error code | \`RATE_LIMITED\` |
+| Detail | \`Slow down.\` |
+| Requests | 2, of which 1 retry |
+
+**What to do:** Atlas rate-limited the requests even after waiting as asked; run the check later.
+
+${LINK_AND_DETAILS}`)
+  })
+
+  it('no answer at all: the message quoted, then what to do', () => {
+    const reset = new AtlasError('Could not reach Atlas at https://cloud.mongodb.com (ECONNRESET)', {
+      kind: 'network',
+      errorCode: 'ECONNRESET',
+      retryable: true
+    })
+    expect(render(failed(reset, { polls: 4, retries: 3, failedInARow: 4, elapsedMs: 7000 })))
+      .toBe(`### ❌ nightly-export: could not reach Atlas (ECONNRESET) after 4 tries
+
+> Could not reach Atlas at https&#58;//cloud.mongodb.com (ECONNRESET)
+
+**What to do:** Check baseUrl (https&#58;//cloud.mongodb.com) and the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY).
+
+${LINK_AND_DETAILS}`)
+  })
+
+  it('says how long it waited only when it tried more than once', () => {
+    const run = { state: 'DONE', stats: { numDocs: 5 } }
+    const timeline = [{ at: 0, state: 'DONE', stage: 'INGESTION' }]
+    const once = render(finishedWait(run, { polls: 1, elapsedMs: 400, timeline }))
+    expect(once).toContain('| Documents |\n| ---: |\n| 5 |')
+    const retried = render(finishedWait(run, { polls: 2, retries: 1, elapsedMs: 1400, timeline }))
+    expect(retried).toContain('| Documents | This check waited |\n| ---: | ---: |\n| 5 | 1s |')
+    // The phases as one line belong to a wait.
+    expect(retried.split('\n').filter((line) => line.startsWith('✅'))).toEqual([])
+  })
+
+  it('quotes the message of a cancellation while retrying, which Atlas did answer', () => {
+    const busy = new AtlasError('Atlas API 503', { kind: 'api', status: 503, retryable: true })
+    const md = render(failed(busy, { ending: 'cancelled', polls: 2, elapsedMs: 3000 }))
+    expect(md).toContain('\n\n> Cancelled after 3s (2 polls) while retrying; the last answer was: Atlas API 503.\n\n')
+    expect(md).not.toContain('| HTTP status |')
   })
 })
