@@ -85,11 +85,22 @@ describe('what the client sends', () => {
     expect(sent?.signal).toBe(signal)
   })
 
+  it("hands the caller's signal to the transport for a GET", async () => {
+    const transport = scriptedTransport([{ body: {} }])
+    const signal = new AbortController().signal
+    await client(transport).get(RUN, 'pipeline run', signal)
+    expect(transport.sent[0]?.signal).toBe(signal)
+  })
+
   it('no Authorization header while the scheme waits for its challenge', async () => {
     const transport = scriptedTransport([{ status: 401 }, { body: {} }])
     const auth = challengeAuth()
     await client(transport, { auth }).get(RUN, 'pipeline run')
-    expect(transport.sent.map((r) => r.headers['authorization'])).toEqual([undefined, 'Digest n1'])
+    expect(transport.sent.map((r) => Object.keys(r.headers))).toEqual([
+      ['accept', 'user-agent'],
+      ['accept', 'user-agent', 'authorization']
+    ])
+    expect(transport.sent[1]?.headers['authorization']).toBe('Digest n1')
     expect(auth.refusals).toEqual([undefined])
   })
 })
@@ -192,7 +203,11 @@ describe('the error an answer becomes', () => {
     [404, { errorCode: 'RESOURCE_NOT_FOUND', detail: 'No run.' }, 'Atlas API 404 RESOURCE_NOT_FOUND: No run.'],
     [404, { errorCode: 'X', detail: '', reason: 'Not Found' }, 'Atlas API 404 X: Not Found'],
     [400, { reason: 'Bad Request' }, 'Atlas API 400: Bad Request'],
+    [400, undefined, 'Atlas API 400 (Bad Request)'],
+    [400, { reason: 7 }, 'Atlas API 400 (Bad Request)'],
+    [401, undefined, 'Atlas API 401 (Unauthorized)'],
     [403, {}, 'Atlas API 403 (Forbidden)'],
+    [404, undefined, 'Atlas API 404 (Not Found)'],
     [406, { detail: 7 }, 'Atlas API 406 (Not Acceptable)'],
     [409, { errorCode: 3 }, 'Atlas API 409 (Conflict)'],
     [410, undefined, 'Atlas API 410 (Gone)'],

@@ -163,10 +163,40 @@ describe('HTTP Digest (RFC 7616)', () => {
       )
     })
 
+    it('refuses as a protocol fault of a 401, not as bad credentials', () => {
+      const refusal = (refuse: () => unknown): AtlasError => {
+        try {
+          refuse()
+        } catch (thrown) {
+          return thrown as AtlasError
+        }
+        throw new Error('expected a refusal')
+      }
+      const refusals = [
+        refusal(() => pick('Basic realm="x"')),
+        refusal(() => pick('Digest realm="r", nonce="n", algorithm=SHA-1')),
+        refusal(() => pick('Digest realm="r"')),
+        refusal(() =>
+          digestAuthorization({ ...RFC, challenge: parseChallenges(['Digest realm="r", nonce="n", qop="x"'])[0]! })
+        )
+      ]
+      expect(refusals.map((error) => [error.kind, error.status])).toEqual(Array(4).fill(['protocol', 401]))
+    })
+
+    it('takes -sess only at the end of an algorithm name', () => {
+      expect(() => pick('Digest realm="r", nonce="n", algorithm=SHA-SESS-256')).toThrow('(SHA-SESS-256)')
+    })
+
     it('needs both a nonce and a realm', () => {
       for (const challenge of ['Digest realm="r"', 'Digest nonce="n"']) {
         expect(() => pick(challenge)).toThrow('Atlas sent a Digest challenge without a nonce or realm')
       }
+    })
+
+    it('keeps every character of an unquoted value, and stops at what does not parse', () => {
+      expect(parseChallenges(['Digest nonce=ab", realm=r, ==junk, opaque=o'])).toEqual([
+        { scheme: 'Digest', params: { nonce: 'ab"', realm: 'r' } }
+      ])
     })
 
     it('reads parameter names in any case, and ignores parameters before any scheme', () => {
@@ -174,6 +204,17 @@ describe('HTTP Digest (RFC 7616)', () => {
         { scheme: 'Digest', params: { realm: 'r', nonce: 'n' } }
       ])
     })
+  })
+
+  it('makes a new random cnonce for every request of a session', async () => {
+    const auth = digestAuthenticator('Mufasa', 'Circle of Life')
+    auth.learnFromRefusal(unauthorized('Digest realm="r", nonce="n", qop="auth"'), undefined)
+    const cnonces = await Promise.all(
+      [1, 2].map(async () => /cnonce="([^"]*)"/.exec((await auth.authorize('GET', '/x'))!)?.[1])
+    )
+    expect(cnonces[0]).toMatch(/^[0-9a-f]{32}$/)
+    expect(cnonces[1]).toMatch(/^[0-9a-f]{32}$/)
+    expect(cnonces[0]).not.toBe(cnonces[1])
   })
 
   describe('a session', () => {

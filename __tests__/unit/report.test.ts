@@ -223,7 +223,7 @@ describe('outputs, whole', () => {
       polls: 3,
       elapsedMs: 1499
     }
-    expect(buildOutputsFor(result, { ok: false, headline: '', message: '' }, pipelineRun)).toEqual({
+    expect(buildOutputsFor(result, { ok: false, headline: '', message: '' }, pipelineRun)).toStrictEqual({
       errorCode: 'ECONNRESET',
       succeeded: 'false',
       polls: '3',
@@ -239,7 +239,7 @@ describe('outputs, whole', () => {
       pipelineRun,
       'https://github.com/acme/data/actions/runs/42'
     )
-    expect(outputs).toEqual({
+    expect(outputs).toStrictEqual({
       state: 'DONE',
       run: '{"state":"DONE"}',
       httpStatus: '200',

@@ -1,6 +1,7 @@
 // Commit statuses in-process: the reporter posts through @actions/github's octokit to a loopback
 // stand-in for the GitHub API (GITHUB_API_URL), as the action-level suite does with dist/.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { getEventListeners } from 'node:events'
 import { createServer, type Server } from 'node:http'
 import { commitState, statusReporter } from '../../src/report/status.js'
 
@@ -8,7 +9,7 @@ const SHA = 'c'.repeat(40)
 const settings = { context: 'atlas/nightly-export', token: 'ghs_unitTestToken' }
 
 /** What the loopback GitHub does next: answer as GitHub does, refuse with 403, or never answer. */
-let mode: 'ok' | 'forbidden' | 'silent' = 'ok'
+let mode: 'ok' | 'forbidden' | 'not found' | 'failing' | 'silent' = 'ok'
 const requests: { method: string; path: string; authorization?: string; body: Record<string, string> }[] = []
 let github: Server
 
@@ -26,6 +27,8 @@ beforeAll(async () => {
       if (mode === 'silent') return
       res.setHeader('content-type', 'application/json')
       if (mode === 'forbidden') res.writeHead(403).end('{"message":"Resource not accessible by integration"}')
+      else if (mode === 'not found') res.writeHead(404).end('{"message":"Resource not accessible by integration"}')
+      else if (mode === 'failing') res.writeHead(500).end('{"message":"Server Error"}')
       else res.writeHead(201).end('{"id":1}')
     })
   })
@@ -62,7 +65,7 @@ describe('the final commit state', () => {
 describe('the status reporter', () => {
   it('posts in order, with the description on one line and clipped at 140 characters', async () => {
     const reporter = statusReporter({ ...settings, targetUrl: 'https://github.com/acme/warehouse/actions/runs/1' })
-    reporter.post('pending', 'Waiting for\n  the run')
+    reporter.post('pending', '  Waiting for\n  the run\n')
     reporter.post('failure', `nightly-export: ${'x'.repeat(200)}`)
     expect(await reporter.settle(new AbortController().signal)).toEqual([])
     const bodies = requests.map((r) => r.body)
@@ -92,13 +95,33 @@ describe('the status reporter', () => {
     })
   })
 
-  it('turns a refusal into a warning that names the permission, and the verdict stands', async () => {
-    mode = 'forbidden'
+  it.each(['forbidden', 'not found'] as const)(
+    'turns a refusal (%s) into a warning that names the permission, and the verdict stands',
+    async (refusal) => {
+      mode = refusal
+      const reporter = statusReporter(settings)
+      reporter.post('success', 'ok')
+      expect(await reporter.settle(new AbortController().signal)).toEqual([
+        'Could not post the success commit status "atlas/nightly-export": Resource not accessible by integration (the token needs the statuses: write permission). The check\'s verdict stands.'
+      ])
+    }
+  )
+
+  it('names no permission when GitHub itself failed', async () => {
+    mode = 'failing'
+    const reporter = statusReporter(settings)
+    reporter.post('failure', 'x')
+    expect(await reporter.settle(new AbortController().signal)).toEqual([
+      'Could not post the failure commit status "atlas/nightly-export": Server Error. The check\'s verdict stands.'
+    ])
+  })
+
+  it('leaves no listener on the clean-up bound once settled', async () => {
     const reporter = statusReporter(settings)
     reporter.post('success', 'ok')
-    expect(await reporter.settle(new AbortController().signal)).toEqual([
-      'Could not post the success commit status "atlas/nightly-export": Resource not accessible by integration (the token needs the statuses: write permission). The check\'s verdict stands.'
-    ])
+    const bound = new AbortController()
+    await reporter.settle(bound.signal)
+    expect(getEventListeners(bound.signal, 'abort')).toHaveLength(0)
   })
 
   it('stops waiting for GitHub when the clean-up bound is reached, and says so', async () => {

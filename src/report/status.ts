@@ -30,6 +30,7 @@ async function createStatus(
 ): Promise<void> {
   const { context, getOctokit } = await import('@actions/github')
   const pullRequest = context.payload.pull_request as { head?: { sha?: string } } | undefined
+  // Stryker disable next-line OptionalChaining: GitHub's pull_request payload always has head
   const sha = pullRequest?.head?.sha ?? context.sha
   const { owner, repo } = context.repo
   await getOctokit(settings.token).rest.repos.createCommitStatus({
@@ -75,7 +76,7 @@ export function statusReporter(settings: StatusSettings): StatusReporter {
     async settle(signal) {
       const onAbort = (): void => stop.abort()
       if (signal.aborted) onAbort()
-      else signal.addEventListener('abort', onAbort, { once: true })
+      else signal.addEventListener('abort', onAbort)
       await chain
       signal.removeEventListener('abort', onAbort)
       return warnings
