@@ -13,7 +13,7 @@ const GROUP = '32b6e34b3d91647abb20e7b8'
 const BUCKET = '6750f0e1d2c3b4a596877869'
 const OTHER_BUCKET = '6750f0e1d2c3b4a596877860'
 const ENV = {
-  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_SERVER_URL: 'https://ghe.example.com',
   GITHUB_REPOSITORY: 'acme/warehouse',
   GITHUB_SHA: 'f'.repeat(40),
   GITHUB_WORKFLOW: 'release',
@@ -26,7 +26,7 @@ const PROVENANCE = [
   { key: 'githubWorkflow', value: 'release' },
   { key: 'githubRunId', value: '42' },
   { key: 'githubRunAttempt', value: '2' },
-  { key: 'githubRunUrl', value: 'https://github.com/acme/warehouse/actions/runs/42' }
+  { key: 'githubRunUrl', value: 'https://ghe.example.com/acme/warehouse/actions/runs/42' }
 ]
 
 const hex = (c: string) => c.repeat(24)
@@ -60,6 +60,8 @@ interface Scripted {
 /** A resolver that plays lists and answers, and records every step in order. */
 function scripted(script: Scripted, env: Record<string, string | undefined> = ENV) {
   const steps: string[] = []
+  /** What each step said it does, and the role it needs, in order. */
+  const said: string[] = []
   const bodies: unknown[] = []
   const lines: string[] = []
   const exportLists = [...(script.exports ?? [[]])]
@@ -68,6 +70,7 @@ function scripted(script: Scripted, env: Record<string, string | undefined> = EN
     env,
     log: (line) => lines.push(line),
     async call(step: Step, segments: string[], options: StepOptions = {}) {
+      said.push(`${step.what} (${step.role})`)
       steps.push(`POST ${segments.slice(5).join('/')}`)
       bodies.push(options.body)
       const answer = posts.shift()
@@ -77,6 +80,7 @@ function scripted(script: Scripted, env: Record<string, string | undefined> = EN
     },
     async listAll(step: Step, segments: string[]) {
       expect(segments.slice(0, 5)).toEqual(['groups', GROUP, 'clusters', 'Cluster0', 'backup'])
+      said.push(`${step.what} (${step.role})`)
       steps.push(`list ${segments.slice(5).join('/')}`)
       if (step === STEPS.listSnapshots) return script.snapshots ?? []
       expect(step).toBe(STEPS.listExports)
@@ -84,6 +88,7 @@ function scripted(script: Scripted, env: Record<string, string | undefined> = EN
     },
     async waitFor(step: Step, segments: string[], isDone: (doc: Doc) => boolean) {
       expect(step).toBe(STEPS.waitSnapshot)
+      said.push(`${step.what} (${step.role})`)
       steps.push(`wait ${segments.slice(5).join('/')}`)
       const done = script.waited ?? { status: 'completed' }
       expect(isDone(done)).toBe(true)
@@ -91,7 +96,7 @@ function scripted(script: Scripted, env: Record<string, string | undefined> = EN
       return done
     }
   }
-  return { resolver, steps, bodies, lines }
+  return { resolver, steps, said, bodies, lines }
 }
 
 const startInputs = (extra: Partial<StartInputs> = {}): StartInputs => ({
@@ -129,7 +134,7 @@ describe('the start-mode inputs', () => {
       exportBucketId: BUCKET,
       takeSnapshot: 'TRUE',
       snapshotRetentionDays: '99999',
-      customData: ' release = v42 \n\n  query=a=b\n'
+      customData: ' release = v42 \n\n   \n  query=a=b\n'
     })
     expect(problems).toEqual([])
     expect(start).toEqual(
@@ -250,8 +255,16 @@ describe('starting an export', () => {
 
 describe('taking a snapshot first', () => {
   it('takes one named after the workflow run, kept as asked, and waits until it is completed', async () => {
-    const { resolver, steps, bodies, lines } = scripted({ posts: [{ id: hex('9') }, { id: hex('e') }] })
+    const { resolver, steps, said, bodies, lines } = scripted({ posts: [{ id: hex('9') }, { id: hex('e') }] })
     const started = await start(resolver, { takeSnapshot: true, snapshotRetentionDays: 3 })
+    // Each step names what it does and the role the spec's x-rolesRequirements gives its operation.
+    expect(said).toEqual([
+      'list the export jobs of the cluster (Project Backup Manager)',
+      'list the snapshots of the cluster (Project Read Only)',
+      'take an on-demand snapshot (Project Backup Creator)',
+      'wait for the snapshot (Project Read Only)',
+      'start the export (Project Backup Export Operator)'
+    ])
     expect(started.outputs).toEqual({ started: 'true', snapshotId: hex('9') })
     expect(steps).toEqual([
       'list exports',
@@ -282,6 +295,14 @@ describe('taking a snapshot first', () => {
         description: 'GitHub run acme/warehouse#4242: taken',
         createdAt: '2026-11-28T03:00:00Z'
       },
+      // An older one of this run (an earlier attempt), listed first: the newest is taken.
+      {
+        id: hex('5'),
+        status: 'completed',
+        description: 'GitHub run acme/warehouse#42: x',
+        createdAt: '2026-11-28T00:30:00Z'
+      },
+      { id: hex('4'), status: 'completed', description: 42, createdAt: '2026-11-28T04:00:00Z' },
       {
         id: hex('8'),
         status: 'completed',
@@ -313,6 +334,15 @@ describe('taking a snapshot first', () => {
     expect(lines[0]).toBe(
       `An on-demand snapshot is already in progress (${hex('3')}); Atlas allows one at a time, so waiting for it instead of taking another.`
     )
+  })
+
+  it('waits for a queued on-demand snapshot too', async () => {
+    const { resolver, steps } = scripted({
+      snapshots: [{ id: hex('2'), status: 'queued' }],
+      posts: [{ id: hex('e') }]
+    })
+    expect((await start(resolver, { takeSnapshot: true })).outputs.snapshotId).toBe(hex('2'))
+    expect(steps).not.toContain('POST snapshots')
   })
 
   it('starts no export when the snapshot failed', async () => {
@@ -366,6 +396,39 @@ describe('never starting twice', () => {
     }
   })
 
+  it('takes only a job of its own: same repository and run, the same bucket, with an id', async () => {
+    const strangers = [
+      job('a', {
+        customData: [
+          null,
+          'githubRunId',
+          { key: 'githubRepository', value: 'acme/warehouse' },
+          { key: 'githubRunId', value: 42 }
+        ]
+      }),
+      { ...job('b'), id: undefined },
+      job('c', { customData: [{ key: 'githubRunId', value: '42' }] })
+    ]
+    const { resolver, steps } = scripted({ exports: [strangers], posts: [{ id: hex('e') }] }, { GITHUB_RUN_ID: '42' })
+    expect((await start(resolver, { snapshotId: hex('5') })).exportId).toBe(hex('e'))
+    expect(steps).toEqual(['list exports', 'POST exports'])
+  })
+
+  it('says which attempt started the job before, or that it cannot tell', async () => {
+    const unlabelled = job('a', {
+      snapshotId: undefined,
+      customData: [
+        { key: 'githubRepository', value: 'acme/warehouse' },
+        { key: 'githubRunId', value: '42' }
+      ]
+    })
+    const { resolver, lines } = scripted({ exports: [[unlabelled]] })
+    expect(await start(resolver)).toEqual({ exportId: hex('a'), outputs: { started: 'false', snapshotId: '' } })
+    expect(lines).toEqual([
+      `This workflow run started export ${hex('a')} before (attempt ?); waiting for it instead of starting another.`
+    ])
+  })
+
   it('looks nothing up outside a workflow run', async () => {
     const { resolver } = scripted(
       { exports: [[job('a')]], posts: [{ id: hex('e') }] },
@@ -390,9 +453,13 @@ describe('never starting twice', () => {
   it('sends once more when Atlas lists no export of that snapshot', async () => {
     const lost = new AtlasError('Could not reach Atlas (ECONNRESET)', { kind: 'network', retryable: true })
     const otherSnapshot = job('e', { snapshotId: hex('6') })
-    const { resolver, steps, lines } = scripted({ exports: [[], [otherSnapshot]], posts: [lost, { id: hex('f') }] })
+    const { resolver, steps, bodies, lines } = scripted({
+      exports: [[], [otherSnapshot]],
+      posts: [lost, { id: hex('f') }]
+    })
     expect((await start(resolver, { snapshotId: hex('5') })).exportId).toBe(hex('f'))
     expect(steps).toEqual(['list exports', 'POST exports', 'list exports', 'POST exports'])
+    expect(bodies[1]).toEqual(bodies[0])
     expect(lines[0]).toBe(
       'The request to start the export failed (Could not reach Atlas (ECONNRESET)) and Atlas lists no such export; sending it once more.'
     )

@@ -43,9 +43,12 @@ export function readStartInputs(input: InputReader, problems: string[]): StartIn
         problems.push(`${name} is set but exportBucketId is not; ${name} only applies when the step starts an export`)
     return undefined
   }
+  // Stryker disable next-line StringLiteral: the words name an empty id, and an empty exportBucketId means check mode
   const exportBucketId = readHexId(input, 'exportBucketId', 'the export bucket id', problems)
   const snapshotId =
+    // Stryker disable next-line StringLiteral: the words name an empty id, and an empty snapshotId is not read
     input('snapshotId') === '' ? undefined : readHexId(input, 'snapshotId', 'the snapshot id', problems)
+  // Stryker disable next-line Regex: a value that is not exactly true or false is refused just below
   const takeSnapshot = /^true$/i.test(input('takeSnapshot') || START_DEFAULTS.takeSnapshot)
   if (!/^(true|false|)$/i.test(input('takeSnapshot')))
     problems.push(`takeSnapshot is "${input('takeSnapshot')}"; it must be true or false`)
@@ -97,13 +100,14 @@ function label(doc: Doc, key: string): string | undefined {
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
 const id = (doc: Doc | undefined): string | undefined => str(doc?.['id'])
 
-/** The export this workflow run started before (any attempt), to the same bucket; the newest one. */
+/** The export this workflow run started before (any attempt), to the same bucket; the newest one that has an id. */
 function startedBefore(exports: Doc[], env: Record<string, string | undefined>, bucket: string): Doc | undefined {
   const repository = env['GITHUB_REPOSITORY']
   const runId = env['GITHUB_RUN_ID']
   if (!repository || !runId) return undefined
   const ours = exports.filter(
     (job) =>
+      id(job) !== undefined &&
       label(job, 'githubRepository') === repository &&
       label(job, 'githubRunId') === runId &&
       job['exportBucketId'] === bucket
@@ -114,12 +118,8 @@ function startedBefore(exports: Doc[], env: Record<string, string | undefined>, 
 /** "in-progress" snapshot states: one on-demand snapshot may be queued or running at a time. */
 const RUNNING = new Set(['queued', 'inProgress'])
 
-async function chooseSnapshot(
-  start: StartInputs,
-  base: string[],
-  resolver: Resolver
-): Promise<{ snapshotId: string; taken: boolean }> {
-  if (start.snapshotId) return { snapshotId: start.snapshotId, taken: false }
+async function chooseSnapshot(start: StartInputs, base: string[], resolver: Resolver): Promise<string> {
+  if (start.snapshotId) return start.snapshotId
   const snapshots = await resolver.listAll(STEPS.listSnapshots, [...base, 'snapshots'])
   if (!start.takeSnapshot) {
     const completed = newest(
@@ -129,9 +129,9 @@ async function chooseSnapshot(
     const snapshotId = id(completed)
     if (!snapshotId) throw stepError(STEPS.listSnapshots, 'empty', 'Atlas lists no completed snapshot of the cluster')
     resolver.log(
-      `Newest completed snapshot: ${snapshotId}, created ${str(completed?.['createdAt']) ?? 'at an unknown time'} (1 of ${snapshots.length}).`
+      `Newest completed snapshot: ${snapshotId}, created ${str((completed as Doc)['createdAt']) ?? 'at an unknown time'} (1 of ${snapshots.length}).`
     )
-    return { snapshotId, taken: false }
+    return snapshotId
   }
   const runId = resolver.env['GITHUB_RUN_ID']
   // Ends with ':' so that run 42 does not take run 4242's snapshot for its own.
@@ -139,7 +139,7 @@ async function chooseSnapshot(
   // A re-run finds the snapshot this run took; Atlas allows one on-demand snapshot in progress.
   const mine = marker
     ? newest(
-        snapshots.filter((s) => (str(s['description']) ?? '').includes(marker) && s['status'] !== 'failed'),
+        snapshots.filter((s) => str(s['description'])?.includes(marker) && s['status'] !== 'failed'),
         'createdAt'
       )
     : undefined
@@ -147,23 +147,7 @@ async function chooseSnapshot(
     snapshots.filter((s) => RUNNING.has(String(s['status']))),
     'createdAt'
   )
-  let snapshotId = id(mine) ?? id(running)
-  if (mine) resolver.log(`This workflow run took snapshot ${snapshotId} before; using it.`)
-  else if (running)
-    resolver.log(
-      `An on-demand snapshot is already in progress (${snapshotId}); Atlas allows one at a time, so waiting for it instead of taking another.`
-    )
-  else {
-    const description = `${marker ?? 'GitHub Actions:'} taken by atlas-pipeline-run-action/backup-export`
-    const taken = await resolver.call(STEPS.takeSnapshot, [...base, 'snapshots'], {
-      body: { description, retentionInDays: start.snapshotRetentionDays }
-    })
-    snapshotId = id(taken)
-    if (!snapshotId)
-      throw stepError(STEPS.takeSnapshot, 'protocol', 'Atlas took the snapshot but answered without its id')
-    resolver.log(`Took on-demand snapshot ${snapshotId}; waiting until it is completed.`)
-  }
-  if (snapshotId === undefined) throw new Error('a snapshot id was chosen above') // unreachable: every branch sets it
+  const snapshotId = await snapshotToWaitFor(start, base, resolver, mine, running, marker)
   const done = await resolver.waitFor(
     STEPS.waitSnapshot,
     [...base, 'snapshots', snapshotId],
@@ -171,7 +155,39 @@ async function chooseSnapshot(
   )
   if (done['status'] === 'failed')
     throw stepError(STEPS.waitSnapshot, 'empty', `Snapshot ${snapshotId} failed, so no export was started`)
-  return { snapshotId, taken: !mine && !running }
+  return snapshotId
+}
+
+/** The on-demand snapshot to wait for: the one this run took before, the one in progress, or a new one. */
+async function snapshotToWaitFor(
+  start: StartInputs,
+  base: string[],
+  resolver: Resolver,
+  mine: Doc | undefined,
+  running: Doc | undefined,
+  marker: string | undefined
+): Promise<string> {
+  const mineId = id(mine)
+  if (mineId) {
+    resolver.log(`This workflow run took snapshot ${mineId} before; using it.`)
+    return mineId
+  }
+  const runningId = id(running)
+  if (runningId) {
+    resolver.log(
+      `An on-demand snapshot is already in progress (${runningId}); Atlas allows one at a time, so waiting for it instead of taking another.`
+    )
+    return runningId
+  }
+  const description = `${marker ?? 'GitHub Actions:'} taken by atlas-pipeline-run-action/backup-export`
+  const taken = id(
+    await resolver.call(STEPS.takeSnapshot, [...base, 'snapshots'], {
+      body: { description, retentionInDays: start.snapshotRetentionDays }
+    })
+  )
+  if (!taken) throw stepError(STEPS.takeSnapshot, 'protocol', 'Atlas took the snapshot but answered without its id')
+  resolver.log(`Took on-demand snapshot ${taken}; waiting until it is completed.`)
+  return taken
 }
 
 /** Start mode: returns the export job to check, and whether this step started it. */
@@ -188,7 +204,7 @@ export async function startExport(
     resolver.env,
     start.exportBucketId
   )
-  if (before && id(before) && !['Failed', 'Cancelled'].includes(String(before['state']))) {
+  if (before && !['Failed', 'Cancelled'].includes(String(before['state']))) {
     resolver.log(
       `This workflow run started export ${id(before)} before (attempt ${label(before, 'githubRunAttempt') ?? '?'}); waiting for it instead of starting another.`
     )
@@ -198,7 +214,7 @@ export async function startExport(
     resolver.log(
       `The export this workflow run started before (${id(before)}) is ${String(before['state'])}; starting a new one.`
     )
-  const { snapshotId } = await chooseSnapshot(start, base, resolver)
+  const snapshotId = await chooseSnapshot(start, base, resolver)
   const body = {
     snapshotId,
     exportBucketId: start.exportBucketId,
