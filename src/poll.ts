@@ -190,12 +190,11 @@ export async function pollRun(options: PollOptions): Promise<PollResult> {
       last = response
       lastError = undefined
       httpStatus = 200
-      const recovered = failures > 0
       failures = 0
       const { state, stage } = options.observe(response.document)
       const previous = timeline[timeline.length - 1]
       const at = clock.now() - start
-      if (!previous || recovered || previous.state !== state || previous.stage !== stage) record({ at, state, stage })
+      if (!previous || previous.state !== state || previous.stage !== stage) record({ at, state, stage })
       options.onPoll?.(`poll ${polls}: state ${state ?? '(none)'}${stage !== undefined ? `, ${stage}` : ''}`)
       if (!options.wait || options.isTerminal(state)) return result('finished')
       delay = pollDelay(options.pollIntervalMs, response)
@@ -223,7 +222,8 @@ export async function pollRun(options: PollOptions): Promise<PollResult> {
       // Stryker disable next-line ConditionalExpression: without the first test, now + undefined is NaN and NaN > deadline is false
       if (error.retryAfterMs !== undefined && clock.now() + error.retryAfterMs > deadline)
         return result('error', error, { unwaitedRetryAfterMs: error.retryAfterMs })
-      // The time lost to retries is shown as such, not credited to the state seen before.
+      // The time lost to retries is shown as such, not credited to the state seen before (the state
+      // after them then differs from this row, so it is recorded again).
       if (failures === 1 && timeline.length > 0) record({ at: clock.now() - start, retrying: shortly(error) })
       options.onRetry?.({
         error,

@@ -92,6 +92,7 @@ export function createResolver(options: ResolverOptions): Resolver {
     const result = await pollRun({
       fetch: (signal) =>
         options.client.request(segments, `Atlas's answer to: ${step.what}`, { ...stepOptions, signal }),
+      // Stryker disable next-line StringLiteral: any state but 'done' means not yet
       observe: (doc) => ({ state: wait && wait(doc) ? 'done' : 'waiting' }),
       isTerminal: (state) => state === 'done',
       wait: wait !== false,
@@ -123,6 +124,7 @@ export function createResolver(options: ResolverOptions): Resolver {
         const results = Array.isArray(doc['results']) ? doc['results'].filter(isObject) : []
         items.push(...results)
         const total = typeof doc['totalCount'] === 'number' ? doc['totalCount'] : undefined
+        // Stryker disable next-line ConditionalExpression: n >= undefined is false, as the guard says
         if (results.length < ITEMS_PER_PAGE || (total !== undefined && items.length >= total)) return items
       }
       throw new AtlasError(

@@ -2,7 +2,7 @@
 // interfaces): what it sends, how it reads an answer, and which error each answer becomes. The
 // wire itself (undici, proxies, timeouts) is transport.test.ts's; the action suites run it all.
 import { describe, expect, it } from '@jest/globals'
-import type { Authenticator } from '../../src/atlas/auth/authenticator.js'
+import { bearerAuthenticator, type Authenticator } from '../../src/atlas/auth/authenticator.js'
 import { AtlasClient, type ClientOptions } from '../../src/atlas/client.js'
 import { AtlasError } from '../../src/atlas/errors.js'
 import type { Transport } from '../../src/atlas/transport.js'
@@ -46,6 +46,15 @@ function client(transport: Transport, extra: Partial<ClientOptions> = {}): Atlas
 }
 
 const RUN = ['groups', 'g', 'pipelines', 'p', 'runs', 'r']
+
+describe('a token obtained elsewhere', () => {
+  it('is sent as it is, never renewed after a refusal, and leaves nothing to revoke', async () => {
+    const auth = bearerAuthenticator('t0k3n')
+    expect(await auth.authorize('GET', '/x')).toBe('Bearer t0k3n')
+    expect(auth.learnFromRefusal({ status: 401, headers: {}, text: '' }, 'Bearer t0k3n')).toBe(false)
+    expect(await auth.close()).toBeUndefined()
+  })
+})
 
 describe('what the client sends', () => {
   it('a GET with the versioned media type, the user agent and the credentials, and no body', async () => {

@@ -131,6 +131,11 @@ describe('what the token endpoint says', () => {
       'Atlas answered 400 to the token request (POST /api/oauth/token) (INVALID_REQUEST: bad grant)'
     ],
     [
+      { status: 400, body: { errorCode: 5, detail: 'bad grant' } },
+      'auth',
+      'Atlas answered 400 to the token request (POST /api/oauth/token) (bad grant)'
+    ],
+    [
       { status: 403, body: { error: 7, error_description: 8 } },
       'auth',
       'Atlas answered 403 to the token request (POST /api/oauth/token)'
@@ -181,7 +186,7 @@ describe('revoking', () => {
     const transport = scriptedTransport([
       token('tok1', 100),
       token('tok2'),
-      { status: 400 },
+      { status: 300 },
       async () => {
         throw new Error('socket hang up')
       }
@@ -191,7 +196,7 @@ describe('revoking', () => {
     clock.time += 100_000
     await auth.authorize('GET', '/x')
     expect(await auth.close()).toBe(
-      'Could not revoke an Atlas access token (HTTP 400); it expires by itself within an hour; ' +
+      'Could not revoke an Atlas access token (HTTP 300); it expires by itself within an hour; ' +
         'Could not revoke an Atlas access token (socket hang up); it expires by itself within an hour'
     )
   })

@@ -457,17 +457,29 @@ describe('the schedule at its boundaries', () => {
     expect(calls).toHaveLength(1)
   })
 
-  it('says the wait goes on every five minutes by default', async () => {
+  it('says the wait goes on every five minutes by default, counting from the last change', async () => {
     const clock = new FakeClock()
     const beats: number[] = []
     await pollRun(
-      options(clock, scripted(clock, [response('IN_PROGRESS')], 0).fetch, {
+      options(clock, scripted(clock, [response('IN_PROGRESS')], 100).fetch, {
         timeoutMs: 11 * 60_000,
         pollIntervalMs: 60_000,
         onHeartbeat: ({ sinceMs }) => beats.push(sinceMs)
       })
     )
-    expect(beats).toEqual([5 * 60_000, 10 * 60_000])
+    // The state was first seen at 100 ms; polls land every 60.1 s after that.
+    expect(beats).toEqual([300_500, 601_000])
+  })
+
+  it('goes on without a heartbeat listener', async () => {
+    const clock = new FakeClock()
+    const result = await pollRun(
+      options(clock, scripted(clock, [response('IN_PROGRESS')], 0).fetch, {
+        timeoutMs: 11 * 60_000,
+        pollIntervalMs: 60_000
+      })
+    )
+    expect(result.ending).toBe('timeout')
   })
 })
 

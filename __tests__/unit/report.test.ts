@@ -523,6 +523,7 @@ describe('verdicts of the edge cases', () => {
     expect(verdict.hint).toBe(
       'Atlas asked to wait 1h before trying again (Retry-After), which is past the deadline (timeout 30s), so the action stopped without waiting. Run the check later, or raise timeout.'
     )
+    expect(verdict.headline).toBe('nightly-export: rate-limited by Atlas (429), asked to wait 1h')
   })
 
   it('points at the proxy when the proxy could not be reached', () => {
@@ -549,6 +550,7 @@ describe('verdicts of the edge cases', () => {
   ])('says what came last when cancelled while retrying (%#)', (error, expected) => {
     const verdict = judge(failed(error, { ending: 'cancelled', polls: 2, elapsedMs: 4000 }), settings())
     expect(verdict.message).toBe(`Cancelled after 4s (2 polls) while retrying; ${expected}`)
+    expect(verdict.headline).toBe('nightly-export: cancelled after 4s while retrying')
   })
 })
 
@@ -668,6 +670,20 @@ describe('the headline and hint of each kind of failure', () => {
       1,
       'Atlas denied access (403) to take a snapshot: needs Project Backup Manager',
       "To take a snapshot, the credentials need the Project Backup Manager role on project 32b6e34b3d91647abb20e7b8, and the runner's IP address must be on the API access list of the key or service account."
+    ],
+    [
+      'a 400 whose detail names no fields',
+      error('Atlas API 400', { kind: 'api', status: 400, body: { badRequestDetail: {} } }),
+      1,
+      'Atlas rejected the request (400)',
+      'Atlas rejected the request; check groupId, pipelineName and runId.'
+    ],
+    [
+      'a 403 of the check itself',
+      error('Atlas API 403', { kind: 'api', status: 403 }),
+      1,
+      'Atlas denied access (403): needs Project Read Only',
+      "The credentials need the Project Read Only role on project 32b6e34b3d91647abb20e7b8, and the runner's IP address must be on the API access list of the key or service account."
     ],
     [
       'a 400 without field details',

@@ -80,6 +80,16 @@ describe('a list of every page', () => {
     expect(requests).toHaveLength(2)
   })
 
+  it('reads on when totalCount is not a number', async () => {
+    const clock = new FakeClock()
+    const { client, requests } = scriptedClient(clock, [
+      { ...page(0, ITEMS_PER_PAGE), totalCount: '500' },
+      page(500, 2)
+    ])
+    expect(await resolver(clock, client).resolver.listAll(STEP, ['x'])).toHaveLength(502)
+    expect(requests).toHaveLength(2)
+  })
+
   it('keeps only the objects of a page, and takes a page without results as the end', async () => {
     const clock = new FakeClock()
     const { client } = scriptedClient(clock, [{ results: [{ id: 'a' }, 7, null, 'x', [1]] }])
@@ -136,13 +146,21 @@ describe('one request of a step', () => {
     const error = await atlasFailure(r.waitFor(STEP, ['x'], (doc) => doc['status'] === 'completed'))
     expect([error.kind, error.errorCode, error.message, error.step, error.role]).toEqual([
       'timeout',
-      DEADLINE,
+      'DEADLINE',
       'The deadline (timeout) passed while trying to list the export jobs of the cluster',
       STEP.what,
       STEP.role
     ])
     // At 0, 5.1 s, 10.2 s and on the deadline.
     expect(requests).toHaveLength(4)
+  })
+
+  it('ends at the deadline with DEADLINE even when the last request failed', async () => {
+    const clock = new FakeClock()
+    const { client } = scriptedClient(clock, [transient])
+    const { resolver: r } = resolver(clock, client, { deadline: clock.now() + 2500 })
+    const error = await atlasFailure(r.call(STEP, ['x']))
+    expect([error.kind, error.errorCode]).toEqual(['timeout', DEADLINE])
   })
 
   it('still sends one request when the deadline has passed: a last look, as the check gets', async () => {
@@ -201,7 +219,8 @@ describe('the newest item', () => {
       { id: 'a', createdAt: '2026-11-27T00:00:00Z' },
       { id: 'b', createdAt: '2026-11-28T00:00:00Z' },
       { id: 'bad', createdAt: 'yesterday' },
-      { id: 'number', createdAt: 1_900_000_000_000 }
+      { id: 'number', createdAt: 1_900_000_000_000 },
+      { id: 'a year as a number', createdAt: 2030 }
     ]
     expect(newest(items, 'createdAt')?.['id']).toBe('b')
     expect(newest([{ id: 'undated' }, { id: 'bad', createdAt: 'x' }], 'createdAt')?.['id']).toBe('undated')
