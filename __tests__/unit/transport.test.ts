@@ -210,3 +210,50 @@ describe('the transport at its edges', () => {
     expect(error.proxy).toBe(named.replace('PORT', String(dead)))
   })
 })
+
+describe('the transport over time', () => {
+  const timeouts = () => process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout').length
+
+  it('bounds the whole request, a body that keeps trickling included', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200)
+      const drip = setInterval(() => res.write('x'), 50)
+      res.on('close', () => clearInterval(drip))
+    }
+    const started = Date.now()
+    const error = await atlasFailure(withTransport({ requestTimeoutMs: 400 }, (t) => get(t)))
+    expect(error.kind).toBe('timeout')
+    expect(Date.now() - started).toBeLessThan(2000)
+  })
+
+  it('leaves no timer behind once an answer is read', async () => {
+    handler = (_req, res) => res.writeHead(200).end('{}')
+    await withTransport({ requestTimeoutMs: 60_000 }, async (t) => {
+      await get(t) // the first request opens the connection pool
+      const before = timeouts()
+      await get(t)
+      expect(timeouts()).toBe(before)
+    })
+  })
+
+  it('sends nothing once closed', async () => {
+    handler = (_req, res) => res.writeHead(200).end('{}')
+    for (const env of [{}, { HTTPS_PROXY: 'http://127.0.0.1:9' }]) {
+      const transport = createTransport({ requestTimeoutMs: 2000, maxBodyBytes: 1024, env })
+      await transport.close()
+      const before = seen.length
+      const error = await atlasFailure(get(transport))
+      expect(error.kind).toBe('network')
+      expect(seen.length).toBe(before)
+    }
+  })
+
+  it('names the http proxy for a plain http origin, the https one otherwise', async () => {
+    const [httpPort, httpsPort] = [await freePort(), await freePort()]
+    const env = { HTTP_PROXY: `http://127.0.0.1:${httpPort}`, HTTPS_PROXY: `http://127.0.0.1:${httpsPort}` }
+    const plain = await atlasFailure(withTransport({ env }, (t) => get(t, { origin: 'http://atlas.example.test' })))
+    expect(plain.proxy).toBe(`http://127.0.0.1:${httpPort}`)
+    const secure = await atlasFailure(withTransport({ env }, (t) => get(t, { origin: 'https://atlas.example.test' })))
+    expect(secure.proxy).toBe(`http://127.0.0.1:${httpsPort}`)
+  })
+})
