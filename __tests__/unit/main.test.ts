@@ -49,6 +49,10 @@ describe('run()', () => {
   it('passes a DONE run: outputs, the verdict on the log, the summary, no failure', async () => {
     await run()
     expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.warning).not.toHaveBeenCalled()
+    const debug = core.debug.mock.calls.map(([line]) => line)
+    expect(debug).toContain('poll 1: state DONE, INGESTION')
+    expect(debug.filter((line) => line.startsWith('last error'))).toEqual([])
     expect(outputs()).toMatchObject({ state: 'DONE', numDocs: '1234567', httpStatus: '200', succeeded: 'true' })
     expect(infoLines()).toContain(`Pipeline run ${DEMO.runId} of ${DEMO.pipelineName} is DONE (phase INGESTION).`)
     expect(core.summary.addRaw).toHaveBeenCalledTimes(1)
@@ -93,16 +97,29 @@ describe('run()', () => {
 
   it('reports a bug of ours as an unexpected error, with the stack in the debug log only', async () => {
     core.getInput.mockImplementation((name) => {
-      if (name === 'successStates') throw new TypeError('simulated bug')
+      if (name === 'successStates') {
+        // A chain of five errors, with short stacks: the debug log shows the first four.
+        const short = (error: Error): Error =>
+          Object.assign(error, { stack: `${error.name}: ${error.message} (stack)` })
+        let cause = short(new Error('cause 4'))
+        for (const n of [3, 2, 1]) cause = short(new Error(`cause ${n}`, { cause }))
+        throw new TypeError('simulated bug', { cause })
+      }
       return inputs[name] ?? ''
     })
     await run()
     expect(failure()).toEqual([
       'Unexpected error in atlas-pipeline-run-action: simulated bug. Please report it with the debug log (re-run with debug logging enabled).'
     ])
-    expect(
-      core.debug.mock.calls.some(([line]) => line.includes('TypeError: simulated bug') && line.includes('main.test.ts'))
-    ).toBe(true)
+    const [debug] = core.debug.mock.calls
+      .map(([line]) => line)
+      .filter((line) => line.includes('TypeError: simulated bug'))
+    expect(debug).toContain('main.test.ts')
+    expect(debug?.match(/caused by: Error: cause \d/g)).toEqual([
+      'caused by: Error: cause 1',
+      'caused by: Error: cause 2',
+      'caused by: Error: cause 3'
+    ])
   })
 
   it('reports a bug of ours during the wait as an unexpected error, not as something Atlas did', async () => {
@@ -188,6 +205,55 @@ describe('run()', () => {
     expect(outputs()).toMatchObject({ polls: '2', waitedSeconds: '1' })
   })
 
+  it('logs no change line for a retry: the retry says itself', async () => {
+    atlas.script([
+      { run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT' }) },
+      apiError(503, 'SERVICE_UNAVAILABLE', 'busy'),
+      { run: runDocument({ state: 'DONE', phase: 'INGESTION' }) }
+    ])
+    inputs = { ...inputs, wait: 'true', pollInterval: '1s' }
+    await run()
+    expect(infoLines().filter((line) => line.startsWith('[+'))).toEqual([
+      '[+0s] state IN_PROGRESS, phase EXPORT',
+      expect.stringMatching(/^\[\+\ds\] state DONE, phase INGESTION$/)
+    ])
+  })
+
+  it('logs the states of an export job, which has no stages', async () => {
+    atlas.scriptExport([{ run: exportDocument({ state: 'InProgress' }) }, { run: exportDocument() }])
+    inputs = {
+      groupId: DEMO.groupId,
+      clusterName: DEMO.clusterName,
+      exportId: DEMO.exportId,
+      baseUrl: atlas.url,
+      accessToken: DEMO.accessToken,
+      wait: 'true',
+      pollInterval: '1s'
+    }
+    await runBackupExport()
+    expect(infoLines().filter((line) => line.startsWith('[+'))).toEqual([
+      '[+0s] state InProgress',
+      '[+1s] state Successful'
+    ])
+  })
+
+  it('reports a bug of ours in a step before the check as an unexpected error', async () => {
+    atlas.state.lists.runs = [runDocument({ _id: 'e'.repeat(24) })]
+    inputs['runId'] = 'latest'
+    core.info.mockImplementation((line) => {
+      if (line.startsWith('Newest run')) throw new TypeError('simulated bug in a step')
+    })
+    try {
+      await run()
+    } finally {
+      core.info.mockImplementation(() => undefined)
+      atlas.state.lists.runs = []
+    }
+    expect(failure()).toEqual([
+      expect.stringMatching(/^Unexpected error in atlas-pipeline-run-action: simulated bug in a step\./)
+    ])
+  })
+
   it('logs no change line for a one-shot check: its verdict says it', async () => {
     await run()
     expect(infoLines().filter((line) => line.startsWith('[+'))).toEqual([])
@@ -263,6 +329,32 @@ describe('run()', () => {
       ])
       expect(outputs()).toMatchObject({ polls: '1', succeeded: 'false' })
       expect(outputs()['state']).toBeUndefined()
+    })
+
+    it('takes a snapshot, waits for it within the deadline, then exports it', async () => {
+      inputs = { ...exportInputs(), exportBucketId: BUCKET, takeSnapshot: 'true', pollInterval: '1s' }
+      await runBackupExport()
+      expect(core.setFailed).not.toHaveBeenCalled()
+      expect(outputs()).toMatchObject({ started: 'true', state: 'Successful' })
+      expect(infoLines()).toContainEqual(
+        expect.stringMatching(/^Took on-demand snapshot [0-9a-f]{24}; waiting until it is completed\.$/)
+      )
+    })
+
+    it('times out in a step before the check as the check itself would, counting the time', async () => {
+      inputs = { ...exportInputs(), exportBucketId: BUCKET, takeSnapshot: 'true', timeout: '2s', pollInterval: '1s' }
+      atlas.state.snapshotOutcome = 'inProgress' // the snapshot never completes
+      try {
+        await runBackupExport()
+      } finally {
+        atlas.state.snapshotOutcome = undefined
+      }
+      expect(failure()).toEqual([
+        expect.stringMatching(
+          /^Timed out after 2s and \d polls: The export job this step starts, of cluster Cluster0 is still unknown/
+        )
+      ])
+      expect(outputs()).toMatchObject({ waitedSeconds: '2', succeeded: 'false' })
     })
 
     it('names the step and its role when Atlas refuses it', async () => {
@@ -346,6 +438,7 @@ describe('run()', () => {
       atlas.script([{ run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT' }) }])
       inputs = { ...inputs, wait: 'true', pollInterval: '1s' }
       const listeners = process.listenerCount('SIGTERM')
+      const sigints = process.listenerCount('SIGINT')
       const checking = run()
       await new Promise((resolve) => setTimeout(resolve, 300))
       process.emit('SIGTERM', 'SIGTERM')
@@ -357,6 +450,7 @@ describe('run()', () => {
       ])
       expect(outputs()).toMatchObject({ state: 'IN_PROGRESS', succeeded: 'false' })
       expect(process.listenerCount('SIGTERM')).toBe(listeners)
+      expect(process.listenerCount('SIGINT')).toBe(sigints)
     })
 
     it('skips clean-up at the second signal', async () => {
