@@ -9,8 +9,9 @@
 //
 // --partial: a run narrowed with --mutate; only the files it reports are checked.
 // --changed-since: prints, comma-separated for --mutate, the files Stryker mutates that changed.
+// --readme: also writes the table into README.md, between its mutation-score markers.
 import { execFileSync } from 'node:child_process'
-import { globSync, readFileSync } from 'node:fs'
+import { globSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -80,6 +81,22 @@ if (missing.length > 0 && !partial) {
     `\nThe report does not cover ${missing.join(', ')}: it comes from a partial run. Run \`npm run mutate\` for the whole of src/.`
   )
   process.exit(1)
+}
+
+// Only a whole run speaks for src/: --partial never writes the README.
+if (args.includes('--readme') && !partial) {
+  const readmePath = join(root, 'README.md')
+  const readme = readFileSync(readmePath, 'utf8')
+  const [start, end] = ['<!-- mutation-score:start -->', '<!-- mutation-score:end -->']
+  const section = [
+    start,
+    `The last whole run (${new Date().toISOString().slice(0, 10)}): ${all.detected + all.survived + all.noCoverage} mutants, ` +
+      `${all.score.toFixed(1)} % noticed; ${all.ignored} marked equivalent in place, each with its reason.`,
+    '',
+    ...lines,
+    end
+  ].join('\n')
+  writeFileSync(readmePath, readme.replace(new RegExp(`${start}[\\s\\S]*?${end}`), section))
 }
 
 const below = rows.filter((r) => r.score < floor)
