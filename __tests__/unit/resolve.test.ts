@@ -158,7 +158,8 @@ describe('one request of a step', () => {
   it('ends at the deadline with DEADLINE even when the last request failed', async () => {
     const clock = new FakeClock()
     const { client } = scriptedClient(clock, [transient])
-    const { resolver: r } = resolver(clock, client, { deadline: clock.now() + 2500 })
+    // Backoff has jitter: by 1.5 s at most three of the four tries a one-shot step allows have failed.
+    const { resolver: r } = resolver(clock, client, { deadline: clock.now() + 1500 })
     const error = await atlasFailure(r.call(STEP, ['x']))
     expect([error.kind, error.errorCode]).toEqual(['timeout', DEADLINE])
   })
