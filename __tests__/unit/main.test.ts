@@ -172,6 +172,18 @@ describe('run()', () => {
     expect(core.setFailed).not.toHaveBeenCalled()
   })
 
+  it('gives up a revoke that hangs after the clean-up bound, and says so', async () => {
+    inputs = { ...inputs, accessToken: '', clientId: DEMO.clientId, clientSecret: DEMO.clientSecret }
+    atlas.scriptRevoke([{ hang: true }])
+    const started = Date.now()
+    await run()
+    expect(Date.now() - started).toBeLessThan(9000)
+    expect(core.warning).toHaveBeenCalledWith(
+      'Could not revoke an Atlas access token (clean-up took longer than 5s); it expires by itself within an hour'
+    )
+    expect(core.setFailed).not.toHaveBeenCalled()
+  })
+
   it('runs the backup-export action on the same engine, with its own inputs and outputs', async () => {
     inputs = {
       groupId: DEMO.groupId,
