@@ -363,10 +363,24 @@ describe('run()', () => {
       }
       expect(failure()).toEqual([
         expect.stringMatching(
-          /^Timed out after 2s and \d polls: The export job this step starts, of cluster Cluster0 is still unknown/
+          /^Timed out after 2s and \d polls: The export job this step starts, of cluster Cluster0 is still unknown \(Atlas never answered\)\.\n/
         )
       ])
       expect(outputs()).toMatchObject({ waitedSeconds: '2', succeeded: 'false' })
+    })
+
+    it('stops a step before the check at the first signal, and reports the cancellation', async () => {
+      inputs = { ...exportInputs(), exportBucketId: BUCKET, takeSnapshot: 'true', pollInterval: '1s' }
+      atlas.state.snapshotOutcome = 'inProgress'
+      try {
+        const checking = runBackupExport()
+        await new Promise((resolve) => setTimeout(resolve, 500))
+        process.emit('SIGTERM', 'SIGTERM')
+        await checking
+      } finally {
+        atlas.state.snapshotOutcome = undefined
+      }
+      expect(failure()).toEqual([expect.stringMatching(/^Cancelled before Atlas answered after \ds \(\d polls\)\.$/)])
     })
 
     it('names the step and its role when Atlas refuses it', async () => {

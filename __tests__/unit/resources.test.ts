@@ -227,7 +227,7 @@ describe('latest', () => {
       { _id: 'b'.repeat(24), createdDate: '2026-11-28T00:00:00Z' },
       { _id: 7, createdDate: '2026-11-29T00:00:00Z' }
     ])
-    const resolved = await pipelineRun.resolve!(runRef, resolver)
+    const resolved = await pipelineRun.resolve(runRef, resolver)
     expect(resolved).toEqual({ ref: { ...runRef, runId: 'b'.repeat(24) }, outputs: { runId: 'b'.repeat(24) } })
     expect(listed).toEqual([['groups', runRef.groupId, 'pipelines', 'nightly', 'runs']])
     expect(lines).toEqual([`Newest run: ${'b'.repeat(24)}, created 2026-11-28T00:00:00Z (1 of 3).`])
@@ -235,7 +235,7 @@ describe('latest', () => {
 
   it('fails when the newest run has no id, or there is none, naming the step', async () => {
     for (const runs of [[], [{ createdDate: '2026-11-28T00:00:00Z' }]]) {
-      const error = await atlasFailure(pipelineRun.resolve!(runRef, listing(runs).resolver))
+      const error = await atlasFailure(pipelineRun.resolve(runRef, listing(runs).resolver))
       expect([error.kind, error.message, error.step, error.role]).toEqual([
         'empty',
         'Atlas lists no run of pipeline nightly',
@@ -247,15 +247,15 @@ describe('latest', () => {
 
   it('says when the newest run has no date', async () => {
     const { resolver, lines } = listing([{ _id: 'c'.repeat(24) }])
-    await pipelineRun.resolve!(runRef, resolver)
+    await pipelineRun.resolve(runRef, resolver)
     expect(lines).toEqual([`Newest run: ${'c'.repeat(24)}, created at an unknown time (1 of 1).`])
   })
 
   it('is not looked up for a run id', async () => {
     const { resolver, listed } = listing([])
     const ref = { ...runRef, runId: 'd'.repeat(24) }
-    expect(await pipelineRun.resolve!(ref, resolver)).toEqual({ ref })
-    expect(await backupExport.resolve!(exportRef, resolver)).toEqual({ ref: exportRef })
+    expect(await pipelineRun.resolve(ref, resolver)).toEqual({ ref })
+    expect(await backupExport.resolve(exportRef, resolver)).toEqual({ ref: exportRef })
     expect(listed).toEqual([])
   })
 
@@ -265,11 +265,11 @@ describe('latest', () => {
       { id: 7, createdAt: '2026-11-29T00:00:00Z' },
       { id: 'b'.repeat(24), createdAt: '2026-11-27T00:00:00Z' }
     ])
-    const resolved = await backupExport.resolve!({ ...exportRef, exportId: 'latest' }, resolver)
+    const resolved = await backupExport.resolve({ ...exportRef, exportId: 'latest' }, resolver)
     expect(resolved).toEqual({ ref: { ...exportRef, exportId: 'a'.repeat(24) } })
     expect(listed).toEqual([['groups', exportRef.groupId, 'clusters', 'Cluster0', 'backup', 'exports']])
     expect(lines).toEqual([`Newest export job: ${'a'.repeat(24)}, created 2026-11-28T00:00:00Z (1 of 3).`])
-    const none = await atlasFailure(backupExport.resolve!({ ...exportRef, exportId: 'latest' }, listing([]).resolver))
+    const none = await atlasFailure(backupExport.resolve({ ...exportRef, exportId: 'latest' }, listing([]).resolver))
     expect([none.kind, none.message, none.step, none.role]).toEqual([
       'empty',
       'Atlas lists no export job of cluster Cluster0',

@@ -78,10 +78,11 @@ export interface Resource<Ref = unknown> {
   /** Headline and hint for a 404 or 410. */
   notFound(status: 404 | 410): { headline: string; hint: string }
   /**
-   * Turns the inputs into the one resource to check, when they do not name it outright ("latest",
-   * or a new export to start). Its requests count as the check's; its outputs join the step's.
+   * Turns the inputs into the one resource to check: the ref as it is when the inputs name it
+   * outright, else found or made ("latest", a new export). Its requests count as the check's; its
+   * outputs join the step's.
    */
-  resolve?(ref: Ref, resolver: Resolver): Promise<Resolved<Ref>>
+  resolve(ref: Ref, resolver: Resolver): Promise<Resolved<Ref>>
   /** wait's default when the input is not set (a step that starts an export waits for it). */
   waitByDefault?(ref: Ref): boolean
 }
