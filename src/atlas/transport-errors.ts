@@ -44,11 +44,14 @@ function errorDetails(error: unknown): ErrorDetails {
 
 /** True when a connection error was about the proxy itself, not about Atlas behind it. */
 function failedAtProxy(details: ErrorDetails, proxy: URL, origin: string): boolean {
-  const proxyPort = Number(proxy.port || (proxy.protocol === 'https:' ? 443 : 80))
-  const originUrl = new URL(origin)
-  const originPort = Number(originUrl.port || (originUrl.protocol === 'https:' ? 443 : 80))
+  const proxyPort = portOf(proxy)
   if (details.host !== undefined && details.host === proxy.hostname) return true
-  return details.port === proxyPort && proxyPort !== originPort
+  return details.port === proxyPort && proxyPort !== portOf(new URL(origin))
+}
+
+/** A URL's port, its scheme's default when none is written. */
+function portOf(url: URL): number {
+  return Number(url.port || (url.protocol === 'https:' ? 443 : 80))
 }
 
 /** The proxy as it may be shown: scheme, host and port, never its credentials. */
