@@ -26,3 +26,10 @@ export function formatDuration(ms: number): string {
   if (seconds || parts.length === 0) parts.push(`${seconds}s`)
   return parts.join(' ')
 }
+
+/** An age for people: "21d 4h" from two days on (hours alone grow hard to read), else as formatDuration. */
+export function formatAge(ms: number): string {
+  const hours = Math.floor(ms / 3_600_000)
+  if (hours < 48) return formatDuration(ms)
+  return `${Math.floor(hours / 24)}d${hours % 24 ? ` ${hours % 24}h` : ''}`
+}

@@ -13,9 +13,9 @@ import { pollRun, type PollResult, type TimelineEntry } from './poll.js'
 import { logLine, MAX_LOG_LINE } from './report/log-text.js'
 import { buildOutputs } from './report/outputs.js'
 import { commitState, statusReporter } from './report/status.js'
-import { renderInputSummary, renderSummary } from './report/summary.js'
-import { createResolver, DEADLINE } from './resolve.js'
-import type { Resolved, Resource } from './resources/resource.js'
+import { renderInputSummary, renderSummary, type SummaryExtras } from './report/summary.js'
+import { createResolver, DEADLINE, type Done, type Resolver } from './resolve.js'
+import type { FollowUp, Resolved, Resource } from './resources/resource.js'
 import { InputError, readSettings, SECRET_ENV, SECRET_INPUTS, type Settings } from './settings.js'
 import { judge, type Verdict } from './verdict.js'
 import { USER_AGENT } from './version.js'
@@ -114,11 +114,12 @@ async function report(
   settings: Settings,
   resource: Resource,
   startedAt: number,
-  resolvedOutputs: Record<string, string> = {}
+  extraOutputs: Record<string, string>,
+  extras: SummaryExtras
 ): Promise<void> {
-  const outputs = { ...resolvedOutputs, ...buildOutputs(result, verdict, resource, settings.workflowRunUrl) }
+  const outputs = { ...extraOutputs, ...buildOutputs(result, verdict, resource, settings.workflowRunUrl) }
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
-  if (settings.summary) await writeSummary(renderSummary(result, verdict, settings, resource, startedAt))
+  if (settings.summary) await writeSummary(renderSummary(result, verdict, settings, resource, startedAt, extras))
   if (verdict.ok) core.info(logLine(verdict.message))
   else core.setFailed(verdict.hint ? `${logLine(verdict.message)}\n${logLine(verdict.hint)}` : logLine(verdict.message))
 }
@@ -128,7 +129,8 @@ function unresolvedResult(error: AtlasError, requests: number, startedAt: number
   const ending = error.kind === 'cancelled' ? 'cancelled' : error.errorCode === DEADLINE ? 'timeout' : 'error'
   return {
     ending,
-    error: ending === 'error' ? error : undefined,
+    // The error names the step that failed, whatever the ending: the verdict is about that step.
+    error,
     polls: requests,
     retries: 0,
     failedInARow: 1,
@@ -138,6 +140,27 @@ function unresolvedResult(error: AtlasError, requests: number, startedAt: number
   }
 }
 
+/** A resolver for the steps around the check, counting the requests they send. */
+function stepResolver(
+  settings: Settings,
+  client: AtlasClient,
+  signal: AbortSignal,
+  deadline: number,
+  onRequests: (sent: number) => void,
+  record?: (done: Done) => void
+): Resolver {
+  return createResolver({
+    client,
+    signal,
+    deadline,
+    pollIntervalMs: settings.pollIntervalMs,
+    env: process.env,
+    log: (line) => core.info(logLine(line)),
+    record,
+    onRequests
+  })
+}
+
 /** Runs the resource's resolve() (latest, start mode): the ref to check, or how it failed. */
 async function resolveFirst<Ref>(
   resource: Resource<Ref>,
@@ -145,27 +168,53 @@ async function resolveFirst<Ref>(
   client: AtlasClient,
   signal: AbortSignal,
   startedAt: number
-): Promise<{ resolved: Resolved<Ref>; unresolved?: PollResult; requestsBefore: number }> {
+): Promise<{ resolved: Resolved<Ref>; unresolved?: PollResult; requestsBefore: number; done: Done[] }> {
   let requestsBefore = 0
-  const resolver = createResolver({
+  // The steps done, kept even when a later one fails: the summary shows how far it got.
+  const done: Done[] = []
+  const resolver = stepResolver(
+    settings,
     client,
     signal,
-    deadline: startedAt + settings.timeoutMs,
-    pollIntervalMs: settings.pollIntervalMs,
-    env: process.env,
-    log: (line) => core.info(logLine(line)),
-    onRequests: (sent) => (requestsBefore += sent)
-  })
+    startedAt + settings.timeoutMs,
+    (sent) => (requestsBefore += sent),
+    (step) => done.push(step)
+  )
   try {
-    return { resolved: await resource.resolve(settings.ref, resolver), requestsBefore }
+    return { resolved: await resource.resolve(settings.ref, resolver), requestsBefore, done }
   } catch (error) {
     if (!(error instanceof AtlasError)) throw error
     return {
       resolved: { ref: settings.ref },
       unresolved: unresolvedResult(error, requestsBefore, startedAt),
-      requestsBefore
+      requestsBefore,
+      done
     }
   }
+}
+
+const NO_FOLLOW_UP: FollowUp = { outputs: {}, lines: [], warnings: [] }
+
+/**
+ * What the resource reads once the check has its final answer (the export job's bucket): never
+ * while polling, and not after a cancel or a timeout. It gets at least requestTimeout even when
+ * the answer came at the deadline; its requests count as the check's.
+ */
+async function followUpOf<Ref>(
+  resource: Resource<Ref>,
+  settings: Settings<Ref>,
+  result: PollResult,
+  client: AtlasClient,
+  signal: AbortSignal,
+  startedAt: number
+): Promise<FollowUp> {
+  const doc = result.last?.document
+  if (!resource.followUp || !doc || result.ending !== 'finished') return NO_FOLLOW_UP
+  const deadline = Math.max(startedAt + settings.timeoutMs, Date.now() + settings.requestTimeoutMs)
+  const resolver = stepResolver(settings, client, signal, deadline, (sent) => (result.polls += sent))
+  const followUp = await resource.followUp(settings.ref, doc, resolver)
+  for (const warning of followUp.warnings) core.warning(logLine(warning))
+  return followUp
 }
 
 /** Check (or wait for) the resource, report it, then clean up within CLEANUP_TIMEOUT_MS. */
@@ -190,7 +239,7 @@ async function check<Ref>(
     const describe = (entry: TimelineEntry): string =>
       `state ${entry.state ?? '(none)'}${stageName ? `, ${stageName} ${entry.stage ?? '(none)'}` : ''}`
     // First the steps that find or start the resource ("latest", start mode), within the same deadline.
-    const { resolved, unresolved, requestsBefore } = await resolveFirst(
+    const { resolved, unresolved, requestsBefore, done } = await resolveFirst(
       resource,
       settings,
       client,
@@ -231,9 +280,12 @@ async function check<Ref>(
       result.polls += requestsBefore
       result.elapsedMs = Date.now() - startedAt
     }
+    const followUp = await followUpOf(resource, checked, result, client, cancel.work, startedAt)
+    result.atlasAnswered = client.answers > 0
     if (result.error) core.debug(logLine(`last error: ${describeForDebug(result.error)}`, 2 * MAX_LOG_LINE))
     const verdict = judge(result, checked, resource)
-    await report(result, verdict, checked, resource, startedAt, resolved.outputs)
+    const outputs = { ...resolved.outputs, ...followUp.outputs }
+    await report(result, verdict, checked, resource, startedAt, outputs, { ...followUp, done })
     status?.post(commitState(verdict.ok, result.ending), verdict.message)
   } finally {
     // Best effort, bounded: the report is already out, and a hanging revoke must not hold the step.

@@ -67,6 +67,8 @@ export interface PollResult {
   /** Set when Atlas asked to wait (Retry-After) past the deadline, so the action stopped without waiting: how long it asked. */
   unwaitedRetryAfterMs?: number
   elapsedMs: number
+  /** Set by the caller when Atlas answered some request of this run (so baseUrl is not what failed). */
+  atlasAnswered?: boolean
   /** Changes, first seen first. */
   timeline: TimelineEntry[]
 }
@@ -130,8 +132,8 @@ export function pollDelay(intervalMs: number, response: AtlasResponse): number {
   return low ? intervalMs * 2 : intervalMs
 }
 
-/** "Atlas API 503", "ECONNRESET": the start of an error, for a timeline row. */
-function shortly(error: AtlasError): string {
+/** "Atlas API 503", "ECONNRESET": the start of an error, for a timeline row or a list of faults. */
+export function shortly(error: AtlasError): string {
   if (error.status !== undefined) return `Atlas API ${error.status}${error.errorCode ? ` ${error.errorCode}` : ''}`
   return error.errorCode ?? error.kind
 }

@@ -1,7 +1,8 @@
 import type { AtlasClient } from './atlas/client.js'
-import { AtlasError, type AtlasErrorKind } from './atlas/errors.js'
+import { AtlasError, type AtlasErrorFields, type StepInfo } from './atlas/errors.js'
 import { isObject } from './atlas/json.js'
-import { pollRun, type Clock, type PollResult } from './poll.js'
+import { formatDuration } from './duration.js'
+import { failureLimit, pollRun, shortly, type Clock, type PollResult } from './poll.js'
 
 // Steps that come before the check: finding "latest", choosing or taking a snapshot, starting an
 // export. Each request is one of the check's own (same client, same retries of transient faults,
@@ -11,11 +12,9 @@ import { pollRun, type Clock, type PollResult } from './poll.js'
 export const DEADLINE = 'DEADLINE'
 
 /** A step of the resolution, for messages and for the role a 403 names. */
-export interface Step {
-  /** "list the export jobs", "start the export" */
-  what: string
-  /** The Atlas role the step's requests need. */
-  role: string
+export interface Step extends StepInfo {
+  /** The resource version its requests send, when not the apiVersion input's (GET cluster: 2024-08-05). */
+  apiVersion?: string
 }
 
 export interface StepOptions {
@@ -23,20 +22,39 @@ export interface StepOptions {
   body?: unknown
 }
 
+/** A step before the check that did something worth showing: "Snapshot `…`: taken by this step". */
+export interface Done {
+  /** "Snapshot", "Export job" */
+  what: string
+  /** The id it is about, as Atlas sent it. */
+  id: string
+  /** How it came to be, in a few words: "taken by this step, completed". */
+  how: string
+}
+
 /** What a resource's resolve() may do. */
 export interface Resolver {
   /** One request, transient faults retried (a POST is never retried: its fault may hide a success). */
   call(step: Step, segments: string[], options?: StepOptions): Promise<Record<string, unknown>>
-  /** Every item of a paged list (itemsPerPage 500), bounded; the order is Atlas's, which promises none. */
-  listAll(step: Step, segments: string[]): Promise<Record<string, unknown>[]>
-  /** Polls a document until isDone says so, within the deadline. */
+  /**
+   * Every item of a paged list (itemsPerPage 500), bounded; the order is Atlas's, which promises
+   * none. paged: false for a list the spec gives no paging parameters (one request).
+   */
+  listAll(step: Step, segments: string[], options?: { paged?: boolean }): Promise<Record<string, unknown>[]>
+  /**
+   * Polls a document until isDone says so, within the deadline. describe(doc) says what was seen
+   * ("snapshot … is inProgress"): logged on each change, and named if the deadline passes first.
+   */
   waitFor(
     step: Step,
     segments: string[],
-    isDone: (doc: Record<string, unknown>) => boolean
+    isDone: (doc: Record<string, unknown>) => boolean,
+    describe?: (doc: Record<string, unknown>) => string
   ): Promise<Record<string, unknown>>
   /** A line for the log (at info level). */
   log(line: string): void
+  /** A step done, for the summary: kept even when a later step fails. */
+  record(done: Done): void
   /** The workflow run's variables, for provenance. */
   env: Record<string, string | undefined>
 }
@@ -53,32 +71,37 @@ export interface ResolverOptions {
   pollIntervalMs: number
   env: Record<string, string | undefined>
   log: (line: string) => void
+  /** Steps done, for the summary (default: not kept). */
+  record?: (done: Done) => void
   /** Counts every request sent, for the polls output. */
   onRequests: (sent: number) => void
   clock?: Clock
 }
 
-/** An error of a step's own making (nothing to export, an answer without an id), naming the step and its role. */
-export function stepError(step: Step, kind: AtlasErrorKind, message: string): AtlasError {
-  return new AtlasError(message, { kind, step: step.what, role: step.role })
+/**
+ * An error of a step's own making (nothing to export, an answer without an id, a snapshot that
+ * failed), naming the step and its role; words.headline and words.hint, when given, say it better
+ * than the engine could.
+ */
+export function stepError(
+  step: Step,
+  kind: AtlasErrorFields['kind'],
+  message: string,
+  words: Pick<AtlasErrorFields, 'headline' | 'hint'> = {}
+): AtlasError {
+  return new AtlasError(message, { kind, ...words }).during(step)
 }
 
-/** The error a step ended with, as a thrown AtlasError that names the step and its role. */
-function ended(result: PollResult, step: Step): AtlasError {
+/** The error a step ended with, as a thrown AtlasError that names the step, its role and the faults it met. */
+function ended(result: PollResult, step: Step, faults: string[], lastSeen: string | undefined): AtlasError {
   if (result.ending === 'cancelled')
-    return new AtlasError(`Cancelled while trying to ${step.what}`, {
-      kind: 'cancelled',
-      step: step.what,
-      role: step.role
-    })
+    return new AtlasError(`Cancelled while trying to ${step.what}`, { kind: 'cancelled' }).during(step, { lastSeen })
   if (result.ending === 'timeout' || !result.error)
     return new AtlasError(`The deadline (timeout) passed while trying to ${step.what}`, {
       kind: 'timeout',
-      errorCode: DEADLINE,
-      step: step.what,
-      role: step.role
-    })
-  return result.error.during(step.what, step.role)
+      errorCode: DEADLINE
+    }).during(step, { faults, lastSeen })
+  return result.error.during(step, { faults })
 }
 
 export function createResolver(options: ResolverOptions): Resolver {
@@ -87,33 +110,61 @@ export function createResolver(options: ResolverOptions): Resolver {
     step: Step,
     segments: string[],
     stepOptions: StepOptions,
-    wait: false | ((doc: Record<string, unknown>) => boolean)
+    wait: false | ((doc: Record<string, unknown>) => boolean),
+    describe?: (doc: Record<string, unknown>) => string
   ) {
+    // The transient faults met in a row, for the message if the step gives up on them.
+    let faults: string[] = []
+    let seen: Record<string, unknown> | undefined
     const result = await pollRun({
       fetch: (signal) =>
-        options.client.request(segments, `Atlas's answer to: ${step.what}`, { ...stepOptions, signal }),
-      // Stryker disable next-line StringLiteral: any state but 'done' means not yet
-      observe: (doc) => ({ state: wait && wait(doc) ? 'done' : 'waiting' }),
+        options.client.request(segments, `Atlas's answer to: ${step.what}`, {
+          ...stepOptions,
+          apiVersion: step.apiVersion,
+          signal
+        }),
+      observe: (doc) => {
+        seen = doc
+        faults = []
+        // Stryker disable next-line StringLiteral: any state but 'done' means not yet
+        return { state: wait && wait(doc) ? 'done' : describe ? describe(doc) : 'waiting' }
+      },
       isTerminal: (state) => state === 'done',
       wait: wait !== false,
       timeoutMs: Math.max(0, options.deadline - now()),
       pollIntervalMs: options.pollIntervalMs,
       signal: options.signal,
       clock: options.clock,
-      // A POST whose answer was lost may have done its work: never repeat it blindly.
-      ...(stepOptions.body !== undefined ? { maxFailures: 1 } : {})
+      // The steps ride out faults as a wait does; a POST whose answer was lost may have done its
+      // work, so it is never repeated blindly (its caller looks first).
+      maxFailures: stepOptions.body !== undefined ? 1 : failureLimit(true),
+      onChange: (entry) => {
+        if (describe && seen && entry.retrying === undefined)
+          options.log(`[+${formatDuration(entry.at)}] ${describe(seen)}`)
+      },
+      onRetry: ({ error, retry, of, delayMs }) => {
+        faults.push(shortly(error))
+        options.log(`${error.message} (${step.what}); retry ${retry} of ${of} in ${formatDuration(delayMs)}`)
+      }
     })
     options.onRequests(result.polls)
-    if (result.ending !== 'finished' || !result.last) throw ended(result, step)
+    if (result.ending !== 'finished' || !result.last) {
+      if (result.error && result.ending === 'error') faults.push(shortly(result.error))
+      throw ended(result, step, faults, seen && describe ? describe(seen) : undefined)
+    }
     return result.last.document
   }
   return {
     env: options.env,
     log: options.log,
+    record: (done) => options.record?.(done),
     call: (step, segments, stepOptions = {}) => poll(step, segments, stepOptions, false),
-    waitFor: (step, segments, isDone) => poll(step, segments, {}, isDone),
-    async listAll(step, segments) {
+    waitFor: (step, segments, isDone, describe) => poll(step, segments, {}, isDone, describe),
+    async listAll(step, segments, { paged = true } = {}) {
       const items: Record<string, unknown>[] = []
+      const results = (doc: Record<string, unknown>): Record<string, unknown>[] =>
+        Array.isArray(doc['results']) ? doc['results'].filter(isObject) : []
+      if (!paged) return results(await poll(step, segments, {}, false))
       for (let page = 1; page <= MAX_PAGES; page++) {
         const doc = await poll(
           step,
@@ -121,26 +172,34 @@ export function createResolver(options: ResolverOptions): Resolver {
           { query: { pageNum: String(page), itemsPerPage: String(ITEMS_PER_PAGE), includeCount: 'true' } },
           false
         )
-        const results = Array.isArray(doc['results']) ? doc['results'].filter(isObject) : []
-        items.push(...results)
+        const onPage = results(doc)
+        items.push(...onPage)
         const total = typeof doc['totalCount'] === 'number' ? doc['totalCount'] : undefined
         // Stryker disable next-line ConditionalExpression: n >= undefined is false, as the guard says
-        if (results.length < ITEMS_PER_PAGE || (total !== undefined && items.length >= total)) return items
+        if (onPage.length < ITEMS_PER_PAGE || (total !== undefined && items.length >= total)) return items
       }
       throw new AtlasError(
         `Atlas lists more than ${MAX_PAGES * ITEMS_PER_PAGE} items while trying to ${step.what}; this action reads at most ${MAX_PAGES} pages of ${ITEMS_PER_PAGE}`,
-        { kind: 'protocol', step: step.what, role: step.role }
-      )
+        { kind: 'protocol' }
+      ).during(step)
     }
   }
 }
 
-/** The newest of items by an ISO date field; undefined for an empty list. Items without a readable date count as oldest. */
-export function newest(items: Record<string, unknown>[], field: string): Record<string, unknown> | undefined {
+/**
+ * The newest of items by an ISO date field; undefined for an empty list. Items without a readable
+ * date count as oldest, or as newest with undated: 'newest' (a snapshot has no createdAt until it
+ * is completed, so one without it is younger than every completed one).
+ */
+export function newest(
+  items: Record<string, unknown>[],
+  field: string,
+  undated: 'oldest' | 'newest' = 'oldest'
+): Record<string, unknown> | undefined {
   const time = (item: Record<string, unknown>): number => {
     const value = item[field]
     const parsed = typeof value === 'string' ? Date.parse(value) : NaN
-    return Number.isNaN(parsed) ? -Infinity : parsed
+    return Number.isNaN(parsed) ? (undated === 'oldest' ? -Infinity : Infinity) : parsed
   }
   return items.reduce<Record<string, unknown> | undefined>(
     (best, item) => (best === undefined || time(item) > time(best) ? item : best),

@@ -34,6 +34,8 @@ export interface Settings<Ref = unknown> {
   timeoutMs: number
   pollIntervalMs: number
   requestTimeoutMs: number
+  /** With latest only: the newest one fails the step when it was created longer ago than this. */
+  maxAgeMs?: number
   /** The workflow run this step is part of, when the runner says (GITHUB_SERVER_URL, _REPOSITORY, _RUN_ID). */
   workflowRunUrl?: string
   status?: StatusSettings
@@ -75,7 +77,9 @@ const HOUR = 3600 * SECOND
 export const DURATION_LIMITS = {
   timeout: { min: SECOND, max: 120 * HOUR },
   pollInterval: { min: SECOND, max: HOUR },
-  requestTimeout: { min: SECOND, max: 10 * 60 * SECOND }
+  requestTimeout: { min: SECOND, max: 10 * 60 * SECOND },
+  // Not a timer: up to a year, for exports that run weekly or monthly.
+  maxAge: { min: SECOND, max: 366 * 24 * HOUR }
 } as const
 
 const CREDENTIAL_PAIRS = [
@@ -212,7 +216,11 @@ function readBaseUrl(value: string, problems: string[]): URL {
   return url
 }
 
-function readDuration(input: InputReader, name: keyof typeof DURATION_LIMITS, problems: string[]): number {
+function readDuration(
+  input: InputReader,
+  name: Exclude<keyof typeof DURATION_LIMITS, 'maxAge'>,
+  problems: string[]
+): number {
   const fallback = DEFAULTS[name]
   const value = input(name) || fallback
   const ms = parseDuration(value)
@@ -226,6 +234,31 @@ function readDuration(input: InputReader, name: keyof typeof DURATION_LIMITS, pr
     return parseDuration(fallback) as number
   }
   return ms
+}
+
+/** maxAge: a duration, and only where there is a newest one to measure (exportId or runId latest). */
+function readMaxAge<Ref>(
+  input: InputReader,
+  resource: Resource<Ref>,
+  ref: Ref,
+  problems: string[]
+): number | undefined {
+  const value = input('maxAge')
+  if (value === '') return undefined
+  const latest = resource.refInputs[resource.refInputs.length - 1]
+  if (!resource.isLatest(ref)) {
+    problems.push(
+      `maxAge is set but ${latest} is not latest; maxAge only applies to the newest ${resource.noun} (${latest}: latest)`
+    )
+    return undefined
+  }
+  const ms = parseDuration(value)
+  const { min, max } = DURATION_LIMITS.maxAge
+  if (ms === undefined) problems.push(`maxAge is "${value}"; write a duration such as 26h, 90m or 1h30m`)
+  else if (ms < min || ms > max)
+    problems.push(`maxAge is "${value}"; it must be from ${formatDuration(min)} to ${formatDuration(max)}`)
+  else return ms
+  return undefined
 }
 
 /** successStates: a list of the resource's states, in any case and spacing, each once, written as the spec writes them. */
@@ -303,6 +336,7 @@ export function readSettings<Ref>(
   const timeoutMs = readDuration(input, 'timeout', problems)
   const pollIntervalMs = readDuration(input, 'pollInterval', problems)
   const requestTimeoutMs = readDuration(input, 'requestTimeout', problems)
+  const maxAgeMs = readMaxAge(input, resource, ref, problems)
   // The runner's proxy variables are settings too: one that is no address would stop the action before any request.
   problems.push(...proxyProblems(env))
   const runUrl = workflowRunUrl(env)
@@ -327,6 +361,7 @@ export function readSettings<Ref>(
     pollIntervalMs,
     // No request outlives the overall deadline; a longer requestTimeout is harmless, so not an error.
     requestTimeoutMs: Math.min(requestTimeoutMs, timeoutMs),
+    ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
     workflowRunUrl: runUrl,
     status
   }

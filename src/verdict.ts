@@ -1,6 +1,7 @@
 import type { AtlasError } from './atlas/errors.js'
-import { formatDuration } from './duration.js'
+import { formatAge, formatDuration } from './duration.js'
 import type { PollResult } from './poll.js'
+import { DEADLINE } from './resolve.js'
 import { describeState } from './resources/fields.js'
 import type { Resource } from './resources/resource.js'
 import type { Settings } from './settings.js'
@@ -57,9 +58,9 @@ function errorHeadline(error: AtlasError, settings: Settings, resource: Resource
       return `Atlas refused to ${error.step ?? 'do that'} (409 conflict)`
     case 404:
     case 410:
-      return resource.notFound(error.status).headline
+      return resource.notFound(error.status, error.step).headline
     case 406:
-      return `Atlas does not accept apiVersion ${settings.apiVersion} (406)`
+      return `Atlas does not accept apiVersion ${settings.apiVersion} (406)${error.step ? ` to ${error.step}` : ''}`
     case 429:
       return result.unwaitedRetryAfterMs !== undefined
         ? `rate-limited by Atlas (429), asked to wait ${formatDuration(result.unwaitedRetryAfterMs)}`
@@ -110,7 +111,7 @@ function errorHint(error: AtlasError, settings: Settings, resource: Resource, re
       return `Atlas allows one export of a snapshot at a time, and one queued or running on-demand snapshot per cluster: wait for the one under way (its id is in Atlas's detail above), or run this step again later.`
     case 404:
     case 410:
-      return resource.notFound(error.status).hint
+      return resource.notFound(error.status, error.step).hint
     case 406:
       return `apiVersion ${settings.apiVersion} is not a version of this resource; use 2023-01-01 (the default).`
     case 429:
@@ -130,6 +131,8 @@ function errorHint(error: AtlasError, settings: Settings, resource: Resource, re
       return 'Check the proxy settings (HTTPS_PROXY, NO_PROXY) and that the proxy may reach Atlas.'
     if (error.message.includes('TLS'))
       return 'If a corporate proxy or CA signs this certificate, give the CA file to the runner with NODE_EXTRA_CA_CERTS.'
+    if (result.atlasAnswered)
+      return 'Atlas answered earlier in this run, so the network between the runner and Atlas failed for a while: run the job again.'
     return `Check baseUrl (${settings.baseUrl.origin}) and the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY).`
   }
   if (error.kind === 'empty') return `Check ${inputs}, or start one first.`
@@ -138,8 +141,89 @@ function errorHint(error: AtlasError, settings: Settings, resource: Resource, re
   return undefined
 }
 
-/** The verdict for a finished poll: pass only when the state is one of successStates. */
-export function judge(result: PollResult, settings: Settings, resource: Resource): Verdict {
+/** "it will not start a second export" as a sentence: running the job again is safe because of it. */
+function rerunSentence(error: AtlasError): string {
+  return error.rerun ? ` Running the job again is safe: ${error.rerun}.` : ''
+}
+
+/** How a step before the check (listing, taking a snapshot, starting an export) failed: named for that step. */
+function stepVerdict(
+  error: AtlasError,
+  result: PollResult,
+  settings: Settings,
+  resource: Resource
+): { headline: string; message: string; hint?: string } {
+  const step = error.step as string
+  const elapsed = formatDuration(result.elapsedMs)
+  const note = error.note ? ` ${error.note}` : ''
+  const seen = error.lastSeen ? `: ${error.lastSeen}` : ''
+  if (error.kind === 'cancelled')
+    return {
+      headline: `cancelled while trying to ${step}`,
+      message: `Cancelled after ${elapsed} while trying to ${step}${seen}.${note}`,
+      hint: rerunSentence(error).trim() || undefined
+    }
+  if (error.errorCode === DEADLINE)
+    return {
+      headline: `timed out while trying to ${step}${error.lastSeen ? `; ${error.lastSeen}` : ''}`,
+      message: `Timed out after ${elapsed} (${plural(result.polls, 'request')}) while trying to ${step}${seen}.${
+        error.faults?.length ? ` The last requests failed: ${error.faults.join(', ')}.` : ''
+      }${note}`,
+      hint: `Raise timeout: one timeout covers every step and the check (now ${formatDuration(settings.timeoutMs)}).${rerunSentence(error)}`
+    }
+  const message = error.note ? `${error.message.replace(/\.$/, '')}.${note}` : error.message
+  if (error.headline) return { headline: error.headline, message, hint: error.hint }
+  // Transient faults the step rode out until it gave up: which ones, and that Atlas did answer.
+  const faults = error.faults ?? []
+  if (error.retryable && faults.length > 1) {
+    const met = faults.length > 4 ? [...faults.slice(0, 3), '…', faults[faults.length - 1]] : faults
+    const advice = result.atlasAnswered
+      ? `Atlas answered earlier in this run, so these look like passing faults: run the job again later.${rerunSentence(error)}`
+      : `${errorHint(error, settings, resource, result) ?? 'Try again later.'}${rerunSentence(error)}`
+    return {
+      headline: `could not ${step}: ${faults.length} faults in a row (${met.join(', ')})`,
+      message: `Gave up trying to ${step} after ${faults.length} faults in a row (${faults.join(', ')}); the last: ${error.message}.${note}`,
+      hint: advice
+    }
+  }
+  const hint = error.hint ?? errorHint(error, settings, resource, result)
+  return {
+    headline: errorHeadline(error, settings, resource, result),
+    message,
+    hint: hint || error.rerun ? `${hint ?? ''}${rerunSentence(error)}`.trim() : undefined
+  }
+}
+
+/** The verdict on the age of the newest one, when maxAge asks for it and the state passed. */
+function ageVerdict(
+  doc: Record<string, unknown>,
+  state: string,
+  settings: Settings,
+  resource: Resource,
+  now: number
+): { headline: string; message: string; hint: string } | undefined {
+  if (settings.maxAgeMs === undefined) return undefined
+  const described = resource.describe(settings.ref)
+  const maxAge = formatDuration(settings.maxAgeMs)
+  const created = resource.createdAt(doc)
+  const at = created === undefined ? NaN : Date.parse(created)
+  if (Number.isNaN(at))
+    return {
+      headline: `${state}, but its age is unknown (maxAge ${maxAge})`,
+      message: `${described} is ${state}, but Atlas gave no creation time, so it cannot be shown to be younger than maxAge (${maxAge}).`,
+      hint: 'Look at it in the Atlas UI, or leave maxAge out.'
+    }
+  const age = Math.max(0, now - at)
+  if (age <= settings.maxAgeMs) return undefined
+  return {
+    headline: `${state}, but ${formatAge(age)} old (maxAge ${maxAge})`,
+    message: `${described} is ${state}, but it was created at ${created}, ${formatAge(age)} ago: older than maxAge (${maxAge}).`,
+    hint: resource.staleHint
+  }
+}
+
+/** The verdict for a finished poll: pass only when the state is one of successStates (and, with maxAge, young enough). */
+export function judge(result: PollResult, settings: Settings, resource: Resource, now = Date.now()): Verdict {
   const subject = clipped(resource.subject(settings.ref), 64)
   const described = resource.describe(settings.ref)
   const verdict = (ok: boolean, headline: string, message: string, hint?: string): Verdict => ({
@@ -154,6 +238,11 @@ export function judge(result: PollResult, settings: Settings, resource: Resource
   const elapsed = formatDuration(result.elapsedMs)
   const polls = plural(result.polls, 'poll')
 
+  // A step before the check failed: the check never ran, so the verdict is about that step.
+  if (!doc && result.error?.step !== undefined) {
+    const failed = stepVerdict(result.error, result, settings, resource)
+    return verdict(false, failed.headline, failed.message, failed.hint)
+  }
   if (result.ending === 'cancelled') {
     if (doc || !result.error) {
       return verdict(
@@ -199,6 +288,8 @@ export function judge(result: PollResult, settings: Settings, resource: Resource
     )
   }
   if (settings.successStates.includes(state)) {
+    const stale = ageVerdict(doc, state, settings, resource, now)
+    if (stale) return verdict(false, stale.headline, stale.message, stale.hint)
     const facts = resource.headlineFacts(doc)
     return verdict(
       true,

@@ -49,7 +49,11 @@ describe('backup-export: one-shot check', () => {
       finishedAt: '2026-11-28T02:14:52Z',
       httpStatus: '200',
       succeeded: 'true',
-      polls: '1'
+      // The job, then its bucket: where the files are.
+      polls: '2',
+      bucketName: 'acme-atlas-exports',
+      cloudProvider: 'AWS',
+      exportUri: 's3://acme-atlas-exports/exported_snapshots/acme/warehouse/Cluster0/2026-11-28T0100/1764295200'
     })
     expect(JSON.parse(result.outputs['job'])).toEqual(exportDocument())
     expect(result.outputs['stateReasonCode']).toBeUndefined()
@@ -63,6 +67,9 @@ describe('backup-export: one-shot check', () => {
     expect(html).toContain('<td align="right">12 of 12 collections</td>')
     expect(html).toContain('<td align="right">14m 52s</td>')
     expect(html).toContain(`<a href="${shared.atlas.url}/v2/${DEMO.groupId}#/overview">Open the project in Atlas</a>`)
+    expect(html).toContain(
+      '<p>Files at <code>s3://acme-atlas-exports/exported_snapshots/acme/warehouse/Cluster0/2026-11-28T0100/1764295200</code></p>'
+    )
   })
 
   it.each([
@@ -147,12 +154,15 @@ describe('backup-export: wait mode', () => {
       'state InProgress',
       'state Successful'
     ])
-    expect(result.outputs).toMatchObject({ state: 'Successful', polls: '4', succeeded: 'true' })
+    // Four polls, then one read of the bucket once the job is done (never while polling).
+    expect(result.outputs).toMatchObject({ state: 'Successful', polls: '5', succeeded: 'true' })
     expect(result.summary).toMatch(/✅ Queued 1s → ✅ InProgress 2s → ✅ Successful/)
     const kinds = shared.atlas.requests.map((r) => r.kind)
     expect(kinds.filter((k) => k !== 'export')).toEqual(
-      inputs === OAUTH_INPUTS ? ['token', 'revoke'] : inputs === DIGEST_INPUTS ? [] : []
+      inputs === OAUTH_INPUTS ? ['token', 'bucket', 'revoke'] : ['bucket']
     )
+    // Digest: the bucket is read with the nonce the polls used, in one request.
+    expect(shared.atlas.requests.filter((r) => r.kind === 'bucket')).toHaveLength(1)
   })
 
   it('waits Queued → InProgress → Failed and fails with the reason', async () => {

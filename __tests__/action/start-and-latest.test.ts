@@ -56,10 +56,10 @@ describe('latest', () => {
     atlas.scriptExport([{ run: exportDocument({ id }) }], { exportId: id })
     const result = await checkExport(atlas.url, { ...BEARER_INPUTS, exportId: 'latest' })
     expect(result.code).toBe(0)
-    expect(kinds()).toEqual(['list-exports', 'list-exports', 'list-exports', 'export'])
+    expect(kinds()).toEqual(['list-exports', 'list-exports', 'list-exports', 'export', 'bucket'])
     expect(atlas.requests[0]!.query).toMatchObject({ pageNum: '1', itemsPerPage: '500' })
     expect(result.stdout).toMatch(new RegExp(`^Newest export job: ${id}, created \\S+ \\(1 of 1200\\)\\.$`, 'm'))
-    expect(result.outputs).toMatchObject({ exportId: id, state: 'Successful', polls: '4' })
+    expect(result.outputs).toMatchObject({ exportId: id, state: 'Successful', polls: '5' })
   })
 
   it('the pipeline action checks the newest run of the pipeline, across every page', async () => {
@@ -100,11 +100,13 @@ describe('start mode', () => {
     expect(result.code).toBe(0)
     expect(kinds().filter((k) => k !== 'token' && k !== 'revoke')).toEqual([
       'list-exports',
+      'cluster',
       'list-snapshots',
       'list-snapshots',
       'post-exports',
       'export',
-      'export'
+      'export',
+      'bucket'
     ])
     const [body] = posts('exports')
     expect(body).toEqual({
@@ -131,13 +133,16 @@ describe('start mode', () => {
     expect(result.stdout).toContain(
       `Started export ${job.id} of snapshot ${hex(newestIndex(600))} to bucket ${BUCKET}.`
     )
+    // Atlas sends the prefix without a leading slash: the address has one slash after the bucket.
+    expect(result.outputs['exportUri']).toBe(`s3://acme-atlas-exports/${job.prefix}`)
+    expect(result.outputs['exportUri']).toMatch(/^s3:\/\/acme-atlas-exports\/exported_snapshots\//)
   })
 
   it('exports the snapshot it is given, without listing snapshots', async () => {
     await serve()
     const result = await checkExport(atlas.url, { ...BEARER_INPUTS, ...START, snapshotId: hex(77) }, RUNNER)
     expect(result.code).toBe(0)
-    expect(kinds()).toEqual(['list-exports', 'post-exports', 'export', 'export'])
+    expect(kinds()).toEqual(['list-exports', 'post-exports', 'export', 'export', 'bucket'])
     expect(posts('exports')[0].snapshotId).toBe(hex(77))
   })
 
@@ -151,13 +156,15 @@ describe('start mode', () => {
     expect(result.code).toBe(0)
     expect(kinds()).toEqual([
       'list-exports',
+      'cluster',
       'list-snapshots',
       'post-snapshots',
       'snapshot',
       'snapshot',
       'post-exports',
       'export',
-      'export'
+      'export',
+      'bucket'
     ])
     const [snapshot] = posts('snapshots')
     expect(snapshot).toEqual({
@@ -214,7 +221,9 @@ describe('start mode', () => {
     atlas.state.snapshotOutcome = 'failed'
     const result = await checkExport(atlas.url, { ...BEARER_INPUTS, ...START, takeSnapshot: 'true' }, RUNNER)
     expect(result.code).toBe(1)
-    expect(errorAnnotation(result)).toMatch(/^Snapshot [0-9a-f]{24} failed, so no export was started/)
+    expect(errorAnnotation(result)).toMatch(
+      /^Atlas could not take snapshot [0-9a-f]{24}: it failed\. No export was started\.\n/
+    )
     expect(kinds()).not.toContain('post-exports')
   })
 })
@@ -232,7 +241,7 @@ describe('never twice', () => {
     atlas.scriptExport([{ run: { ...earlier, state: 'Successful' } }], { exportId: hex(31) })
     const result = await checkExport(atlas.url, { ...BEARER_INPUTS, ...START }, RUNNER)
     expect(result.code).toBe(0)
-    expect(kinds()).toEqual(['list-exports', 'export'])
+    expect(kinds()).toEqual(['list-exports', 'export', 'bucket'])
     expect(result.stdout).toContain(
       `This workflow run started export ${hex(31)} before (attempt 1); waiting for it instead of starting another.`
     )
@@ -302,5 +311,131 @@ describe('least privilege', () => {
     expect(errorAnnotation(result)).toContain(
       `To ${step}, the credentials need the ${role} role on project ${DEMO.groupId}`
     )
+  })
+})
+
+describe('the gate of a scheduled export: latest to one bucket, within maxAge', () => {
+  const OTHER = 'c'.repeat(24)
+  const gate = { ...BEARER_INPUTS, exportId: 'latest', exportBucketId: BUCKET, maxAge: '26h' }
+
+  it('passes the newest job to that bucket when it is Successful and recent, starting nothing', async () => {
+    await serve()
+    const recent = new Date(Date.now() - 3_600_000).toISOString()
+    atlas.state.lists.exports = [
+      exportDocument({ id: hex(1), exportBucketId: BUCKET, createdAt: recent }),
+      exportDocument({ id: hex(2), exportBucketId: OTHER, createdAt: new Date().toISOString() })
+    ]
+    atlas.scriptExport([{ run: exportDocument({ id: hex(1), createdAt: recent }) }], { exportId: hex(1) })
+    const result = await checkExport(atlas.url, gate)
+    expect(result.code).toBe(0)
+    expect(kinds()).toEqual(['list-exports', 'export', 'bucket'])
+    expect(result.outputs).toMatchObject({
+      exportId: hex(1),
+      state: 'Successful',
+      exportUri: expect.stringMatching(/^s3:/)
+    })
+  })
+
+  it('fails a stale one, stating its age and maxAge, and still sets its outputs', async () => {
+    await serve()
+    const old = new Date(Date.now() - 21 * 24 * 3_600_000).toISOString()
+    atlas.state.lists.exports = [exportDocument({ id: hex(1), createdAt: old })]
+    atlas.scriptExport([{ run: exportDocument({ id: hex(1), createdAt: old }) }], { exportId: hex(1) })
+    const result = await checkExport(atlas.url, gate)
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result).split('\n')[0]).toBe(
+      `Export job ${hex(1)} of cluster Cluster0 is Successful, but it was created at ${old}, 21d ago: older than maxAge (26h).`
+    )
+    expect(result.summary.split('\n')[0]).toBe('### ❌ Cluster0 export: Successful, but 21d old (maxAge 26h)')
+    expect(result.outputs).toMatchObject({ exportId: hex(1), state: 'Successful', succeeded: 'false', createdAt: old })
+  })
+
+  it('refuses maxAge without latest, naming it, before any request', async () => {
+    await serve()
+    const result = await checkExport(atlas.url, { ...BEARER_INPUTS, maxAge: '26h' })
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result)).toBe(
+      'Invalid input: maxAge is set but exportId is not latest; maxAge only applies to the newest export job (exportId: latest)'
+    )
+    expect(atlas.requests).toHaveLength(0)
+  })
+})
+
+describe('sharded clusters', () => {
+  it('start mode exports the newest completed snapshot of a sharded cluster, and shows its shards', async () => {
+    await serve()
+    atlas.state.clusterType = 'SHARDED'
+    atlas.state.lists.snapshots = [
+      { id: hex(1), status: 'completed', type: 'shardedCluster', createdAt: '2026-11-27T00:00:00Z' },
+      {
+        id: hex(2),
+        status: 'completed',
+        type: 'shardedCluster',
+        snapshotType: 'fallback',
+        createdAt: '2026-11-29T00:00:00Z'
+      }
+    ]
+    const result = await checkExport(atlas.url, { ...BEARER_INPUTS, ...START }, RUNNER)
+    expect(result.code).toBe(0)
+    expect(kinds()).toEqual([
+      'list-exports',
+      'cluster',
+      'list-sharded-snapshots',
+      'post-exports',
+      'export',
+      'export',
+      'bucket'
+    ])
+    // The sharded list has no paging parameters in the spec, and none are sent.
+    expect(atlas.requests[2]!.query).toEqual({})
+    expect(posts('exports')[0].snapshotId).toBe(hex(1))
+  })
+
+  it("a check of a sharded cluster's export job shows one component per shard", async () => {
+    await serve()
+    const components = [
+      { exportId: hex(11), replicaSetName: 'atlas-abc-shard-0' },
+      { exportId: hex(12), replicaSetName: 'atlas-abc-shard-1' },
+      { exportId: hex(13), replicaSetName: 'atlas-abc-config-0' }
+    ]
+    atlas.scriptExport([{ run: exportDocument({ components }) }])
+    const result = await checkExport(atlas.url, BEARER_INPUTS)
+    expect(result.code).toBe(0)
+    expect(result.summary).toContain('| Collections | Shards | Export took |')
+    expect(result.summary).toContain(`atlas-abc-shard-1 (${hex(12)})`)
+  })
+})
+
+describe('faults before the check', () => {
+  it('rides out four faults in a row while listing snapshots (500, 429, a reset, 503), then starts once', async () => {
+    await serve()
+    atlas.state.lists.snapshots = [{ id: hex(1), status: 'completed', createdAt: '2026-11-27T00:00:00Z' }]
+    atlas.state.listScripts['list-snapshots'] = [
+      { status: 500, body: { error: 500, errorCode: 'UNEXPECTED_ERROR', detail: 'boom' } },
+      { status: 429, body: { error: 429, errorCode: 'RATE_LIMITED', detail: 'slow' }, headers: { 'retry-after': '1' } },
+      { reset: true },
+      { status: 503, body: { error: 503, errorCode: 'SERVICE_UNAVAILABLE', detail: 'later' } }
+    ]
+    const result = await checkExport(atlas.url, { ...BEARER_INPUTS, ...START, timeout: '45s' }, RUNNER)
+    expect(result.code).toBe(0)
+    expect(kinds().filter((k) => k === 'post-exports')).toHaveLength(1)
+    expect(result.stdout).toMatch(/; retry 4 of 5 in \d+s$/m)
+  })
+
+  it('gives up after six in a row, naming the step and the faults, not baseUrl, and says a re-run is safe', async () => {
+    await serve()
+    atlas.state.listScripts['list-snapshots'] = Array.from({ length: 6 }, (_, i) =>
+      i % 2 ? { reset: true } : { status: 503, body: { error: 503, errorCode: 'SERVICE_UNAVAILABLE', detail: 'later' } }
+    )
+    const result = await checkExport(atlas.url, { ...BEARER_INPUTS, ...START, timeout: '2m' }, RUNNER)
+    expect(result.code).toBe(1)
+    const [message, hint] = errorAnnotation(result).split('\n')
+    expect(message).toMatch(
+      /^Gave up trying to list the snapshots of the cluster after 6 faults in a row \(Atlas API 503 SERVICE_UNAVAILABLE, \w+, .*\); the last: .*\. No export was started\.$/
+    )
+    expect(hint).toBe(
+      'Atlas answered earlier in this run, so these look like passing faults: run the job again later. Running the job again is safe: it will not start a second export.'
+    )
+    expect(kinds().filter((k) => k.startsWith('post-'))).toEqual([])
   })
 })

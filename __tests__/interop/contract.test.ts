@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { BEARER_INPUTS, check, checkExport } from '../support/action.js'
-import { apiError, DEMO, exportDocument, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
+import { apiError, bucketDocument, DEMO, exportDocument, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
 import { freePort, httpGet, startServer, type RunningServer } from '../support/processes.js'
 
 const SPEC = join('__tests__', 'fixtures', 'pipeline-run.openapi.yaml')
@@ -131,6 +131,79 @@ describe('against Prism serving the Atlas spec of backup export jobs', () => {
     )
   })
 
+  it("reads the job's export bucket at version 2024-05-30, and makes the address of the files from its answer", async () => {
+    const from = server.prism().output().length
+    const result = await checkExport(server.baseUrl(), BEARER_INPUTS)
+    expect(requestViolations(server.prism(), from)).toEqual([])
+    const log = server.prism().output().slice(from)
+    expect(log).toMatch(/get \/api\/atlas\/v2\/groups\/\w+\/backup\/exportBuckets\/\w+/i)
+    const job = JSON.parse(result.outputs['job'])
+    const { body: served } = await httpGet(
+      `${server.baseUrl()}/api/atlas/v2/groups/${DEMO.groupId}/backup/exportBuckets/${job.exportBucketId}`,
+      { accept: 'application/vnd.atlas.2024-05-30+json', authorization: `Bearer ${DEMO.accessToken}` }
+    )
+    const bucket = JSON.parse(served)
+    expect(result.outputs).toMatchObject({ bucketName: bucket.bucketName, cloudProvider: bucket.cloudProvider })
+    // Prism's example prefix is the spec's path template, with a leading slash: one slash after the bucket.
+    if (bucket.cloudProvider === 'AWS')
+      expect(result.outputs['exportUri']).toBe(`s3://${bucket.bucketName}/${String(job.prefix).replace(/^\/+/, '')}`)
+  })
+
+  it.each(['SHARDED', 'REPLICASET'])(
+    'every request of start mode with takeSnapshot, on a %s cluster, is one the spec accepts',
+    async (clusterType) => {
+      // Prism's example answers cannot drive start mode to its end (its snapshot list always holds
+      // one in progress), so the requests made to our server are replayed to Prism as they were sent.
+      const fake = await startFakeAtlas()
+      try {
+        fake.state.clusterType = clusterType
+        const result = await checkExport(
+          fake.url,
+          { ...BEARER_INPUTS, ...START, takeSnapshot: 'true', snapshotRetentionDays: '3' },
+          RUNNER
+        )
+        expect(result.code).toBe(0)
+        const sent = fake.requests.filter((r) => r.kind !== 'token' && r.kind !== 'revoke')
+        expect(new Set(sent.map((r) => r.kind))).toEqual(
+          new Set([
+            'list-exports',
+            'cluster',
+            clusterType === 'SHARDED' ? 'list-sharded-snapshots' : 'list-snapshots',
+            'post-snapshots',
+            clusterType === 'SHARDED' ? 'sharded-snapshot' : 'snapshot',
+            'post-exports',
+            'export',
+            'bucket'
+          ])
+        )
+        for (const request of sent) {
+          const from = server.prism().output().length
+          const answer = await fetch(
+            `${server.baseUrl()}${request.rawPath}${request.query && Object.keys(request.query).length ? `?${new URLSearchParams(request.query).toString()}` : ''}`,
+            {
+              method: request.method,
+              headers: {
+                accept: request.headers['accept'],
+                ...(request.body ? { 'content-type': request.headers['content-type'] } : {}),
+                authorization: `Bearer ${DEMO.accessToken}`
+              },
+              body: request.body || undefined
+            }
+          )
+          await answer.arrayBuffer()
+          expect([request.kind, answer.status, requestViolations(server.prism(), from)]).toEqual([
+            request.kind,
+            expect.any(Number),
+            []
+          ])
+          expect([request.kind, answer.status < 400]).toEqual([request.kind, true])
+        }
+      } finally {
+        await fake.close()
+      }
+    }
+  )
+
   it('takes an on-demand snapshot (POST …/backup/snapshots) with a body the spec accepts', async () => {
     // Prism's example list always holds a snapshot in progress, so the action would wait for it
     // instead of taking one: the body it sends to our server is replayed to Prism as it was.
@@ -204,6 +277,25 @@ describe('our fixtures against the spec schemas', () => {
       expect(job(document) ? [] : job.errors).toEqual([])
     }
   )
+
+  const bucket = ajv.compile({
+    $ref: 'atlas-exports#/components/schemas/DiskBackupSnapshotAWSExportBucketResponse',
+    unevaluatedProperties: true
+  })
+
+  it('the export bucket document (keyed _id) matches the spec, and one keyed id does not', () => {
+    expect(bucket(bucketDocument()) ? [] : bucket.errors).toEqual([])
+    const { _id, ...rest } = bucketDocument()
+    expect(bucket({ ...rest, id: _id })).toBe(false)
+  })
+
+  it('an export job as Atlas records it (prefix without a leading slash) and one of a sharded cluster match', () => {
+    const recorded = exportDocument({
+      prefix: 'exported_snapshots/acme/warehouse/Cluster0/2026-11-28T0100/1764295200',
+      components: [{ exportId: '6750a1b2c3d4e5f6a7b8c9d1', replicaSetName: 'atlas-abc-shard-0' }]
+    })
+    expect(job(recorded) ? [] : job.errors).toEqual([])
+  })
 
   it('the export schema does reject a job that drifts', () => {
     expect(job(exportDocument({ state: 'Done' }))).toBe(false)

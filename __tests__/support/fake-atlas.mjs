@@ -15,6 +15,7 @@ export const DEMO = {
   runId: '6650f1a2b3c4d5e6f7a8b9c0',
   clusterName: 'Cluster0',
   exportId: '6750a1b2c3d4e5f6a7b8c9d0',
+  exportBucketId: '6750f0e1d2c3b4a596877869',
   publicKey: 'demopubk',
   privateKey: 'demo-private-key-0000-1111',
   clientId: 'mdb_sa_id_demo0000000000000000',
@@ -42,12 +43,26 @@ export function runDocument(overrides = {}) {
   }
 }
 
+/** An export bucket as GET …/backup/exportBuckets/{id} answers it at version 2024-05-30: keyed _id, not id. */
+export function bucketDocument(overrides = {}) {
+  return {
+    _id: DEMO.exportBucketId,
+    bucketName: 'acme-atlas-exports',
+    cloudProvider: 'AWS',
+    iamRoleId: '668c5f0ed436263134491592',
+    region: 'us-east-1',
+    requirePrivateNetworking: false,
+    links: [],
+    ...overrides
+  }
+}
+
 /** An export job shaped like the spec's DiskBackupExportJob, Successful by default. */
 export function exportDocument(overrides = {}) {
   return {
     id: DEMO.exportId,
     snapshotId: '6750e0a1b2c3d4e5f6a7b8c9',
-    exportBucketId: '6750f0e1d2c3b4a596877869',
+    exportBucketId: DEMO.exportBucketId,
     state: 'Successful',
     createdAt: '2026-11-28T02:00:00Z',
     finishedAt: '2026-11-28T02:14:52Z',
@@ -108,13 +123,19 @@ export async function startFakeAtlas(options = {}) {
     lists: { runs: [], exports: [], snapshots: [] },
     /** @type {string | undefined} How snapshots taken here end: completed (default) or failed. */
     snapshotOutcome: undefined,
+    /** @type {string} The cluster's clusterType: REPLICASET (default), SHARDED or GEOSHARDED. */
+    clusterType: 'REPLICASET',
+    /** @type {Record<string, Record<string, any>>} The export buckets by id (GET …/backup/exportBuckets/{id}). */
+    buckets: { [DEMO.exportBucketId]: bucketDocument() },
     /**
      * Steps played by the POST endpoints before they create normally: { status, body } or { afterCreate: true, reset | status… }.
      * @type {{ exports: Record<string, any>[], snapshots: Record<string, any>[] }}
      */
     postScripts: { exports: [], snapshots: [] },
-    /** @type {Record<string, string>} Request kinds answered 403 (e.g. 'post-exports'), with the detail. */
+    /** @type {Record<string, string>} Request kinds answered 403 (e.g. 'post-exports', 'bucket'), with the detail. */
     forbidden: {},
+    /** @type {Record<string, Record<string, any>[]>} Steps played by a request kind ('list-snapshots', 'cluster', 'bucket') before it answers normally. */
+    listScripts: {},
     revokeScript: [],
     nonces: new Map(),
     tokens: new Map(),
@@ -138,6 +159,8 @@ export async function startFakeAtlas(options = {}) {
 
   const hex24 = () => randomBytes(12).toString('hex')
 
+  const job_date = () => new Date().toISOString().slice(0, 16).replace(/[-:]/g, '')
+
   /** POST …/backup/exports: a new job, Queued, that moves on by itself as it is polled. */
   function createExport(groupId, clusterName, input) {
     const job = exportDocument({
@@ -147,30 +170,43 @@ export async function startFakeAtlas(options = {}) {
       customData: input.customData ?? [],
       state: 'Queued',
       createdAt: new Date().toISOString(),
-      finishedAt: undefined
+      finishedAt: undefined,
+      // As Atlas's recorded answers have it: no leading slash (exportDocument() has the spec's one).
+      prefix: `exported_snapshots/acme/warehouse/${clusterName}/${job_date()}`,
+      exportStatus: { exportedCollections: 0, totalCollections: 0 }
     })
     state.lists.exports.push(job)
+    const counts = { exportedCollections: 12, totalCollections: 12 }
     state.scripts.set(exportKey(groupId, clusterName, job.id), [
-      { run: { ...job, state: 'InProgress' } },
-      { run: { ...job, state: 'Successful', finishedAt: new Date().toISOString() } }
+      { run: { ...job, state: 'InProgress', exportStatus: { ...counts, exportedCollections: 5 } } },
+      { run: { ...job, state: 'Successful', exportStatus: counts, finishedAt: new Date().toISOString() } }
     ])
     return job
   }
 
-  /** POST …/backup/snapshots: a new on-demand snapshot, queued, completed by its second poll. */
+  /** POST …/backup/snapshots: a new on-demand snapshot, queued, completed by its second poll; no createdAt until then. */
   function createSnapshot(_groupId, _clusterName, input) {
     const snapshot = {
       id: hex24(),
       status: 'queued',
       snapshotType: 'onDemand',
+      // Atlas has been recorded sending this, outside the spec's enum.
+      frequencyType: 'ondemand',
+      type: state.clusterType === 'REPLICASET' ? 'replicaSet' : 'shardedCluster',
       description: input.description,
-      retentionInDays: input.retentionInDays,
-      createdAt: new Date().toISOString()
+      retentionInDays: input.retentionInDays
     }
     state.lists.snapshots.push(snapshot)
+    const outcome = state.snapshotOutcome ?? 'completed'
     state.scripts.set(`snapshot:${snapshot.id}`, [
       { run: { ...snapshot, status: 'inProgress' } },
-      { run: { ...snapshot, status: state.snapshotOutcome ?? 'completed' } }
+      {
+        run: {
+          ...snapshot,
+          status: outcome,
+          ...(outcome === 'completed' ? { createdAt: new Date().toISOString() } : {})
+        }
+      }
     ])
     return snapshot
   }
@@ -304,13 +340,14 @@ export async function startFakeAtlas(options = {}) {
         res.writeHead(200).end()
         return
       }
-      // Lists (paged) and the POSTs of start mode: run lists, export jobs, snapshots.
+      // Lists (paged) and the POSTs of start mode: run lists, export jobs, snapshots; a sharded
+      // cluster's snapshot list (GET only, no paging parameters).
       const collection =
-        /^\/api\/atlas\/v2\/groups\/([^/]+)\/(?:pipelines\/([^/]+)\/runs|clusters\/([^/]+)\/backup\/(exports|snapshots))$/.exec(
+        /^\/api\/atlas\/v2\/groups\/([^/]+)\/(?:pipelines\/([^/]+)\/runs|clusters\/([^/]+)\/backup\/(exports|snapshots|snapshots\/shardedClusters))$/.exec(
           url.pathname
         )
-      if (collection) {
-        const what = collection[4] ?? 'runs'
+      if (collection && !(collection[4] === 'snapshots/shardedClusters' && req.method !== 'GET')) {
+        const what = collection[4] === 'snapshots/shardedClusters' ? 'sharded-snapshots' : (collection[4] ?? 'runs')
         entry.kind = `${req.method === 'POST' ? 'post' : 'list'}-${what}`
         if (req.method === 'POST') entry.body = await readBody(req)
         const verdict = checkAuth(req, entry)
@@ -322,8 +359,12 @@ export async function startFakeAtlas(options = {}) {
             : sendJson(res, 401, apiError(401, 'UNAUTHORIZED', 'denied').body)
         const denied = state.forbidden[entry.kind]
         if (denied) return sendJson(res, 403, apiError(403, 'FORBIDDEN', denied).body)
+        const listScript = state.listScripts[entry.kind]?.shift()
+        if (listScript) return void (await play(listScript, req, res, false))
         if (req.method === 'GET') {
-          const all = state.lists[what]
+          const all = state.lists[what === 'sharded-snapshots' ? 'snapshots' : what]
+          if (what === 'sharded-snapshots')
+            return sendJson(res, 200, { results: all, totalCount: all.length, links: [] })
           const page = Number(url.searchParams.get('pageNum') ?? 1)
           const size = Number(url.searchParams.get('itemsPerPage') ?? 100)
           const body = { results: all.slice((page - 1) * size, page * size), links: [] }
@@ -340,30 +381,37 @@ export async function startFakeAtlas(options = {}) {
         if (step?.afterCreate) return void (await play(step, req, res, false))
         return sendJson(res, 200, created)
       }
-      // The resources answered: a pipeline run, an export job. Each has scripted answers by its ids.
+      // The documents answered: a pipeline run, an export job, a snapshot (of a replica set or a
+      // sharded cluster), the cluster, an export bucket. Runs, jobs and snapshots have scripted
+      // answers by their ids.
       const runMatch = /^\/api\/atlas\/v2\/groups\/([^/]+)\/pipelines\/([^/]+)\/runs\/([^/]+)$/.exec(url.pathname)
       const exportMatch = /^\/api\/atlas\/v2\/groups\/([^/]+)\/clusters\/([^/]+)\/backup\/exports\/([^/]+)$/.exec(
         url.pathname
       )
-      const snapshotMatch = /^\/api\/atlas\/v2\/groups\/([^/]+)\/clusters\/([^/]+)\/backup\/snapshots\/([^/]+)$/.exec(
-        url.pathname
-      )
-      const match = runMatch ?? exportMatch ?? snapshotMatch
+      const snapshotMatch =
+        /^\/api\/atlas\/v2\/groups\/([^/]+)\/clusters\/([^/]+)\/backup\/snapshots\/(?:(shardedCluster)\/)?([^/]+)$/.exec(
+          url.pathname
+        )
+      const clusterMatch = /^\/api\/atlas\/v2\/groups\/([^/]+)\/clusters\/([^/]+)$/.exec(url.pathname)
+      const bucketMatch = /^\/api\/atlas\/v2\/groups\/([^/]+)\/backup\/exportBuckets\/([^/]+)$/.exec(url.pathname)
+      const match = runMatch ?? exportMatch ?? snapshotMatch ?? clusterMatch ?? bucketMatch
       if (req.method !== 'GET' || !match)
         return sendJson(
           res,
           404,
           apiError(404, 'RESOURCE_NOT_FOUND', `No resource at ${req.method} ${url.pathname}`).body
         )
-      const ids = match.slice(1).map(decodeURIComponent)
+      const ids = match.slice(1).map((part) => (part === undefined ? part : decodeURIComponent(part)))
       if (runMatch) {
         entry.kind = 'run'
         Object.assign(entry, { groupId: ids[0], pipelineName: ids[1], runId: ids[2] })
       } else if (exportMatch) {
         entry.kind = 'export'
         Object.assign(entry, { groupId: ids[0], clusterName: ids[1], exportId: ids[2] })
+      } else if (snapshotMatch) {
+        entry.kind = ids[2] ? 'sharded-snapshot' : 'snapshot'
       } else {
-        entry.kind = 'snapshot'
+        entry.kind = clusterMatch ? 'cluster' : 'bucket'
       }
       const verdict = checkAuth(req, entry)
       entry.authResult = verdict
@@ -373,9 +421,13 @@ export async function startFakeAtlas(options = {}) {
         if (entry.auth === 'digest') return challenge(res, false)
         return sendJson(res, 401, apiError(401, 'UNAUTHORIZED', 'The access token is invalid or expired.').body)
       }
+      const denied = state.forbidden[entry.kind]
+      if (denied) return sendJson(res, 403, apiError(403, 'FORBIDDEN', denied).body)
       const accept = req.headers.accept ?? ''
       const version = /^application\/vnd\.atlas\.(\d{4}-\d{2}-\d{2})\+json$/.exec(accept)?.[1]
-      if (version !== '2023-01-01') {
+      // The versions the spec lists for each resource.
+      const versions = { cluster: ['2023-01-01', '2023-02-01', '2024-08-05'], bucket: ['2023-01-01', '2024-05-30'] }
+      if (!(versions[entry.kind] ?? ['2023-01-01']).includes(version)) {
         return sendJson(
           res,
           406,
@@ -383,12 +435,22 @@ export async function startFakeAtlas(options = {}) {
             .body
         )
       }
-      const script = state.scripts.get(runMatch ? key(...ids) : exportMatch ? exportKey(...ids) : `snapshot:${ids[2]}`)
+      const listed = state.listScripts[entry.kind]?.shift()
+      if (listed) return void (await play(listed, req, res, url.searchParams.get('envelope') === 'true'))
+      if (clusterMatch)
+        return sendJson(res, 200, { name: ids[1], groupId: ids[0], clusterType: state.clusterType, stateName: 'IDLE' })
+      if (bucketMatch) {
+        const bucket = state.buckets[ids[1]]
+        return bucket
+          ? sendJson(res, 200, bucket)
+          : sendJson(res, 404, apiError(404, 'EXPORT_BUCKET_NOT_FOUND', `Export bucket ${ids[1]} not found.`).body)
+      }
+      const script = state.scripts.get(runMatch ? key(...ids) : exportMatch ? exportKey(...ids) : `snapshot:${ids[3]}`)
       if (!script)
         return sendJson(
           res,
           404,
-          apiError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${entry.kind} ${ids[2]}.`).body
+          apiError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${entry.kind} ${ids[ids.length - 1]}.`).body
         )
       const step = script.length > 1 ? script.shift() : script[0]
       await play(step, req, res, url.searchParams.get('envelope') === 'true')

@@ -70,14 +70,21 @@ describe('the Atlas layer', () => {
     )
     const cause = new Error('socket hang up')
     const caused = new AtlasError('x', { kind: 'network' }, { cause })
-    expect([caused.unsent().cause, caused.during('a', 'b').cause]).toEqual([cause, cause])
-    const during = error.during('start the export', 'Project Backup Export Operator')
-    expect([during.step, during.role, during.status, during.notSent]).toEqual([
-      'start the export',
-      'Project Backup Export Operator',
-      503,
-      false
-    ])
+    expect([caused.unsent().cause, caused.during({ what: 'a', role: 'b' }).cause]).toEqual([cause, cause])
+    const during = error.during(
+      { what: 'start the export', role: 'Project Backup Export Operator', note: 'N.', rerun: 'r' },
+      { faults: ['Atlas API 503'], lastSeen: 'seen' }
+    )
+    expect([
+      during.step,
+      during.role,
+      during.note,
+      during.rerun,
+      during.faults,
+      during.lastSeen,
+      during.status,
+      during.notSent
+    ]).toEqual(['start the export', 'Project Backup Export Operator', 'N.', 'r', ['Atlas API 503'], 'seen', 503, false])
   })
 
   it('counts only 127.0.0.0/8, localhost and [::1] as loopback, anchored at both ends', () => {

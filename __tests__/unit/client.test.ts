@@ -94,6 +94,32 @@ describe('what the client sends', () => {
     expect(sent?.signal).toBe(signal)
   })
 
+  it("the version a request asks for instead of the client's (an export bucket: 2024-05-30)", async () => {
+    const transport = scriptedTransport([{ body: {} }])
+    await client(transport).request(['groups', 'g', 'backup', 'exportBuckets', 'b'], 'x', { apiVersion: '2024-05-30' })
+    await client(transport).request(['groups', 'g', 'backup', 'exportBuckets', 'b'], 'x', {})
+    expect(transport.sent.map((sent) => sent.headers['accept'])).toEqual([
+      'application/vnd.atlas.2024-05-30+json',
+      'application/vnd.atlas.2023-01-01+json'
+    ])
+  })
+
+  it('counts every answer Atlas gave, errors and challenges included, and no request that got none', async () => {
+    const transport = scriptedTransport([
+      { status: 401, body: {} },
+      { status: 503, body: {} },
+      async () => {
+        throw new AtlasError('Could not reach Atlas (ECONNRESET)', { kind: 'network', retryable: true })
+      }
+    ])
+    const c = client(transport, { auth: challengeAuth([true]) })
+    expect(c.answers).toBe(0)
+    await atlasFailure(c.get(RUN, 'pipeline run'))
+    expect(c.answers).toBe(2)
+    await atlasFailure(c.get(RUN, 'pipeline run'))
+    expect(c.answers).toBe(2)
+  })
+
   it("hands the caller's signal to the transport for a GET", async () => {
     const transport = scriptedTransport([{ body: {} }])
     const signal = new AbortController().signal

@@ -50,7 +50,10 @@ function job(idChar: string, extra: Doc = {}, runId = '42', repository = 'acme/w
 
 interface Scripted {
   exports?: Doc[][]
-  snapshots?: Doc[]
+  /** The snapshot lists, in order (the last one repeats). */
+  snapshots?: Doc[][]
+  /** The cluster's clusterType, as GET cluster answers it (default REPLICASET). */
+  clusterType?: string
   /** Answers to POSTs, in order: a document, or an error to throw. */
   posts?: (Doc | AtlasError)[]
   /** The snapshot document waitFor ends with. */
@@ -64,13 +67,27 @@ function scripted(script: Scripted, env: Record<string, string | undefined> = EN
   const said: string[] = []
   const bodies: unknown[] = []
   const lines: string[] = []
+  /** What each wait said it saw, for a snapshot in progress and for the one it ended with. */
+  const described: string[] = []
   const exportLists = [...(script.exports ?? [[]])]
+  const snapshotLists = [...(script.snapshots ?? [[]])]
   const posts = [...(script.posts ?? [])]
+  const next = <T>(lists: T[][]): T[] => (lists.length > 1 ? lists.shift() : lists[0]) ?? []
+  /** What the steps said they did, for the summary. */
+  const done: string[] = []
   const resolver: Resolver = {
     env,
     log: (line) => lines.push(line),
+    record: ({ what, id, how }) => done.push(`${what} ${id}: ${how}`),
     async call(step: Step, segments: string[], options: StepOptions = {}) {
       said.push(`${step.what} (${step.role})`)
+      if (options.body === undefined) {
+        // The only GET of start mode: the cluster, for its kind.
+        expect(step).toBe(STEPS.clusterKind)
+        expect(segments).toEqual(['groups', GROUP, 'clusters', 'Cluster0'])
+        steps.push('get cluster')
+        return script.clusterType === undefined ? {} : { clusterType: script.clusterType }
+      }
       steps.push(`POST ${segments.slice(5).join('/')}`)
       bodies.push(options.body)
       const answer = posts.shift()
@@ -78,25 +95,26 @@ function scripted(script: Scripted, env: Record<string, string | undefined> = EN
       if (answer instanceof AtlasError) throw answer
       return answer
     },
-    async listAll(step: Step, segments: string[]) {
+    async listAll(step: Step, segments: string[], options: { paged?: boolean } = {}) {
       expect(segments.slice(0, 5)).toEqual(['groups', GROUP, 'clusters', 'Cluster0', 'backup'])
       said.push(`${step.what} (${step.role})`)
-      steps.push(`list ${segments.slice(5).join('/')}`)
-      if (step === STEPS.listSnapshots) return script.snapshots ?? []
+      steps.push(`list ${segments.slice(5).join('/')}${options.paged === false ? ' (one page)' : ''}`)
+      if (step === STEPS.listSnapshots) return next(snapshotLists)
       expect(step).toBe(STEPS.listExports)
-      return (exportLists.length > 1 ? exportLists.shift() : exportLists[0]) ?? []
+      return next(exportLists)
     },
-    async waitFor(step: Step, segments: string[], isDone: (doc: Doc) => boolean) {
+    async waitFor(step: Step, segments: string[], isDone: (doc: Doc) => boolean, describe) {
       expect(step).toBe(STEPS.waitSnapshot)
       said.push(`${step.what} (${step.role})`)
       steps.push(`wait ${segments.slice(5).join('/')}`)
       const done = script.waited ?? { status: 'completed' }
       expect(isDone(done)).toBe(true)
       expect(isDone({ status: 'inProgress' })).toBe(false)
+      described.push(describe!({ status: 'inProgress' }), describe!({}))
       return done
     }
   }
-  return { resolver, steps, said, bodies, lines }
+  return { resolver, steps, said, bodies, lines, described, done }
 }
 
 const startInputs = (extra: Partial<StartInputs> = {}): StartInputs => ({
@@ -211,16 +229,16 @@ describe('starting an export', () => {
       { id: hex('4'), status: 'failed', createdAt: '2026-11-28T01:00:00Z' },
       { status: 'completed', createdAt: '2026-11-28T02:00:00Z' }
     ]
-    const { resolver, steps, bodies, lines } = scripted({ snapshots, posts: [{ id: hex('e') }] })
+    const { resolver, steps, bodies, lines } = scripted({ snapshots: [snapshots], posts: [{ id: hex('e') }] })
     expect((await start(resolver)).outputs).toEqual({ started: 'true', snapshotId: hex('3') })
-    expect(steps).toEqual(['list exports', 'list snapshots', 'POST exports'])
+    expect(steps).toEqual(['list exports', 'get cluster', 'list snapshots', 'POST exports'])
     expect((bodies[0] as Doc)['snapshotId']).toBe(hex('3'))
     expect(lines[0]).toBe(`Newest completed snapshot: ${hex('3')}, created 2026-11-27T00:00:00Z (1 of 5).`)
   })
 
   it('says when the newest completed snapshot has no date', async () => {
     const { resolver, lines } = scripted({
-      snapshots: [{ id: hex('1'), status: 'completed' }],
+      snapshots: [[{ id: hex('1'), status: 'completed' }]],
       posts: [{ id: hex('e') }]
     })
     await start(resolver)
@@ -229,16 +247,16 @@ describe('starting an export', () => {
 
   it('refuses to start without a completed snapshot, naming the step and its role', async () => {
     const { resolver, steps } = scripted({
-      snapshots: [{ id: hex('2'), status: 'inProgress' }, { status: 'completed' }]
+      snapshots: [[{ id: hex('2'), status: 'inProgress' }, { status: 'completed' }]]
     })
     const error = await atlasFailure(start(resolver))
     expect([error.kind, error.message, error.step, error.role]).toEqual([
       'empty',
-      'Atlas lists no completed snapshot of the cluster',
+      'Atlas lists no completed snapshot of the cluster that can be exported',
       'list the snapshots of the cluster',
       'Project Read Only'
     ])
-    expect(steps).toEqual(['list exports', 'list snapshots'])
+    expect(steps).toEqual(['list exports', 'get cluster', 'list snapshots'])
   })
 
   it('refuses an answer without the new export id', async () => {
@@ -260,6 +278,7 @@ describe('taking a snapshot first', () => {
     // Each step names what it does and the role the spec's x-rolesRequirements gives its operation.
     expect(said).toEqual([
       'list the export jobs of the cluster (Project Backup Manager)',
+      'read the cluster (is it sharded?) (Project Read Only)',
       'list the snapshots of the cluster (Project Read Only)',
       'take an on-demand snapshot (Project Backup Creator)',
       'wait for the snapshot (Project Read Only)',
@@ -268,6 +287,7 @@ describe('taking a snapshot first', () => {
     expect(started.outputs).toEqual({ started: 'true', snapshotId: hex('9') })
     expect(steps).toEqual([
       'list exports',
+      'get cluster',
       'list snapshots',
       'POST snapshots',
       `wait snapshots/${hex('9')}`,
@@ -316,21 +336,33 @@ describe('taking a snapshot first', () => {
         createdAt: '2026-11-28T02:00:00Z'
       }
     ]
-    const { resolver, steps, lines } = scripted({ snapshots, posts: [{ id: hex('e') }] })
+    const { resolver, steps, lines } = scripted({ snapshots: [snapshots], posts: [{ id: hex('e') }] })
     expect((await start(resolver, { takeSnapshot: true })).outputs.snapshotId).toBe(hex('8'))
-    expect(steps).toEqual(['list exports', 'list snapshots', `wait snapshots/${hex('8')}`, 'POST exports'])
+    expect(steps).toEqual([
+      'list exports',
+      'get cluster',
+      'list snapshots',
+      `wait snapshots/${hex('8')}`,
+      'POST exports'
+    ])
     expect(lines[0]).toBe(`This workflow run took snapshot ${hex('8')} before; using it.`)
   })
 
   it('waits for an on-demand snapshot already in progress instead of taking another', async () => {
     const snapshots = [
-      { id: hex('2'), status: 'queued', createdAt: '2026-11-28T00:00:00Z' },
-      { id: hex('3'), status: 'inProgress', createdAt: '2026-11-28T01:00:00Z' },
-      { id: hex('4'), status: 'completed', createdAt: '2026-11-28T02:00:00Z' }
+      { id: hex('2'), status: 'inProgress', snapshotType: 'scheduled' },
+      { id: hex('3'), status: 'inProgress', snapshotType: 'onDemand' },
+      { id: hex('4'), status: 'completed', snapshotType: 'onDemand', createdAt: '2026-11-28T02:00:00Z' }
     ]
-    const { resolver, steps, lines } = scripted({ snapshots, posts: [{ id: hex('e') }] })
+    const { resolver, steps, lines } = scripted({ snapshots: [snapshots], posts: [{ id: hex('e') }] })
     expect((await start(resolver, { takeSnapshot: true })).outputs.snapshotId).toBe(hex('3'))
-    expect(steps).toEqual(['list exports', 'list snapshots', `wait snapshots/${hex('3')}`, 'POST exports'])
+    expect(steps).toEqual([
+      'list exports',
+      'get cluster',
+      'list snapshots',
+      `wait snapshots/${hex('3')}`,
+      'POST exports'
+    ])
     expect(lines[0]).toBe(
       `An on-demand snapshot is already in progress (${hex('3')}); Atlas allows one at a time, so waiting for it instead of taking another.`
     )
@@ -338,7 +370,7 @@ describe('taking a snapshot first', () => {
 
   it('waits for a queued on-demand snapshot too', async () => {
     const { resolver, steps } = scripted({
-      snapshots: [{ id: hex('2'), status: 'queued' }],
+      snapshots: [[{ id: hex('2'), status: 'queued', snapshotType: 'onDemand' }]],
       posts: [{ id: hex('e') }]
     })
     expect((await start(resolver, { takeSnapshot: true })).outputs.snapshotId).toBe(hex('2'))
@@ -348,11 +380,13 @@ describe('taking a snapshot first', () => {
   it('starts no export when the snapshot failed', async () => {
     const { resolver, steps } = scripted({ posts: [{ id: hex('9') }], waited: { status: 'failed' } })
     const error = await atlasFailure(start(resolver, { takeSnapshot: true }))
-    expect([error.kind, error.message, error.step]).toEqual([
-      'empty',
-      `Snapshot ${hex('9')} failed, so no export was started`,
-      'wait for the snapshot'
+    expect([error.kind, error.message, error.step, error.headline]).toEqual([
+      'failed',
+      `Atlas could not take snapshot ${hex('9')}: it failed`,
+      'wait for the snapshot',
+      `snapshot ${hex('9')} failed; no export was started`
     ])
+    expect(error.hint).toMatch(/^Atlas could not take the snapshot: .* run the job again\. It takes a new snapshot/)
     expect(steps).not.toContain('POST exports')
   })
 
@@ -461,7 +495,7 @@ describe('never starting twice', () => {
     expect(steps).toEqual(['list exports', 'POST exports', 'list exports', 'POST exports'])
     expect(bodies[1]).toEqual(bodies[0])
     expect(lines[0]).toBe(
-      'The request to start the export failed (Could not reach Atlas (ECONNRESET)) and Atlas lists no such export; sending it once more.'
+      'The request to start the export failed (Could not reach Atlas (ECONNRESET)) and Atlas lists no such thing; sending it once more.'
     )
   })
 
@@ -478,5 +512,206 @@ describe('never starting twice', () => {
     const { resolver, steps } = scripted({ posts: [refused] })
     expect(await atlasFailure(start(resolver, { snapshotId: hex('5') }))).toBe(refused)
     expect(steps).toEqual(['list exports', 'POST exports'])
+  })
+})
+
+describe('sharded clusters', () => {
+  it.each(['SHARDED', 'GEOSHARDED'])(
+    'a %s cluster: the newest completed snapshot comes from the sharded list (no paging)',
+    async (clusterType) => {
+      const snapshots = [
+        { id: hex('1'), status: 'completed', type: 'shardedCluster', createdAt: '2026-11-27T00:00:00Z' },
+        { id: hex('2'), status: 'completed', type: 'shardedCluster', createdAt: '2026-11-28T00:00:00Z' }
+      ]
+      const { resolver, steps, lines } = scripted({ clusterType, snapshots: [snapshots], posts: [{ id: hex('e') }] })
+      expect((await start(resolver)).outputs.snapshotId).toBe(hex('2'))
+      expect(steps).toEqual([
+        'list exports',
+        'get cluster',
+        'list snapshots/shardedClusters (one page)',
+        'POST exports'
+      ])
+      expect(lines[0]).toBe(`The cluster is ${clusterType}: reading its snapshots as a sharded cluster's.`)
+    }
+  )
+
+  it('takeSnapshot: takes it with the one POST of any cluster, and waits for it on the sharded path', async () => {
+    const { resolver, steps } = scripted({ clusterType: 'SHARDED', posts: [{ id: hex('9') }, { id: hex('e') }] })
+    expect((await start(resolver, { takeSnapshot: true })).outputs.snapshotId).toBe(hex('9'))
+    expect(steps).toEqual([
+      'list exports',
+      'get cluster',
+      'list snapshots/shardedClusters (one page)',
+      'POST snapshots',
+      `wait snapshots/shardedCluster/${hex('9')}`,
+      'POST exports'
+    ])
+  })
+
+  it('a snapshot given needs no look at the cluster: its export is one POST for any kind', async () => {
+    const { resolver, steps } = scripted({ clusterType: 'SHARDED', posts: [{ id: hex('e') }] })
+    await start(resolver, { snapshotId: hex('5') })
+    expect(steps).toEqual(['list exports', 'POST exports'])
+  })
+
+  it('a cluster whose kind Atlas does not say is read as a replica set', async () => {
+    const { resolver, steps } = scripted({
+      snapshots: [[{ id: hex('1'), status: 'completed' }]],
+      posts: [{ id: hex('e') }]
+    })
+    await start(resolver)
+    expect(steps).toEqual(['list exports', 'get cluster', 'list snapshots', 'POST exports'])
+  })
+})
+
+describe('the snapshots Atlas can export', () => {
+  it('never a fallback snapshot, however new', async () => {
+    const snapshots = [
+      { id: hex('1'), status: 'completed', snapshotType: 'scheduled', createdAt: '2026-11-27T00:00:00Z' },
+      { id: hex('2'), status: 'completed', snapshotType: 'fallback', createdAt: '2026-11-28T00:00:00Z' }
+    ]
+    const { resolver } = scripted({ snapshots: [snapshots], posts: [{ id: hex('e') }] })
+    expect((await start(resolver)).outputs.snapshotId).toBe(hex('1'))
+  })
+
+  it('with only fallback snapshots, says there is nothing to export and what to do', async () => {
+    const { resolver } = scripted({
+      snapshots: [[{ id: hex('2'), status: 'completed', snapshotType: 'fallback', createdAt: '2026-11-28T00:00:00Z' }]]
+    })
+    const error = await atlasFailure(start(resolver))
+    expect(error.headline).toBe('no snapshot to export: none is completed (fallback snapshots cannot be exported)')
+    expect(error.hint).toBe(
+      'Set takeSnapshot: true to take one now, or give snapshotId. Is Cloud Backup enabled on the cluster (M10 or larger)? No export was started.'
+    )
+  })
+
+  it('a scheduled snapshot in progress does not stop takeSnapshot: it takes its own', async () => {
+    const snapshots = [{ id: hex('2'), status: 'inProgress', snapshotType: 'scheduled', frequencyType: 'daily' }]
+    const { resolver, steps } = scripted({ snapshots: [snapshots], posts: [{ id: hex('9') }, { id: hex('e') }] })
+    expect((await start(resolver, { takeSnapshot: true })).outputs.snapshotId).toBe(hex('9'))
+    expect(steps).toContain('POST snapshots')
+  })
+
+  it('an on-demand one is known by snapshotType, or by the frequencyType "ondemand" Atlas has been seen to send', async () => {
+    const snapshots = [{ id: hex('3'), status: 'inProgress', frequencyType: 'ondemand' }]
+    const { resolver, steps } = scripted({ snapshots: [snapshots], posts: [{ id: hex('e') }] })
+    expect((await start(resolver, { takeSnapshot: true })).outputs.snapshotId).toBe(hex('3'))
+    expect(steps).not.toContain('POST snapshots')
+  })
+
+  it('the one this run took and is still in progress (no createdAt yet) is newer than one it took before', async () => {
+    const snapshots = [
+      {
+        id: hex('7'),
+        status: 'inProgress',
+        snapshotType: 'onDemand',
+        description: 'GitHub run acme/warehouse#42: taken'
+      },
+      {
+        id: hex('5'),
+        status: 'completed',
+        snapshotType: 'onDemand',
+        description: 'GitHub run acme/warehouse#42: taken',
+        createdAt: '2026-11-28T00:30:00Z'
+      }
+    ]
+    const { resolver } = scripted({ snapshots: [snapshots], posts: [{ id: hex('e') }] })
+    expect((await start(resolver, { takeSnapshot: true })).outputs.snapshotId).toBe(hex('7'))
+  })
+
+  it('the wait says which snapshot it waits for and its status', async () => {
+    const { resolver, described } = scripted({ posts: [{ id: hex('9') }, { id: hex('e') }] })
+    await start(resolver, { takeSnapshot: true })
+    expect(described).toEqual([`snapshot ${hex('9')} is inProgress`, `snapshot ${hex('9')} is without a status`])
+  })
+})
+
+describe('a lost answer to taking a snapshot', () => {
+  const lost = new AtlasError('Atlas API 503', { kind: 'api', status: 503, retryable: true })
+
+  it("takes the snapshot Atlas did take (this run's, found in a second list) instead of taking another", async () => {
+    const taken = {
+      id: hex('9'),
+      status: 'queued',
+      snapshotType: 'onDemand',
+      description: 'GitHub run acme/warehouse#42: taken by atlas-pipeline-run-action/backup-export'
+    }
+    const { resolver, steps, lines } = scripted({ snapshots: [[], [taken]], posts: [lost, { id: hex('e') }] })
+    expect((await start(resolver, { takeSnapshot: true })).outputs.snapshotId).toBe(hex('9'))
+    expect(steps).toEqual([
+      'list exports',
+      'get cluster',
+      'list snapshots',
+      'POST snapshots',
+      'list snapshots',
+      `wait snapshots/${hex('9')}`,
+      'POST exports'
+    ])
+    expect(lines).toContain(
+      `The request to take an on-demand snapshot failed (Atlas API 503), but Atlas has it: ${hex('9')}.`
+    )
+  })
+
+  it('sends it once more when Atlas lists none of this run', async () => {
+    const { resolver, steps } = scripted({ snapshots: [[], []], posts: [lost, { id: hex('9') }, { id: hex('e') }] })
+    expect((await start(resolver, { takeSnapshot: true })).outputs.snapshotId).toBe(hex('9'))
+    expect(steps.filter((step) => step === 'POST snapshots')).toHaveLength(2)
+  })
+})
+
+describe('inputs of start mode outside it', () => {
+  it('takeSnapshot: true without exportBucketId is refused, not ignored', () => {
+    const problems: string[] = []
+    readStartInputs((name) => ({ takeSnapshot: 'true' })[name] ?? '', problems)
+    expect(problems).toEqual([
+      'takeSnapshot is true but exportBucketId is not; takeSnapshot only applies when the step starts an export'
+    ])
+  })
+})
+
+describe('what the summary says was done before the check', () => {
+  it('a snapshot taken and waited for, then the export started', async () => {
+    const { resolver, done } = scripted({ posts: [{ id: hex('9') }, { id: hex('e') }] })
+    await start(resolver, { takeSnapshot: true })
+    expect(done).toEqual([
+      `Snapshot ${hex('9')}: taken by this step, completed`,
+      `Export job ${hex('e')}: started by this step, to bucket ${BUCKET}`
+    ])
+  })
+
+  it('the newest completed snapshot, the one given, the one this run took, or one already in progress', async () => {
+    const newestOne = scripted({
+      snapshots: [[{ id: hex('1'), status: 'completed', createdAt: '2026-11-27T00:00:00Z' }]],
+      posts: [{ id: hex('e') }]
+    })
+    await start(newestOne.resolver)
+    expect(newestOne.done[0]).toBe(`Snapshot ${hex('1')}: the newest completed one, created 2026-11-27T00:00:00Z`)
+    const given = scripted({ posts: [{ id: hex('e') }] })
+    await start(given.resolver, { snapshotId: hex('5') })
+    expect(given.done[0]).toBe(`Snapshot ${hex('5')}: as given (snapshotId)`)
+    const mine = scripted({
+      snapshots: [[{ id: hex('8'), status: 'completed', description: 'GitHub run acme/warehouse#42: taken' }]],
+      posts: [{ id: hex('e') }]
+    })
+    await start(mine.resolver, { takeSnapshot: true })
+    expect(mine.done[0]).toBe(`Snapshot ${hex('8')}: taken by this workflow run before, completed`)
+    const running = scripted({
+      snapshots: [[{ id: hex('3'), status: 'inProgress', snapshotType: 'onDemand' }]],
+      posts: [{ id: hex('e') }]
+    })
+    await start(running.resolver, { takeSnapshot: true })
+    expect(running.done[0]).toBe(`Snapshot ${hex('3')}: an on-demand one already in progress, waited for, completed`)
+  })
+
+  it('the export this workflow run started before, not started again', async () => {
+    const { resolver, done } = scripted({ exports: [[job('c')]] })
+    await start(resolver)
+    expect(done).toEqual([`Export job ${hex('c')}: started by this workflow run before (attempt 1), not started again`])
+  })
+
+  it('records a snapshot only once it is completed: a failed one is not shown as done', async () => {
+    const { resolver, done } = scripted({ posts: [{ id: hex('9') }], waited: { status: 'failed' } })
+    await atlasFailure(start(resolver, { takeSnapshot: true }))
+    expect(done).toEqual([])
   })
 })

@@ -203,6 +203,90 @@ describe('run()', () => {
     expect(infoLines()).toContain(`Export job ${DEMO.exportId} of cluster ${DEMO.clusterName} is Successful.`)
   })
 
+  describe('where the files are', () => {
+    const checkInputs = () => ({
+      groupId: DEMO.groupId,
+      clusterName: DEMO.clusterName,
+      exportId: DEMO.exportId,
+      baseUrl: atlas.url,
+      accessToken: DEMO.accessToken
+    })
+    const PREFIX = 'exported_snapshots/acme/warehouse/Cluster0/2026-11-28T0100/1764295200'
+    const summaryText = () => core.summary.addRaw.mock.calls.map(([text]) => String(text)).join('')
+
+    it("reads the job's bucket once, at version 2024-05-30, and says where the files are", async () => {
+      inputs = checkInputs()
+      await runBackupExport()
+      expect(core.setFailed).not.toHaveBeenCalled()
+      expect(outputs()).toMatchObject({
+        bucketName: 'acme-atlas-exports',
+        cloudProvider: 'AWS',
+        exportUri: `s3://acme-atlas-exports/${PREFIX}`,
+        polls: '2'
+      })
+      const bucketRequests = atlas.requests.filter((r) => r.kind === 'bucket')
+      expect(bucketRequests.map((r) => [r.rawPath, r.headers['accept']])).toEqual([
+        [
+          `/api/atlas/v2/groups/${DEMO.groupId}/backup/exportBuckets/${DEMO.exportBucketId}`,
+          'application/vnd.atlas.2024-05-30+json'
+        ]
+      ])
+      expect(summaryText()).toContain(`Files at \`s3://acme-atlas-exports/${PREFIX}\``)
+    })
+
+    it('reads it once after a wait, never while polling', async () => {
+      inputs = { ...checkInputs(), wait: 'true', pollInterval: '1s' }
+      atlas.scriptExport([{ run: exportDocument({ state: 'InProgress' }) }, { run: exportDocument() }])
+      await runBackupExport()
+      expect(atlas.requests.map((r) => r.kind)).toEqual(['export', 'export', 'bucket'])
+    })
+
+    it('keeps the verdict, and warns naming the role, when the bucket cannot be read', async () => {
+      inputs = checkInputs()
+      atlas.state.forbidden['bucket'] = 'The API key lacks the role.'
+      try {
+        await runBackupExport()
+      } finally {
+        delete atlas.state.forbidden['bucket']
+      }
+      expect(core.setFailed).not.toHaveBeenCalled()
+      expect(outputs()).toMatchObject({ state: 'Successful', succeeded: 'true' })
+      expect(outputs()['exportUri']).toBeUndefined()
+      const warnings = core.warning.mock.calls.map(([line]) => String(line))
+      expect(warnings).toEqual([
+        `Could not read export bucket ${DEMO.exportBucketId} (Atlas API 403 FORBIDDEN: The API key lacks the role.), so bucketName, cloudProvider and exportUri are not set; ` +
+          'the export job is judged as before. Reading the bucket needs the Project Read Only role on the project.'
+      ])
+      expect(summaryText()).toContain('> [!WARNING]')
+    })
+
+    it('reads no bucket when the check ended without an answer to judge', async () => {
+      inputs = checkInputs()
+      atlas.scriptExport([apiError(404, 'EXPORT_NOT_FOUND', 'no such job')])
+      await runBackupExport()
+      expect(atlas.requests.map((r) => r.kind)).toEqual(['export'])
+    })
+
+    it('fails a latest export older than maxAge, with its outputs still set', async () => {
+      atlas.state.lists.exports = [exportDocument({ createdAt: '2026-01-01T00:00:00Z' })]
+      atlas.scriptExport([{ run: exportDocument({ createdAt: '2026-01-01T00:00:00Z' }) }])
+      inputs = { ...checkInputs(), exportId: 'latest', exportBucketId: DEMO.exportBucketId, maxAge: '26h' }
+      try {
+        await runBackupExport()
+      } finally {
+        atlas.state.lists.exports = []
+      }
+      expect(failure()).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^Export job ${DEMO.exportId} of cluster Cluster0 is Successful, but it was created at 2026-01-01T00:00:00Z, \\d+d( \\d+h)? ago: older than maxAge \\(26h\\)\\.\\n`
+          )
+        )
+      ])
+      expect(outputs()).toMatchObject({ exportId: DEMO.exportId, state: 'Successful', succeeded: 'false' })
+    })
+  })
+
   it('logs each change of a wait with its time, state and phase', async () => {
     atlas.script([
       { run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT' }) },
@@ -337,7 +421,7 @@ describe('run()', () => {
       inputs = { ...exportInputs(), exportId: 'latest' }
       await runBackupExport()
       expect(failure()).toEqual([
-        `Atlas lists no export job of cluster ${DEMO.clusterName}\nCheck groupId, clusterName and exportId, or start one first.`
+        `Atlas lists no export job of cluster ${DEMO.clusterName}\nCheck groupId and clusterName, or start an export first (give exportBucketId instead of exportId).`
       ])
       expect(outputs()).toMatchObject({ polls: '1', succeeded: 'false' })
       expect(outputs()['state']).toBeUndefined()
@@ -353,7 +437,7 @@ describe('run()', () => {
       )
     })
 
-    it('times out in a step before the check as the check itself would, counting the time', async () => {
+    it('times out in a step before the check, naming the snapshot it waited for and its last status', async () => {
       inputs = { ...exportInputs(), exportBucketId: BUCKET, takeSnapshot: 'true', timeout: '2s', pollInterval: '1s' }
       atlas.state.snapshotOutcome = 'inProgress' // the snapshot never completes
       try {
@@ -363,7 +447,7 @@ describe('run()', () => {
       }
       expect(failure()).toEqual([
         expect.stringMatching(
-          /^Timed out after 2s and \d polls: The export job this step starts, of cluster Cluster0 is still unknown \(Atlas never answered\)\.\n/
+          /^Timed out after 2s \(\d requests\) while trying to wait for the snapshot: snapshot [0-9a-f]{24} is inProgress\. No export was started\.\nRaise timeout: one timeout covers every step and the check \(now 2s\)\. Running the job again is safe: it uses the snapshot this run took/
         )
       ])
       expect(outputs()).toMatchObject({ waitedSeconds: '2', succeeded: 'false' })
@@ -380,7 +464,76 @@ describe('run()', () => {
       } finally {
         atlas.state.snapshotOutcome = undefined
       }
-      expect(failure()).toEqual([expect.stringMatching(/^Cancelled before Atlas answered after \ds \(\d polls\)\.$/)])
+      expect(failure()).toEqual([
+        expect.stringMatching(
+          /^Cancelled after \ds while trying to wait for the snapshot: snapshot [0-9a-f]{24} is (queued|inProgress)\. No export was started\.\nRunning the job again is safe/
+        )
+      ])
+    })
+
+    it("starts the export of a sharded cluster's newest snapshot, learning its kind with one request", async () => {
+      atlas.state.clusterType = 'SHARDED'
+      atlas.state.lists.snapshots = [
+        { id: 'a'.repeat(24), status: 'completed', type: 'shardedCluster', createdAt: '2026-11-28T00:00:00Z' },
+        { id: 'f'.repeat(24), status: 'completed', snapshotType: 'fallback', createdAt: '2026-11-29T00:00:00Z' }
+      ]
+      inputs = { ...exportInputs(), exportBucketId: BUCKET, pollInterval: '1s' }
+      try {
+        await runBackupExport()
+      } finally {
+        atlas.state.clusterType = 'REPLICASET'
+      }
+      expect(core.setFailed).not.toHaveBeenCalled()
+      expect(outputs()).toMatchObject({ started: 'true', snapshotId: 'a'.repeat(24), state: 'Successful' })
+      expect(atlas.requests.map((r) => r.kind)).toEqual([
+        'list-exports',
+        'cluster',
+        'list-sharded-snapshots',
+        'post-exports',
+        'export',
+        'export',
+        'bucket'
+      ])
+      const cluster = atlas.requests.find((r) => r.kind === 'cluster')!
+      expect(cluster.headers['accept']).toBe('application/vnd.atlas.2024-08-05+json')
+    })
+
+    it('takes a snapshot of a sharded cluster and waits for it on the sharded path', async () => {
+      atlas.state.clusterType = 'GEOSHARDED'
+      inputs = { ...exportInputs(), exportBucketId: BUCKET, takeSnapshot: 'true', pollInterval: '1s' }
+      try {
+        await runBackupExport()
+      } finally {
+        atlas.state.clusterType = 'REPLICASET'
+      }
+      expect(core.setFailed).not.toHaveBeenCalled()
+      expect(atlas.requests.map((r) => r.kind)).toEqual([
+        'list-exports',
+        'cluster',
+        'list-sharded-snapshots',
+        'post-snapshots',
+        'sharded-snapshot',
+        'sharded-snapshot',
+        'post-exports',
+        'export',
+        'export',
+        'bucket'
+      ])
+    })
+
+    it('rides out four faults in a row while listing snapshots, within the deadline', async () => {
+      atlas.state.lists.snapshots = [{ id: 'a'.repeat(24), status: 'completed', createdAt: '2026-11-28T00:00:00Z' }]
+      atlas.state.listScripts['list-snapshots'] = [
+        apiError(500, 'UNEXPECTED_ERROR', 'boom'),
+        { ...apiError(429, 'RATE_LIMITED', 'slow down'), headers: { 'retry-after': '1' } },
+        { reset: true },
+        apiError(503, 'SERVICE_UNAVAILABLE', 'later')
+      ]
+      inputs = { ...exportInputs(), exportBucketId: BUCKET, pollInterval: '1s', timeout: '45s' }
+      await runBackupExport()
+      expect(core.setFailed).not.toHaveBeenCalled()
+      expect(outputs()).toMatchObject({ started: 'true', snapshotId: 'a'.repeat(24) })
+      expect(infoLines().filter((line) => line.includes('(list the snapshots of the cluster); retry'))).toHaveLength(4)
     })
 
     it('names the step and its role when Atlas refuses it', async () => {

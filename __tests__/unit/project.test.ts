@@ -115,8 +115,10 @@ describe('the project', () => {
       resource,
       'https://github.com/o/r/actions/runs/1'
     )
-    // Outputs of the steps before the check: the run found for latest, whether this step started the export.
-    const resolvedOutputs = resource.noun === 'pipeline run' ? ['runId'] : ['started']
+    // Outputs of the steps around the check: the run found for latest, whether this step started the
+    // export; and where the files are, from the export job's bucket.
+    const resolvedOutputs =
+      resource.noun === 'pipeline run' ? ['runId'] : ['started', 'bucketName', 'cloudProvider', 'exportUri']
     expect([...Object.keys(outputs), ...resolvedOutputs].sort()).toEqual(Object.keys(yaml.outputs).sort())
   })
 

@@ -158,7 +158,7 @@ describe('one request of a step', () => {
   it('ends at the deadline with DEADLINE even when the last request failed', async () => {
     const clock = new FakeClock()
     const { client } = scriptedClient(clock, [transient])
-    // Backoff has jitter: by 1.5 s at most three of the four tries a one-shot step allows have failed.
+    // Backoff has jitter: by 1.5 s at most three of the six tries a step allows have failed.
     const { resolver: r } = resolver(clock, client, { deadline: clock.now() + 1500 })
     const error = await atlasFailure(r.call(STEP, ['x']))
     expect([error.kind, error.errorCode]).toEqual(['timeout', DEADLINE])
@@ -204,6 +204,103 @@ describe('one request of a step', () => {
     expect(clock.sleeps).toEqual([5000, 5000])
   })
 
+  it('rides out five faults in a row as a wait does, logging each retry with the step, then goes on', async () => {
+    const clock = new FakeClock()
+    const reset = new AtlasError('Could not reach Atlas (ECONNRESET)', {
+      kind: 'network',
+      errorCode: 'ECONNRESET',
+      retryable: true
+    })
+    const { client, requests } = scriptedClient(clock, [transient, transient, reset, transient, transient, { id: 'x' }])
+    const { resolver: r, lines } = resolver(clock, client)
+    expect(await r.call(STEP, ['x'])).toEqual({ id: 'x' })
+    expect(requests).toHaveLength(6)
+    expect(lines).toHaveLength(5)
+    expect(lines[2]).toMatch(
+      /^Could not reach Atlas \(ECONNRESET\) \(list the export jobs of the cluster\); retry 3 of 5 in \d+s$/
+    )
+  })
+
+  it('gives up after six faults in a row, naming each of them', async () => {
+    const clock = new FakeClock()
+    const limited = new AtlasError('Atlas API 429 RATE_LIMITED', {
+      kind: 'api',
+      status: 429,
+      errorCode: 'RATE_LIMITED',
+      retryable: true
+    })
+    const { client, requests } = scriptedClient(clock, [transient, limited, transient, transient, transient, transient])
+    const error = await atlasFailure(resolver(clock, client).resolver.call(STEP, ['x']))
+    expect(requests).toHaveLength(6)
+    expect([error.status, error.step, error.faults]).toEqual([
+      503,
+      STEP.what,
+      [
+        'Atlas API 503',
+        'Atlas API 429 RATE_LIMITED',
+        'Atlas API 503',
+        'Atlas API 503',
+        'Atlas API 503',
+        'Atlas API 503'
+      ]
+    ])
+  })
+
+  it('counts only the faults since the last answer', async () => {
+    const clock = new FakeClock()
+    const { client } = scriptedClient(clock, [transient, { status: 'queued' }, transient, { status: 'completed' }])
+    const done = await resolver(clock, client).resolver.waitFor(STEP, ['s'], (doc) => doc['status'] === 'completed')
+    expect(done).toEqual({ status: 'completed' })
+    const failing = scriptedClient(clock, [
+      transient,
+      { status: 'queued' },
+      new AtlasError('no', { kind: 'api', status: 400 })
+    ])
+    const error = await atlasFailure(
+      resolver(clock, failing.client).resolver.waitFor(STEP, ['s'], (doc) => doc['status'] === 'completed')
+    )
+    expect(error.faults).toEqual(['Atlas API 400'])
+  })
+
+  it('sends the version of the step, when it has one', async () => {
+    const clock = new FakeClock()
+    const { client, requests } = scriptedClient(clock, [{ id: 'x' }])
+    await resolver(clock, client).resolver.call({ ...STEP, apiVersion: '2024-05-30' }, ['x'])
+    await resolver(clock, client).resolver.call(STEP, ['x'])
+    expect(requests.map((q) => q.options.apiVersion)).toEqual(['2024-05-30', undefined])
+  })
+
+  it('carries the notes of the step into its errors', async () => {
+    const clock = new FakeClock()
+    const { client } = scriptedClient(clock, [new AtlasError('Atlas API 403', { kind: 'api', status: 403 })])
+    const step = { ...STEP, note: 'No export was started.', rerun: 'it will not start a second export' }
+    const error = await atlasFailure(resolver(clock, client).resolver.call(step, ['x']))
+    expect([error.note, error.rerun]).toEqual([step.note, step.rerun])
+  })
+
+  it('says what a wait saw, on each change, and names it when the deadline passes', async () => {
+    const clock = new FakeClock()
+    const { client } = scriptedClient(clock, [{ status: 'queued' }, { status: 'inProgress' }])
+    const { resolver: r, lines } = resolver(clock, client, { deadline: clock.now() + 12_000 })
+    const error = await atlasFailure(
+      r.waitFor(
+        STEP,
+        ['s'],
+        (doc) => doc['status'] === 'completed',
+        (doc) => `snapshot s is ${String(doc['status'])}`
+      )
+    )
+    expect(lines).toEqual(['[+0s] snapshot s is queued', '[+5s] snapshot s is inProgress'])
+    expect([error.errorCode, error.lastSeen]).toEqual([DEADLINE, 'snapshot s is inProgress'])
+  })
+
+  it('reads a list without paging in one request, as the spec gives it', async () => {
+    const clock = new FakeClock()
+    const { client, requests } = scriptedClient(clock, [page(0, ITEMS_PER_PAGE)])
+    expect(await resolver(clock, client).resolver.listAll(STEP, ['x'], { paged: false })).toHaveLength(ITEMS_PER_PAGE)
+    expect(requests.map((q) => q.options.query)).toEqual([undefined])
+  })
+
   it('passes the log and the environment through', () => {
     const clock = new FakeClock()
     const { resolver: r, lines } = resolver(clock, scriptedClient(clock, []).client)
@@ -226,6 +323,12 @@ describe('the newest item', () => {
     expect(newest(items, 'createdAt')?.['id']).toBe('b')
     expect(newest([{ id: 'undated' }, { id: 'bad', createdAt: 'x' }], 'createdAt')?.['id']).toBe('undated')
     expect(newest([], 'createdAt')).toBeUndefined()
+  })
+
+  it('counts items without a date as newest when asked (a snapshot in progress has no createdAt yet)', () => {
+    const items = [{ id: 'a', createdAt: '2026-11-27T00:00:00Z' }, { id: 'in progress' }]
+    expect(newest(items, 'createdAt', 'newest')?.['id']).toBe('in progress')
+    expect(newest(items, 'createdAt')?.['id']).toBe('a')
   })
 
   it('keeps the first of two with the same date', () => {

@@ -39,7 +39,27 @@ describe('the export job resource', () => {
     ])
     expect(problemsFor(backupExport, { ...exportRef, exportId: 'latest' })).toEqual([])
     expect(problemsFor(backupExport, { ...exportRef, exportBucketId: '6750f0e1d2c3b4a596877869' })).toEqual([
-      'exportId and exportBucketId exclude each other: give exportId to check a job, or exportBucketId to start one'
+      'exportId and exportBucketId exclude each other: give exportId to check a job, exportBucketId to start an export, ' +
+        'or exportId: latest with exportBucketId to check the newest export to that bucket'
+    ])
+    // latest with a bucket is a check of the newest export to it; what only starting reads is refused.
+    expect(
+      problemsFor(backupExport, { ...exportRef, exportId: 'latest', exportBucketId: '6750f0e1d2c3b4a596877869' })
+    ).toEqual([])
+    expect(
+      problemsFor(backupExport, {
+        ...exportRef,
+        exportId: 'latest',
+        exportBucketId: 'nope',
+        takeSnapshot: 'true',
+        snapshotId: 'a'.repeat(24),
+        customData: 'a=b'
+      })
+    ).toEqual([
+      'exportBucketId "nope" must be 24 hexadecimal characters (digits and lowercase a to f), like 32b6e34b3d91647abb20e7b8',
+      'snapshotId is set but exportId is latest (a check); snapshotId only applies when the step starts an export',
+      'customData is set but exportId is latest (a check); customData only applies when the step starts an export',
+      'takeSnapshot is true but exportId is latest (a check); takeSnapshot only applies when the step starts an export'
     ])
     for (const bad of ['-Cluster', 'Cluster_0', 'a b', 'x'.repeat(65)]) {
       expect(problemsFor(backupExport, { ...exportRef, clusterName: bad })).toEqual([
@@ -88,18 +108,24 @@ describe('the export job resource', () => {
     expect(Object.entries(bare).filter(([, v]) => v !== undefined)).toEqual([['state', 'Queued']])
   })
 
-  it('leads with collections, the time the export took, and where the files are', () => {
+  it('leads with collections, the shards of a sharded cluster, and the time the export took', () => {
     expect(backupExport.headlineFacts(exportDocument())).toEqual(['12 of 12 collections'])
     expect(backupExport.headlineFacts({ state: 'Queued' })).toEqual([])
     expect(backupExport.keyFigures(exportDocument())).toEqual([
       ['Collections', '12 of 12 collections'],
-      ['Export took', '14m 52s'],
-      ['Files under', { api: '/exported_snapshots/acme/warehouse/Cluster0/2026-11-28T0100/1764295200' }]
+      ['Shards', undefined],
+      ['Export took', '14m 52s']
     ])
-    expect(backupExport.keyFigures({ exportStatus: { totalCollections: 3 }, createdAt: 'soon' })).toEqual([
+    expect(
+      backupExport.keyFigures({
+        exportStatus: { totalCollections: 3 },
+        createdAt: 'soon',
+        components: [{ exportId: 'a', replicaSetName: 'rs0' }, { replicaSetName: 'rs1' }, 'junk']
+      })
+    ).toEqual([
       ['Collections', '? of 3 collections'],
-      ['Export took', undefined],
-      ['Files under', undefined]
+      ['Shards', '2'],
+      ['Export took', undefined]
     ])
   })
 
@@ -201,9 +227,11 @@ describe('the pipeline run resource', () => {
 function listing(items: Record<string, unknown>[]) {
   const lines: string[] = []
   const listed: string[][] = []
+  const done: string[] = []
   const resolver: Resolver = {
     env: {},
     log: (line) => lines.push(line),
+    record: ({ what, id, how }) => done.push(`${what} ${id}: ${how}`),
     listAll: async (_step, segments) => {
       listed.push(segments)
       return items
@@ -215,7 +243,7 @@ function listing(items: Record<string, unknown>[]) {
       throw new Error('no wait expected')
     }
   }
-  return { resolver, lines, listed }
+  return { resolver, lines, listed, done }
 }
 
 describe('latest', () => {
@@ -276,6 +304,64 @@ describe('latest', () => {
       'list the export jobs of the cluster',
       'Project Backup Manager'
     ])
+  })
+})
+
+describe("latest to one bucket (a scheduled export's gate)", () => {
+  const BUCKET = '6750f0e1d2c3b4a596877869'
+  const ref = { ...exportRef, exportId: 'latest', bucket: BUCKET }
+
+  it('is the newest job to that bucket, however new the jobs to other buckets', async () => {
+    const { resolver, lines, done } = listing([
+      { id: 'a'.repeat(24), exportBucketId: BUCKET, createdAt: '2026-11-28T00:00:00Z' },
+      { id: 'b'.repeat(24), exportBucketId: 'c'.repeat(24), createdAt: '2026-11-29T00:00:00Z' },
+      { id: 'd'.repeat(24), exportBucketId: BUCKET, createdAt: '2026-11-27T00:00:00Z' }
+    ])
+    expect(await backupExport.resolve(ref, resolver)).toEqual({ ref: { ...ref, exportId: 'a'.repeat(24) } })
+    expect(lines).toEqual([
+      `Newest export job to bucket ${BUCKET}: ${'a'.repeat(24)}, created 2026-11-28T00:00:00Z (1 of 3).`
+    ])
+    expect(done).toEqual([
+      `Export job ${'a'.repeat(24)}: the newest to bucket ${BUCKET}, created 2026-11-28T00:00:00Z (of 3 listed)`
+    ])
+  })
+
+  it('without one, says so and points at the backup policy', async () => {
+    const { resolver } = listing([{ id: 'b'.repeat(24), exportBucketId: 'c'.repeat(24) }])
+    const none = await atlasFailure(backupExport.resolve(ref, resolver))
+    expect(none.message).toBe(`Atlas lists no export job of cluster Cluster0 to bucket ${BUCKET}`)
+    expect(none.hint).toMatch(/^Check clusterName and exportBucketId\. For scheduled exports, .*autoExportEnabled/)
+    const plain = await atlasFailure(backupExport.resolve({ ...exportRef, exportId: 'latest' }, listing([]).resolver))
+    expect(plain.hint).toBe(
+      'Check groupId and clusterName, or start an export first (give exportBucketId instead of exportId).'
+    )
+  })
+
+  it('names the bucket where it names the job', () => {
+    expect(backupExport.describe(ref)).toBe(`The latest export job of cluster Cluster0 to bucket ${BUCKET}`)
+    // The summary's details show the bucket from the job itself, once.
+    expect(backupExport.refRows(ref).map(([label]) => label)).toEqual(['Cluster', 'Export job', 'Project'])
+  })
+
+  it('is the only ref maxAge measures, from createdAt (createdDate for a run)', () => {
+    expect([backupExport.isLatest(ref), backupExport.isLatest(exportRef)]).toEqual([true, false])
+    expect(backupExport.createdAt(exportDocument())).toBe('2026-11-28T02:00:00Z')
+    const runRef = { groupId: exportRef.groupId, pipelineName: 'p', runId: 'latest' }
+    expect([pipelineRun.isLatest(runRef), pipelineRun.isLatest({ ...runRef, runId: 'a'.repeat(24) })]).toEqual([
+      true,
+      false
+    ])
+    expect(pipelineRun.createdAt(runDocument())).toBe('2026-11-27T02:00:00Z')
+  })
+})
+
+describe('a step before the check that Atlas answers 404', () => {
+  it('is named for that step, not for the export job', () => {
+    expect(backupExport.notFound(404, 'list the snapshots of the cluster')).toEqual({
+      headline: 'not found (404) while trying to list the snapshots of the cluster',
+      hint: "Check groupId and clusterName (Atlas's detail above names what it did not find), and exportBucketId and snapshotId when given."
+    })
+    expect(backupExport.notFound(410).headline).toBe('export job gone (410)')
   })
 })
 

@@ -412,3 +412,26 @@ describe('the proxy variables', () => {
     )
   })
 })
+
+describe('maxAge', () => {
+  const latest = { ...base, runId: 'latest' }
+
+  it('is unset by default, and read as a duration with runId latest', () => {
+    expect(settingsFrom(latest).maxAgeMs).toBeUndefined()
+    expect(settingsFrom({ ...latest, maxAge: '26h' }).maxAgeMs).toBe(26 * 3_600_000)
+    expect(settingsFrom({ ...latest, maxAge: '8784h' }).maxAgeMs).toBe(8784 * 3_600_000)
+    expect(settingsFrom({ ...latest, maxAge: '1s' }).maxAgeMs).toBe(1000)
+  })
+
+  it.each([
+    [
+      { ...base, maxAge: '26h' },
+      'maxAge is set but runId is not latest; maxAge only applies to the newest pipeline run (runId: latest)'
+    ],
+    [{ ...latest, maxAge: 'a day' }, 'maxAge is "a day"; write a duration such as 26h, 90m or 1h30m'],
+    [{ ...latest, maxAge: '0' }, 'maxAge is "0"; it must be from 1s to 8784h'],
+    [{ ...latest, maxAge: '8784h1s' }, 'maxAge is "8784h1s"; it must be from 1s to 8784h']
+  ])('refuses %j before any request, naming maxAge and the rule', (inputs, problem) => {
+    expect(problemsOf(inputs)).toEqual([problem])
+  })
+})

@@ -80,9 +80,9 @@ describe('the job summary of a wait', () => {
     const md = renderSummary(result, judge(result, settings, backupExport), settings, backupExport, STARTED)
     expect(md).toBe(`### ✅ Cluster0 export: Successful · 12 of 12 collections
 
-| Collections | Export took | Files under | This check waited |
-| ---: | ---: | ---: | ---: |
-| 12 of 12 collections | 14m 52s | \`/exported_snapshots/acme/warehouse/Cluster0/2026-11-28T0100/1764295200\` | 2m 5s |
+| Collections | Export took | This check waited |
+| ---: | ---: | ---: |
+| 12 of 12 collections | 14m 52s | 2m 5s |
 
 ✅ Queued 20s → ✅ InProgress 1m 45s → ✅ Successful
 
@@ -334,5 +334,35 @@ ${LINK_AND_DETAILS}`)
     const md = render(failed(busy, { ending: 'cancelled', polls: 2, elapsedMs: 3000 }))
     expect(md).toContain('\n\n> Cancelled after 3s (2 polls) while retrying; the last answer was: Atlas API 503.\n\n')
     expect(md).not.toContain('| HTTP status |')
+  })
+})
+
+describe('the job summary of start mode', () => {
+  const inputs: Record<string, string> = {
+    groupId: '32b6e34b3d91647abb20e7b8',
+    clusterName: 'Cluster0',
+    exportBucketId: '6750f0e1d2c3b4a596877869',
+    accessToken: 't',
+    wait: 'true'
+  }
+  const settings = readSettings(backupExport, (name) => inputs[name] ?? '', {})
+
+  it('lists the steps done before the check, then where the files are, then any warning, under the figures', () => {
+    const result = finishedWait(exportDocument(), { elapsedMs: 65_000 })
+    const md = renderSummary(result, judge(result, settings, backupExport), settings, backupExport, STARTED, {
+      done: [
+        { what: 'Snapshot', id: 'a'.repeat(24), how: 'taken by this step, completed' },
+        { what: 'Export job', id: 'b'.repeat(24), how: 'started by this step, to bucket <c>' }
+      ],
+      lines: [['Files at', { api: 's3://bucket/exported_snapshots/x' }]],
+      warnings: ['Could not read *this*']
+    })
+    expect(md.split('\n\n').slice(1, 6)).toEqual([
+      '| Collections | Export took | This check waited |\n| ---: | ---: | ---: |\n| 12 of 12 collections | 14m 52s | 1m 5s |',
+      `- Snapshot \`${'a'.repeat(24)}\`: taken by this step, completed\n- Export job \`${'b'.repeat(24)}\`: started by this step, to bucket &lt;c&gt;`,
+      'Files at `s3://bucket/exported_snapshots/x`',
+      '> [!WARNING]\n> Could not read \\*this\\*',
+      '[Open the project in Atlas](https://cloud.mongodb.com/v2/32b6e34b3d91647abb20e7b8#/overview)'
+    ])
   })
 })

@@ -132,10 +132,15 @@ export interface RequestOptions {
   query?: Record<string, string>
   /** A JSON body: the request becomes a POST with the versioned content type. */
   body?: unknown
+  /** The resource version of this request, when it is not the client's (an export bucket: 2024-05-30). */
+  apiVersion?: string
   signal?: AbortSignal
 }
 
 export class AtlasClient {
+  /** HTTP answers received so far, errors included: once Atlas has answered, baseUrl is not what failed. */
+  answers = 0
+
   constructor(private readonly options: ClientOptions) {}
 
   /** The document at segments (under /api/atlas/v2/); noun names it in errors ("pipeline run"). */
@@ -147,12 +152,16 @@ export class AtlasClient {
    * GET, or with a body POST, of segments; the answer must be a JSON object (a document or a page
    * of them). expected says what it should have been, for the error when it is not.
    */
-  async request(segments: string[], expected: string, { query, body, signal }: RequestOptions): Promise<AtlasResponse> {
+  async request(
+    segments: string[],
+    expected: string,
+    { query, body, apiVersion, signal }: RequestOptions
+  ): Promise<AtlasResponse> {
     const { options } = this
     const origin = options.baseUrl.origin
     const path = resourcePath(options.baseUrl, segments, options, query)
     const method = body === undefined ? 'GET' : 'POST'
-    const mediaType = `application/vnd.atlas.${options.apiVersion}+json`
+    const mediaType = `application/vnd.atlas.${apiVersion ?? options.apiVersion}+json`
     const headers: Record<string, string> = { accept: mediaType, 'user-agent': options.userAgent }
     if (body !== undefined) headers['content-type'] = mediaType
     // Stryker disable next-line ConditionalExpression: stringifyJson(undefined) is undefined too; the test says what a GET sends
@@ -174,6 +183,7 @@ export class AtlasClient {
         body: text,
         signal
       })
+      this.answers += 1
       const answer = readAnswer(response, options.envelope)
       if (answer.status === 401 && round < 3 && options.auth.learnFromRefusal(response, authorization)) continue
       if (answer.status !== 200) throw apiError(answer, response)

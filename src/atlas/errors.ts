@@ -8,9 +8,10 @@ import type { ApiErrorBody } from './types.js'
  * - protocol: an answer we cannot use (not JSON, too large, a redirect, an unknown auth scheme);
  * - auth: the credentials were refused or could not be exchanged for a token;
  * - cancelled: the job was cancelled while the request was under way;
- * - empty: Atlas answered, but there is nothing to check (no run yet, no completed snapshot).
+ * - empty: Atlas answered, but there is nothing to check (no run yet, no completed snapshot);
+ * - failed: what a step waited for ended badly (the snapshot it took failed).
  */
-export type AtlasErrorKind = 'api' | 'network' | 'timeout' | 'protocol' | 'auth' | 'cancelled' | 'empty'
+export type AtlasErrorKind = 'api' | 'network' | 'timeout' | 'protocol' | 'auth' | 'cancelled' | 'empty' | 'failed'
 
 export interface AtlasErrorFields {
   kind: AtlasErrorKind
@@ -33,6 +34,29 @@ export interface AtlasErrorFields {
   step?: string
   /** The Atlas role that step needs (named on a 403). */
   role?: string
+  /** What a failure of the step leaves behind, in a sentence ("No export was started."). */
+  note?: string
+  /** Why running the job again is safe after the step failed, in a clause. */
+  rerun?: string
+  /** The transient faults the step met in a row before it gave up ("Atlas API 503", "ECONNRESET"). */
+  faults?: string[]
+  /** What the step saw last, when it ran out of time while waiting ("snapshot … is inProgress"). */
+  lastSeen?: string
+  /** The resource's own words for a failure of its making (a snapshot that failed), instead of the engine's. */
+  headline?: string
+  hint?: string
+}
+
+/** A step before the check (listing, taking a snapshot, starting an export), as an error names it. */
+export interface StepInfo {
+  /** "list the export jobs of the cluster", "start the export" */
+  what: string
+  /** The Atlas role the step's requests need. */
+  role: string
+  /** What a failure of the step leaves behind, in a sentence. */
+  note?: string
+  /** Why running the job again is safe, in a clause ("it will not start a second export"). */
+  rerun?: string
 }
 
 /** The one error type of the Atlas layer: it carries what the report needs to explain a failure. */
@@ -49,6 +73,12 @@ export class AtlasError extends Error {
   readonly notSent: boolean
   readonly step?: string
   readonly role?: string
+  readonly note?: string
+  readonly rerun?: string
+  readonly faults?: string[]
+  readonly lastSeen?: string
+  readonly headline?: string
+  readonly hint?: string
 
   constructor(message: string, fields: AtlasErrorFields, options?: { cause?: unknown }) {
     super(message, options)
@@ -65,11 +95,18 @@ export class AtlasError extends Error {
     this.notSent = fields.notSent ?? false
     this.step = fields.step
     this.role = fields.role
+    this.note = fields.note
+    this.rerun = fields.rerun
+    this.faults = fields.faults
+    this.lastSeen = fields.lastSeen
+    this.headline = fields.headline
+    this.hint = fields.hint
   }
 
-  /** The same error, as part of a step that needs a role (so a 403 names that role). */
-  during(step: string, role: string): AtlasError {
-    return new AtlasError(this.message, { ...this, step, role }, { cause: this.cause })
+  /** The same error, as part of a step that needs a role (so a 403 names that role), with what else is known of it. */
+  during(step: StepInfo, extra: Pick<AtlasErrorFields, 'faults' | 'lastSeen'> = {}): AtlasError {
+    const { what, role, note, rerun } = step
+    return new AtlasError(this.message, { ...this, step: what, role, note, rerun, ...extra }, { cause: this.cause })
   }
 
   /** The same error, marked as one that came before the request for the resource was sent. */

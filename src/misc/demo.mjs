@@ -186,6 +186,48 @@ try {
     inputs: { ...exportInputs, ...serviceAccount, wait: 'true', pollInterval: '1s', timeout: '1m' },
     entry: exportEntry
   })
+  // Start mode: take a snapshot, export it, wait, and say where the files are.
+  const runner = {
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: 'acme/warehouse',
+    GITHUB_SHA: 'c0ffee0000000000000000000000000000000000',
+    GITHUB_WORKFLOW: 'release',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_RUN_ATTEMPT: '1'
+  }
+  atlas.state.lists.exports = []
+  atlas.state.lists.snapshots = []
+  await demoCase('export-start', 'backup-export: take a snapshot, export it, wait until Successful', {
+    inputs: {
+      groupId: DEMO.groupId,
+      clusterName: DEMO.clusterName,
+      exportBucketId: DEMO.exportBucketId,
+      takeSnapshot: 'true',
+      customData: 'release=v42',
+      baseUrl: atlas.url,
+      ...serviceAccount,
+      pollInterval: '1s',
+      timeout: '1m'
+    },
+    env: runner,
+    entry: exportEntry
+  })
+  // The gate of a scheduled export: the newest export to the bucket is three weeks old.
+  const stale = new Date(Date.now() - 21 * 24 * 3_600_000).toISOString()
+  atlas.state.lists.exports = [exportDocument({ createdAt: stale })]
+  atlas.scriptExport([{ run: exportDocument({ createdAt: stale, finishedAt: undefined }) }])
+  await demoCase('export-stale', 'backup-export: the newest scheduled export is older than maxAge', {
+    inputs: {
+      groupId: DEMO.groupId,
+      clusterName: DEMO.clusterName,
+      exportId: 'latest',
+      exportBucketId: DEMO.exportBucketId,
+      maxAge: '26h',
+      baseUrl: atlas.url,
+      ...apiKey
+    },
+    entry: exportEntry
+  })
   await demoCase(
     'refused',
     '401: the API key is refused',

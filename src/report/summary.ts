@@ -1,6 +1,7 @@
 import { formatDuration } from '../duration.js'
 import type { PollResult, TimelineEntry } from '../poll.js'
-import type { Resource, Row, Shown } from '../resources/resource.js'
+import type { Done } from '../resolve.js'
+import type { FollowUp, Resource, Row, Shown } from '../resources/resource.js'
 import type { Settings } from '../settings.js'
 import type { Verdict } from '../verdict.js'
 import { codeSpan, escapeMarkdown as esc } from './format.js'
@@ -155,13 +156,19 @@ function linkTarget(url: string): string {
   return encodeURI(url).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)
 }
 
+/** What the steps around the check add: the steps done before it, and what its follow-up found. */
+export interface SummaryExtras extends Partial<Pick<FollowUp, 'lines' | 'warnings'>> {
+  done?: Done[]
+}
+
 /** The summary for one check. startedAt is the wall-clock time of the first request (ms). */
 export function renderSummary(
   result: PollResult,
   verdict: Verdict,
   settings: Settings,
   resource: Resource,
-  startedAt: number
+  startedAt: number,
+  extras: SummaryExtras = {}
 ): string {
   const doc = result.last?.document
   const error = result.error
@@ -189,6 +196,14 @@ export function renderSummary(
   const waited =
     settings.wait || result.polls > 1 ? ([['This check waited', formatDuration(result.elapsedMs)]] as Row[]) : []
   if (doc) parts.push(figures([...resource.keyFigures(doc), ...waited]))
+  parts.push(
+    (extras.done ?? []).map((step) => `- ${esc(step.what)} ${codeSpan(step.id)}: ${esc(step.how, 300)}`).join('\n')
+  )
+  for (const [label, value] of extras.lines ?? []) {
+    const shown = show(value)
+    if (shown !== undefined) parts.push(`${esc(label)} ${shown}`)
+  }
+  for (const warning of extras.warnings ?? []) parts.push(`> [!WARNING]\n> ${esc(warning, 1000)}`)
   const list = stages(result, resource)
   if (settings.wait) parts.push(stageLine(list, result, verdict))
 

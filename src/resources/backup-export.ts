@@ -2,7 +2,8 @@ import { isObject } from '../atlas/json.js'
 import { formatDuration } from '../duration.js'
 import type { InputReader } from '../settings.js'
 import { newest, stepError } from '../resolve.js'
-import { readStartInputs, startExport, STEPS, type StartInputs } from './export-start.js'
+import { readStartInputs, startExport, startOnly, STEPS, type StartInputs } from './export-start.js'
+import { locateFiles } from './export-location.js'
 import { api, spanMs, text } from './fields.js'
 import { readHexId } from './inputs.js'
 import type { AtlasDocument, Resource, Row } from './resource.js'
@@ -21,8 +22,13 @@ export interface ExportRef {
   clusterName: string
   /** The job to check: its id, "latest", or "" when this step starts one (start). */
   exportId: string
+  /** With exportId latest: the newest job to this export bucket (a scheduled export's gate). */
+  bucket?: string
   start?: StartInputs
 }
+
+/** Finding the newest job for latest: the same request as start mode's, without its notes. */
+const FIND_LATEST = { what: STEPS.listExports.what, role: STEPS.listExports.role }
 
 // The spec's pattern for clusterName. Atlas caps cluster names at 64 characters.
 const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/
@@ -74,11 +80,18 @@ export const backupExport: Resource<ExportRef> = {
   readRef(input, problems) {
     const groupId = readHexId(input, 'groupId', 'the Atlas project id', problems)
     const clusterName = readClusterName(input, problems)
-    const start = readStartInputs(input, problems)
     const given = input('exportId')
+    if (given === 'latest' && input('exportBucketId') !== '') {
+      // The newest export to that bucket: a check, never a start.
+      const bucket = readHexId(input, 'exportBucketId', 'the export bucket id', problems)
+      startOnly(input, problems, 'exportId is latest (a check)')
+      return { groupId, clusterName, exportId: 'latest', bucket }
+    }
+    const start = readStartInputs(input, problems)
     if (given !== '' && start)
       problems.push(
-        'exportId and exportBucketId exclude each other: give exportId to check a job, or exportBucketId to start one'
+        'exportId and exportBucketId exclude each other: give exportId to check a job, exportBucketId to start an export, ' +
+          'or exportId: latest with exportBucketId to check the newest export to that bucket'
       )
     if (given === '' && !start)
       problems.push(
@@ -94,7 +107,7 @@ export const backupExport: Resource<ExportRef> = {
     ref.exportId === ''
       ? `The export job this step starts, of cluster ${ref.clusterName}`
       : ref.exportId === 'latest'
-        ? `The latest export job of cluster ${ref.clusterName}`
+        ? `The latest export job of cluster ${ref.clusterName}${ref.bucket ? ` to bucket ${ref.bucket}` : ''}`
         : `Export job ${ref.exportId} of cluster ${ref.clusterName}`,
   subject: (ref) => `${ref.clusterName} export`,
   refRows: (ref) => [
@@ -146,10 +159,11 @@ export const backupExport: Resource<ExportRef> = {
   },
   keyFigures(doc) {
     const took = spanMs(doc['createdAt'], doc['finishedAt'])
+    const shards = Array.isArray(doc['components']) ? doc['components'].filter(isObject).length : 0
     const rows: Row[] = [
       ['Collections', collectionsLine(doc)],
-      ['Export took', took === undefined ? undefined : formatDuration(took)],
-      ['Files under', api(doc['prefix'])]
+      ['Shards', shards > 0 ? String(shards) : undefined],
+      ['Export took', took === undefined ? undefined : formatDuration(took)]
     ]
     return rows
   },
@@ -197,7 +211,7 @@ export const backupExport: Resource<ExportRef> = {
       return { ref: { ...ref, exportId }, outputs }
     }
     if (ref.exportId !== 'latest') return { ref }
-    const jobs = await resolver.listAll(STEPS.listExports, [
+    const jobs = await resolver.listAll(FIND_LATEST, [
       'groups',
       ref.groupId,
       'clusters',
@@ -205,24 +219,48 @@ export const backupExport: Resource<ExportRef> = {
       'backup',
       'exports'
     ])
-    // A job without an id cannot be checked: the newest of those that have one.
-    const latest = newest(
-      jobs.filter((job) => typeof job['id'] === 'string'),
-      'createdAt'
+    // A job without an id cannot be checked: the newest of those that have one (to the bucket, if given).
+    const candidates = jobs.filter(
+      (job) => typeof job['id'] === 'string' && (ref.bucket === undefined || job['exportBucketId'] === ref.bucket)
     )
+    const latest = newest(candidates, 'createdAt')
     const exportId = latest?.['id'] as string | undefined
+    const toBucket = ref.bucket ? ` to bucket ${ref.bucket}` : ''
     if (!latest || exportId === undefined)
-      throw stepError(STEPS.listExports, 'empty', `Atlas lists no export job of cluster ${ref.clusterName}`)
-    resolver.log(
-      `Newest export job: ${exportId}, created ${text(latest['createdAt']) ?? 'at an unknown time'} (1 of ${jobs.length}).`
-    )
+      throw stepError(FIND_LATEST, 'empty', `Atlas lists no export job of cluster ${ref.clusterName}${toBucket}`, {
+        hint: ref.bucket
+          ? `Check clusterName and exportBucketId. For scheduled exports, the cluster's backup policy needs autoExportEnabled and an export to this bucket; the first one runs with the next snapshot of its frequency.`
+          : 'Check groupId and clusterName, or start an export first (give exportBucketId instead of exportId).'
+      })
+    const created = text(latest['createdAt']) ?? 'at an unknown time'
+    resolver.log(`Newest export job${toBucket}: ${exportId}, created ${created} (1 of ${jobs.length}).`)
+    resolver.record({
+      what: 'Export job',
+      id: exportId,
+      how: `the newest${toBucket}, created ${created} (of ${jobs.length} listed)`
+    })
     return { ref: { ...ref, exportId } }
   },
+  isLatest: (ref) => ref.exportId === 'latest',
+  createdAt: (doc) => text(doc['createdAt']),
+  staleHint:
+    'A scheduled export runs with each snapshot of the frequency the backup policy exports (autoExportEnabled, export.frequencyType): ' +
+    'check that policy and the newest snapshots under Backup in the Atlas UI, or raise maxAge if exports are meant to be less frequent.',
+  async followUp(ref, doc, resolver) {
+    const { outputs, uri, warning } = await locateFiles(ref.groupId, doc, resolver)
+    return { outputs, lines: uri ? [['Files at', { api: uri }]] : [], warnings: warning ? [warning] : [] }
+  },
   readRole: 'Project Backup Manager',
-  notFound: (status) => ({
-    headline: `export job ${status === 410 ? 'gone' : 'not found'} (${status})`,
-    hint:
-      'Check groupId, clusterName and exportId: the export jobs of a cluster are under Backup, Snapshots, Export in the Atlas UI, ' +
-      'and the id is the one POST /backup/exports returned.'
-  })
+  notFound: (status, step) =>
+    step
+      ? {
+          headline: `not found (${status}) while trying to ${step}`,
+          hint: "Check groupId and clusterName (Atlas's detail above names what it did not find), and exportBucketId and snapshotId when given."
+        }
+      : {
+          headline: `export job ${status === 410 ? 'gone' : 'not found'} (${status})`,
+          hint:
+            'Check groupId, clusterName and exportId: the export jobs of a cluster are under Backup, Snapshots, Export in the Atlas UI, ' +
+            'and the id is the one POST /backup/exports returned.'
+        }
 }

@@ -23,24 +23,62 @@ export interface Label {
 
 type Doc = Record<string, unknown>
 
-// The roles each step needs, per the spec's x-rolesRequirements.
+// Each step of start mode: what it does, the role it needs (the spec's x-rolesRequirements), and
+// what a failure of it leaves. A re-run of the same workflow run finds the export (and the
+// snapshot) this one started, so running the job again never starts a second export.
+const NO_EXPORT = 'No export was started.'
+const RERUN = 'it will not start a second export'
 export const STEPS = {
-  listExports: { what: 'list the export jobs of the cluster', role: 'Project Backup Manager' },
-  startExport: { what: 'start the export', role: 'Project Backup Export Operator' },
-  listSnapshots: { what: 'list the snapshots of the cluster', role: 'Project Read Only' },
-  takeSnapshot: { what: 'take an on-demand snapshot', role: 'Project Backup Creator' },
-  waitSnapshot: { what: 'wait for the snapshot', role: 'Project Read Only' }
+  listExports: {
+    what: 'list the export jobs of the cluster',
+    role: 'Project Backup Manager',
+    note: NO_EXPORT,
+    rerun: RERUN
+  },
+  clusterKind: {
+    what: 'read the cluster (is it sharded?)',
+    role: 'Project Read Only',
+    // The newest version of the cluster document; clusterType is in every version.
+    apiVersion: '2024-08-05',
+    note: NO_EXPORT,
+    rerun: RERUN
+  },
+  listSnapshots: {
+    what: 'list the snapshots of the cluster',
+    role: 'Project Read Only',
+    note: NO_EXPORT,
+    rerun: RERUN
+  },
+  takeSnapshot: { what: 'take an on-demand snapshot', role: 'Project Backup Creator', note: NO_EXPORT, rerun: RERUN },
+  waitSnapshot: {
+    what: 'wait for the snapshot',
+    role: 'Project Read Only',
+    note: NO_EXPORT,
+    rerun: `it uses the snapshot this run took instead of taking another, and ${RERUN}`
+  },
+  startExport: {
+    what: 'start the export',
+    role: 'Project Backup Export Operator',
+    rerun: `it looks for the export this run started before it sends another, so ${RERUN}`
+  }
 } satisfies Record<string, Step>
 
 /** Defaults of the start-mode inputs (a test keeps them equal to backup-export/action.yml's). */
 export const START_DEFAULTS = { takeSnapshot: 'false', snapshotRetentionDays: '1' } as const
 
+/** Flags the inputs that only start mode reads, when the step does not start an export (why: "exportBucketId is not"). */
+export function startOnly(input: InputReader, problems: string[], why: string): void {
+  for (const name of ['snapshotId', 'customData'])
+    if (input(name) !== '')
+      problems.push(`${name} is set but ${why}; ${name} only applies when the step starts an export`)
+  if (/^true$/i.test(input('takeSnapshot')))
+    problems.push(`takeSnapshot is true but ${why}; takeSnapshot only applies when the step starts an export`)
+}
+
 /** The start-mode inputs, validated; undefined when exportBucketId is not given (check mode). */
 export function readStartInputs(input: InputReader, problems: string[]): StartInputs | undefined {
   if (input('exportBucketId') === '') {
-    for (const name of ['snapshotId', 'customData'])
-      if (input(name) !== '')
-        problems.push(`${name} is set but exportBucketId is not; ${name} only applies when the step starts an export`)
+    startOnly(input, problems, 'exportBucketId is not')
     return undefined
   }
   // Stryker disable next-line StringLiteral: the words name an empty id, and an empty exportBucketId means check mode
@@ -115,79 +153,164 @@ function startedBefore(exports: Doc[], env: Record<string, string | undefined>, 
   return newest(ours, 'createdAt')
 }
 
-/** "in-progress" snapshot states: one on-demand snapshot may be queued or running at a time. */
+/** Snapshot states in which an on-demand snapshot blocks another: Atlas allows one queued or running at a time. */
 const RUNNING = new Set(['queued', 'inProgress'])
 
+/** An on-demand snapshot (a recorded answer had frequencyType "ondemand", outside the spec's enum). */
+const onDemand = (s: Doc): boolean => s['snapshotType'] === 'onDemand' || s['frequencyType'] === 'ondemand'
+
+/** What Atlas can export: a completed snapshot that is not a fallback one. */
+const exportable = (s: Doc): boolean => s['status'] === 'completed' && s['snapshotType'] !== 'fallback'
+
+/** Where a cluster's snapshots are read: sharded clusters keep theirs under their own paths. */
+interface SnapshotPaths {
+  list: string[]
+  one: (snapshotId: string) => string[]
+  /** The list endpoint of a sharded cluster has no paging parameters. */
+  paged: boolean
+}
+
+/** The cluster's kind, learned with one request (GET cluster), then the paths of its snapshots. */
+async function snapshotPaths(base: string[], resolver: Resolver): Promise<SnapshotPaths> {
+  // base is groups/{groupId}/clusters/{clusterName}/backup: the cluster is the path above backup.
+  const cluster = await resolver.call(STEPS.clusterKind, base.slice(0, -1))
+  const kind = str(cluster['clusterType'])
+  if (kind === 'SHARDED' || kind === 'GEOSHARDED') {
+    resolver.log(`The cluster is ${kind}: reading its snapshots as a sharded cluster's.`)
+    return {
+      list: [...base, 'snapshots', 'shardedClusters'],
+      one: (snapshotId) => [...base, 'snapshots', 'shardedCluster', snapshotId],
+      paged: false
+    }
+  }
+  return { list: [...base, 'snapshots'], one: (snapshotId) => [...base, 'snapshots', snapshotId], paged: true }
+}
+
+const snapshotStatus = (s: Doc, snapshotId: string): string =>
+  `snapshot ${snapshotId} is ${str(s['status']) ?? 'without a status'}`
+
 async function chooseSnapshot(start: StartInputs, base: string[], resolver: Resolver): Promise<string> {
-  if (start.snapshotId) return start.snapshotId
-  const snapshots = await resolver.listAll(STEPS.listSnapshots, [...base, 'snapshots'])
+  if (start.snapshotId) {
+    resolver.record({ what: 'Snapshot', id: start.snapshotId, how: 'as given (snapshotId)' })
+    return start.snapshotId
+  }
+  const paths = await snapshotPaths(base, resolver)
+  const snapshots = await resolver.listAll(STEPS.listSnapshots, paths.list, { paged: paths.paged })
   if (!start.takeSnapshot) {
-    const completed = newest(
-      snapshots.filter((s) => s['status'] === 'completed' && id(s) !== undefined),
+    const chosen = newest(
+      snapshots.filter((s) => exportable(s) && id(s) !== undefined),
       'createdAt'
     )
-    const snapshotId = id(completed)
-    if (!snapshotId) throw stepError(STEPS.listSnapshots, 'empty', 'Atlas lists no completed snapshot of the cluster')
-    resolver.log(
-      `Newest completed snapshot: ${snapshotId}, created ${str((completed as Doc)['createdAt']) ?? 'at an unknown time'} (1 of ${snapshots.length}).`
-    )
+    const snapshotId = id(chosen)
+    if (!snapshotId)
+      throw stepError(
+        STEPS.listSnapshots,
+        'empty',
+        'Atlas lists no completed snapshot of the cluster that can be exported',
+        {
+          headline: 'no snapshot to export: none is completed (fallback snapshots cannot be exported)',
+          hint:
+            'Set takeSnapshot: true to take one now, or give snapshotId. Is Cloud Backup enabled on the cluster (M10 or larger)? ' +
+            NO_EXPORT
+        }
+      )
+    const created = str((chosen as Doc)['createdAt']) ?? 'at an unknown time'
+    resolver.log(`Newest completed snapshot: ${snapshotId}, created ${created} (1 of ${snapshots.length}).`)
+    resolver.record({ what: 'Snapshot', id: snapshotId, how: `the newest completed one, created ${created}` })
     return snapshotId
   }
   const runId = resolver.env['GITHUB_RUN_ID']
   // Ends with ':' so that run 42 does not take run 4242's snapshot for its own.
   const marker = runId ? `GitHub run ${resolver.env['GITHUB_REPOSITORY'] ?? ''}#${runId}:` : undefined
-  // A re-run finds the snapshot this run took; Atlas allows one on-demand snapshot in progress.
-  const mine = marker
-    ? newest(
-        snapshots.filter((s) => str(s['description'])?.includes(marker) && s['status'] !== 'failed'),
-        'createdAt'
-      )
-    : undefined
-  const running = newest(
-    snapshots.filter((s) => RUNNING.has(String(s['status']))),
-    'createdAt'
-  )
-  const snapshotId = await snapshotToWaitFor(start, base, resolver, mine, running, marker)
+  const { snapshotId, how } = await snapshotToWaitFor(start, base, paths, snapshots, resolver, marker)
   const done = await resolver.waitFor(
     STEPS.waitSnapshot,
-    [...base, 'snapshots', snapshotId],
-    (s) => s['status'] === 'completed' || s['status'] === 'failed'
+    paths.one(snapshotId),
+    (s) => s['status'] === 'completed' || s['status'] === 'failed',
+    (s) => snapshotStatus(s, snapshotId)
   )
   if (done['status'] === 'failed')
-    throw stepError(STEPS.waitSnapshot, 'empty', `Snapshot ${snapshotId} failed, so no export was started`)
+    throw stepError(STEPS.waitSnapshot, 'failed', `Atlas could not take snapshot ${snapshotId}: it failed`, {
+      headline: `snapshot ${snapshotId} failed; no export was started`,
+      hint:
+        'Atlas could not take the snapshot: look at Backup, Snapshots of the cluster in the Atlas UI for the cause, then run the job again. ' +
+        'It takes a new snapshot (a failed one is never reused) and starts the export once.'
+    })
+  resolver.record({ what: 'Snapshot', id: snapshotId, how: `${how}, completed` })
   return snapshotId
 }
 
-/** The on-demand snapshot to wait for: the one this run took before, the one in progress, or a new one. */
+/** The on-demand snapshot to wait for: the one this run took before, the on-demand one in progress, or a new one. */
 async function snapshotToWaitFor(
   start: StartInputs,
   base: string[],
+  paths: SnapshotPaths,
+  snapshots: Doc[],
   resolver: Resolver,
-  mine: Doc | undefined,
-  running: Doc | undefined,
   marker: string | undefined
-): Promise<string> {
-  const mineId = id(mine)
+): Promise<{ snapshotId: string; how: string }> {
+  const mine = (list: Doc[]): Doc | undefined =>
+    marker
+      ? // One in progress has no createdAt yet, and is younger than any that has one.
+        newest(
+          list.filter((s) => str(s['description'])?.includes(marker) && s['status'] !== 'failed' && id(s)),
+          'createdAt',
+          'newest'
+        )
+      : undefined
+  const mineId = id(mine(snapshots))
   if (mineId) {
     resolver.log(`This workflow run took snapshot ${mineId} before; using it.`)
-    return mineId
+    return { snapshotId: mineId, how: 'taken by this workflow run before' }
   }
-  const runningId = id(running)
+  // Only an on-demand snapshot under way stops another; a scheduled one does not.
+  const runningId = id(snapshots.find((s) => onDemand(s) && RUNNING.has(String(s['status'])) && id(s)))
   if (runningId) {
     resolver.log(
       `An on-demand snapshot is already in progress (${runningId}); Atlas allows one at a time, so waiting for it instead of taking another.`
     )
-    return runningId
+    return { snapshotId: runningId, how: 'an on-demand one already in progress, waited for' }
   }
   const description = `${marker ?? 'GitHub Actions:'} taken by atlas-pipeline-run-action/backup-export`
   const taken = id(
-    await resolver.call(STEPS.takeSnapshot, [...base, 'snapshots'], {
-      body: { description, retentionInDays: start.snapshotRetentionDays }
-    })
+    await postOnce(
+      STEPS.takeSnapshot,
+      [...base, 'snapshots'],
+      { description, retentionInDays: start.snapshotRetentionDays },
+      resolver,
+      async () => mine(await resolver.listAll(STEPS.listSnapshots, paths.list, { paged: paths.paged }))
+    )
   )
   if (!taken) throw stepError(STEPS.takeSnapshot, 'protocol', 'Atlas took the snapshot but answered without its id')
   resolver.log(`Took on-demand snapshot ${taken}; waiting until it is completed.`)
-  return taken
+  return { snapshotId: taken, how: 'taken by this step' }
+}
+
+/**
+ * A POST sent at most twice: when its answer is lost (a timeout, a reset, a 5xx, a 429), Atlas may
+ * have done the work, so findDone() looks for it first and only an empty look sends it again.
+ */
+async function postOnce(
+  step: Step,
+  segments: string[],
+  body: unknown,
+  resolver: Resolver,
+  findDone: () => Promise<Doc | undefined>
+): Promise<Doc> {
+  try {
+    return await resolver.call(step, segments, { body })
+  } catch (error) {
+    if (!(error instanceof AtlasError) || !(error.retryable || error.kind === 'timeout')) throw error
+    const found = await findDone()
+    if (found) {
+      resolver.log(`The request to ${step.what} failed (${error.message}), but Atlas has it: ${id(found)}.`)
+      return found
+    }
+    resolver.log(
+      `The request to ${step.what} failed (${error.message}) and Atlas lists no such thing; sending it once more.`
+    )
+    return resolver.call(step, segments, { body })
+  }
 }
 
 /** Start mode: returns the export job to check, and whether this step started it. */
@@ -208,6 +331,11 @@ export async function startExport(
     resolver.log(
       `This workflow run started export ${id(before)} before (attempt ${label(before, 'githubRunAttempt') ?? '?'}); waiting for it instead of starting another.`
     )
+    resolver.record({
+      what: 'Export job',
+      id: id(before)!,
+      how: `started by this workflow run before (attempt ${label(before, 'githubRunAttempt') ?? '?'}), not started again`
+    })
     return { exportId: id(before)!, outputs: { started: 'false', snapshotId: str(before['snapshotId']) ?? '' } }
   }
   if (before)
@@ -220,29 +348,17 @@ export async function startExport(
     exportBucketId: start.exportBucketId,
     customData: [...start.customData, ...provenance(resolver.env)]
   }
-  let created: Doc
-  try {
-    created = await resolver.call(STEPS.startExport, exportsPath, { body })
-  } catch (error) {
-    // A timeout, a reset or a 5xx may hide an export that Atlas did start: look before sending again.
-    if (!(error instanceof AtlasError) || !(error.retryable || error.kind === 'timeout')) throw error
+  const created = await postOnce(STEPS.startExport, exportsPath, body, resolver, async () => {
     const found = startedBefore(
       await resolver.listAll(STEPS.listExports, exportsPath),
       resolver.env,
       start.exportBucketId
     )
-    if (found && found['snapshotId'] === snapshotId && id(found) && id(found) !== id(before)) {
-      resolver.log(`The request to start the export failed (${error.message}), but Atlas has it: ${id(found)}.`)
-      created = found
-    } else {
-      resolver.log(
-        `The request to start the export failed (${error.message}) and Atlas lists no such export; sending it once more.`
-      )
-      created = await resolver.call(STEPS.startExport, exportsPath, { body })
-    }
-  }
+    return found && found['snapshotId'] === snapshotId && id(found) !== id(before) ? found : undefined
+  })
   const exportId = id(created)
   if (!exportId) throw stepError(STEPS.startExport, 'protocol', 'Atlas started the export but answered without its id')
   resolver.log(`Started export ${exportId} of snapshot ${snapshotId} to bucket ${start.exportBucketId}.`)
+  resolver.record({ what: 'Export job', id: exportId, how: `started by this step, to bucket ${start.exportBucketId}` })
   return { exportId, outputs: { started: 'true', snapshotId } }
 }

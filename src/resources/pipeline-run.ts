@@ -177,6 +177,9 @@ export const pipelineRun: Resource<RunRef> = {
     )
     return { ref: { ...ref, runId }, outputs: { runId } }
   },
+  isLatest: (ref) => ref.runId === 'latest',
+  createdAt: (doc) => text(doc['createdDate']),
+  staleHint: "Check the pipeline's schedule in the Atlas UI, or raise maxAge if runs are meant to be less frequent.",
   readRole: 'Project Read Only',
   notFound: (status) => ({
     headline: `run ${status === 410 ? 'gone' : 'not found'} (${status}) — ${SUNSET}`,

@@ -75,8 +75,19 @@ export interface Resource<Ref = unknown> {
   documentOutput: string
   /** The Atlas role that reading this resource needs (for a 403). */
   readRole: string
-  /** Headline and hint for a 404 or 410. */
-  notFound(status: 404 | 410): { headline: string; hint: string }
+  /** Headline and hint for a 404 or 410 of the check, or of a step before it when step is given. */
+  notFound(status: 404 | 410, step?: string): { headline: string; hint: string }
+  /** True when the ref asks for the newest one ("latest"): only then does maxAge apply. */
+  isLatest(ref: Ref): boolean
+  /** When the resource was created (ISO 8601), which maxAge is measured from. */
+  createdAt(doc: AtlasDocument): string | undefined
+  /** What to do when the newest one is older than maxAge. */
+  staleHint: string
+  /**
+   * What is worth knowing once the check has its answer, read with the same resolver (the
+   * export job's files, from its bucket). It never changes the verdict: a failure is a warning.
+   */
+  followUp?(ref: Ref, doc: AtlasDocument, resolver: Resolver): Promise<FollowUp>
   /**
    * Turns the inputs into the one resource to check: the ref as it is when the inputs name it
    * outright, else found or made ("latest", a new export). Its requests count as the check's; its
@@ -85,6 +96,15 @@ export interface Resource<Ref = unknown> {
   resolve(ref: Ref, resolver: Resolver): Promise<Resolved<Ref>>
   /** wait's default when the input is not set (a step that starts an export waits for it). */
   waitByDefault?(ref: Ref): boolean
+}
+
+/** What followUp() adds to the report. */
+export interface FollowUp {
+  outputs: Record<string, string>
+  /** Lines of the summary, under the key figures: "Files at `s3://…`". */
+  lines: Row[]
+  /** Warnings for the log and the summary. */
+  warnings: string[]
 }
 
 export interface Resolved<Ref> {
