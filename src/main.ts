@@ -300,6 +300,26 @@ async function check<Ref>(
   }
 }
 
+/**
+ * Invalid inputs: the annotation, a short summary (unless summary: false), and a failure status
+ * when statusContext and githubToken are usable, so that a required check turns red instead of
+ * waiting at "Expected" until someone notices.
+ */
+async function reportInputError(error: InputError, cutShort: AbortSignal): Promise<void> {
+  core.setFailed(error.message)
+  if (error.report.summary) await writeSummary(renderInputSummary(error.problems))
+  if (!error.report.status) return
+  const status = statusReporter(error.report.status)
+  const first = error.problems[0] ?? 'see the job log'
+  status.post('failure', `Invalid input${error.problems.length > 1 ? 's' : ''}: ${first}`)
+  const bound = abortAfter(
+    CLEANUP_TIMEOUT_MS,
+    new AtlasError(`posting the status took longer than ${CLEANUP_TIMEOUT_MS / 1000}s`, { kind: 'timeout' }),
+    cutShort
+  )
+  for (const warning of await status.settle(bound)) core.warning(logLine(warning))
+}
+
 /** An action: check (or wait for) one Atlas resource and report it. */
 export async function run<Ref>(resource: Resource<Ref>): Promise<void> {
   const cancel = cancellation()
@@ -312,9 +332,7 @@ export async function run<Ref>(resource: Resource<Ref>): Promise<void> {
     )
   } catch (error) {
     if (error instanceof InputError) {
-      core.setFailed(error.message)
-      // A short summary too, so the run's page says why nothing happened (unless summary: false).
-      if (core.getInput('summary') !== 'false') await writeSummary(renderInputSummary(error.problems))
+      await reportInputError(error, cancel.cleanup)
       return
     }
     // A bug of ours: say so plainly, keep the stack for debug logs only.

@@ -44,9 +44,17 @@ export interface Settings<Ref = unknown> {
 /** Reads one input as @actions/core does: trimmed, "" when not given. */
 export type InputReader = (name: string) => string
 
-/** Bad inputs: the message lists each problem with the input's name and the rule. */
+/**
+ * Bad inputs: the message lists each problem with the input's name and the rule. It also carries
+ * what the report of those problems may still use: whether to write a summary, and the commit
+ * status settings when they are sound on their own (so a required check turns red instead of
+ * waiting forever at "Expected").
+ */
 export class InputError extends Error {
-  constructor(readonly problems: string[]) {
+  constructor(
+    readonly problems: string[],
+    readonly report: { summary: boolean; status?: StatusSettings } = { summary: true }
+  ) {
     super(problems.length === 1 ? `Invalid input: ${problems[0]}` : `Invalid inputs:\n- ${problems.join('\n- ')}`)
     this.name = 'InputError'
   }
@@ -340,13 +348,16 @@ export function readSettings<Ref>(
   // The runner's proxy variables are settings too: one that is no address would stop the action before any request.
   problems.push(...proxyProblems(env))
   const runUrl = workflowRunUrl(env)
-  const status = readStatus(input, env, runUrl, problems)
+  const statusProblems: string[] = []
+  const status = readStatus(input, env, runUrl, statusProblems)
+  problems.push(...statusProblems)
   if (wait && pollIntervalMs > timeoutMs)
     problems.push(
       `pollInterval (${input('pollInterval') || DEFAULTS.pollInterval}) must not exceed timeout (${input('timeout') || DEFAULTS.timeout})`
     )
 
-  if (problems.length > 0 || credentials === undefined) throw new InputError(problems)
+  if (problems.length > 0 || credentials === undefined)
+    throw new InputError(problems, { summary, ...(status && statusProblems.length === 0 ? { status } : {}) })
   return {
     ref,
     credentials,

@@ -67,6 +67,24 @@ describe('commit status', () => {
     expect(result.summary).toContain(`[Workflow run](${RUN_URL})`)
   })
 
+  it('posts failure on invalid inputs, on the pull request head, before any request to Atlas', async () => {
+    github = await startFakeGitHub()
+    const event = { pull_request: { head: { sha: HEAD_SHA } } }
+    const result = await check(
+      shared.atlas.url,
+      { ...BEARER_INPUTS, ...STATUS, runId: 'latets', timeout: 'soon' },
+      workflowEnv(github.url, event),
+      [GITHUB_TOKEN]
+    )
+    expect(result.code).toBe(1)
+    expect(shared.atlas.requests).toHaveLength(0)
+    expect(github.requests.map((r) => [r.path, r.body['state'], r.body['context']])).toEqual([
+      [`/repos/acme/warehouse/statuses/${HEAD_SHA}`, 'failure', 'atlas/nightly-export']
+    ])
+    expect(github.requests[0]!.body['description']).toMatch(/^Invalid inputs: runId "latets" must be 24 hexadecimal/)
+    expect(errorAnnotation(result)).toMatch(/^Invalid inputs:\n- runId "latets"/)
+  })
+
   it('posts pending while waiting, then failure, on the pull request head', async () => {
     github = await startFakeGitHub()
     shared.atlas.script([

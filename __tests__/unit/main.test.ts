@@ -600,6 +600,38 @@ describe('run()', () => {
       expect(github.createCommitStatus.mock.calls.map(([params]) => params['state'])).toEqual([state])
     })
 
+    it('posts failure on invalid inputs, so a required check turns red instead of waiting at "Expected"', async () => {
+      inputs = { ...inputs, runId: 'not-an-id', timeout: '9d' }
+      await run()
+      expect(atlas.requests).toHaveLength(0)
+      expect(github.createCommitStatus.mock.calls.map(([params]) => [params['state'], params['context']])).toEqual([
+        ['failure', 'atlas/nightly']
+      ])
+      expect(github.createCommitStatus.mock.calls[0]![0]['description']).toBe(
+        'Invalid inputs: runId "not-an-id" must be 24 hexadecimal characters (digits and lowercase a to f), like 32b6e34b3d91647abb20e7b8'
+      )
+      expect(failure()[0]).toMatch(/^Invalid inputs:\n- runId/)
+    })
+
+    it('posts nothing on invalid inputs when the status settings themselves are wrong', async () => {
+      inputs = { ...inputs, runId: 'not-an-id', githubToken: '' }
+      await run()
+      expect(github.createCommitStatus).not.toHaveBeenCalled()
+      expect(failure()[0]).toContain('statusContext is set but githubToken is empty')
+    })
+
+    it('warns, and still fails on the inputs, when that status cannot be posted', async () => {
+      github.createCommitStatus.mockImplementation(async () => {
+        throw Object.assign(new Error('Resource not accessible by integration'), { status: 403 })
+      })
+      inputs = { ...inputs, runId: 'not-an-id' }
+      await run()
+      expect(failure()).toHaveLength(1)
+      expect(core.warning.mock.calls.map(([line]) => String(line))).toEqual([
+        'Could not post the failure commit status "atlas/nightly": Resource not accessible by integration (the token needs the statuses: write permission). The check\'s verdict stands.'
+      ])
+    })
+
     it('warns when the status cannot be posted, and the verdict stands', async () => {
       github.createCommitStatus.mockRejectedValue(
         Object.assign(new Error('Resource not accessible by integration'), { status: 403 })

@@ -9,7 +9,7 @@
 //
 // --partial: a run narrowed with --mutate; only the files it reports are checked.
 // --changed-since: prints, comma-separated for --mutate, the files Stryker mutates that changed.
-// --readme: also writes the table into README.md, between its mutation-score markers.
+// --readme: also writes the table into CONTRIBUTING.md, between its mutation-score markers.
 import { execFileSync } from 'node:child_process'
 import { globSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -83,9 +83,9 @@ if (missing.length > 0 && !partial) {
   process.exit(1)
 }
 
-// Only a whole run speaks for src/: --partial never writes the README.
+// Only a whole run speaks for src/: --partial never writes the table.
 if (args.includes('--readme') && !partial) {
-  const readmePath = join(root, 'README.md')
+  const readmePath = join(root, 'CONTRIBUTING.md')
   const readme = readFileSync(readmePath, 'utf8')
   const [start, end] = ['<!-- mutation-score:start -->', '<!-- mutation-score:end -->']
   const section = [
