@@ -8,6 +8,10 @@ export default {
   },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
   testTimeout: 30000,
+  // The suites mostly wait: on loopback servers, child processes and real timers (user time is a
+  // fifth of wall time on two cores). Four workers overlap those waits; jest's default of
+  // cores - 1 would run the files one at a time here.
+  maxWorkers: 4,
   // Coverage (with --coverage, as npm test runs) counts what the in-process suites run of src/;
   // the action-level suites run dist/ in a child process, which no coverage tool sees.
   // index.ts only picks the action to run; src/misc/ holds scripts, not the action; types.ts and

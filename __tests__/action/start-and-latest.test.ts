@@ -421,21 +421,4 @@ describe('faults before the check', () => {
     expect(kinds().filter((k) => k === 'post-exports')).toHaveLength(1)
     expect(result.stdout).toMatch(/; retry 4 of 5 in \d+s$/m)
   })
-
-  it('gives up after six in a row, naming the step and the faults, not baseUrl, and says a re-run is safe', async () => {
-    await serve()
-    atlas.state.listScripts['list-snapshots'] = Array.from({ length: 6 }, (_, i) =>
-      i % 2 ? { reset: true } : { status: 503, body: { error: 503, errorCode: 'SERVICE_UNAVAILABLE', detail: 'later' } }
-    )
-    const result = await checkExport(atlas.url, { ...BEARER_INPUTS, ...START, timeout: '2m' }, RUNNER)
-    expect(result.code).toBe(1)
-    const [message, hint] = errorAnnotation(result).split('\n')
-    expect(message).toMatch(
-      /^Gave up trying to list the snapshots of the cluster after 6 faults in a row \(Atlas API 503 SERVICE_UNAVAILABLE, \w+, .*\); the last: .*\. No export was started\.$/
-    )
-    expect(hint).toBe(
-      'Atlas answered earlier in this run, so these look like passing faults: run the job again later. Running the job again is safe: it will not start a second export.'
-    )
-    expect(kinds().filter((k) => k.startsWith('post-'))).toEqual([])
-  })
 })

@@ -521,21 +521,6 @@ describe('run()', () => {
       ])
     })
 
-    it('rides out four faults in a row while listing snapshots, within the deadline', async () => {
-      atlas.state.lists.snapshots = [{ id: 'a'.repeat(24), status: 'completed', createdAt: '2026-11-28T00:00:00Z' }]
-      atlas.state.listScripts['list-snapshots'] = [
-        apiError(500, 'UNEXPECTED_ERROR', 'boom'),
-        { ...apiError(429, 'RATE_LIMITED', 'slow down'), headers: { 'retry-after': '1' } },
-        { reset: true },
-        apiError(503, 'SERVICE_UNAVAILABLE', 'later')
-      ]
-      inputs = { ...exportInputs(), exportBucketId: BUCKET, pollInterval: '1s', timeout: '45s' }
-      await runBackupExport()
-      expect(core.setFailed).not.toHaveBeenCalled()
-      expect(outputs()).toMatchObject({ started: 'true', snapshotId: 'a'.repeat(24) })
-      expect(infoLines().filter((line) => line.includes('(list the snapshots of the cluster); retry'))).toHaveLength(4)
-    })
-
     it('names the step and its role when Atlas refuses it', async () => {
       atlas.state.forbidden['post-exports'] = 'no'
       inputs = { ...exportInputs(), exportBucketId: BUCKET, snapshotId: 'c'.repeat(24) }
