@@ -10,8 +10,8 @@ import {
   RUN_INPUTS,
   useSharedAtlas
 } from '../support/action.js'
-import { apiError, DEMO, runDocument } from '../support/fake-atlas.mjs'
-import { runAction } from '../support/run-action.mjs'
+import { apiError, DEMO, runDocument } from '../../scripts/fake-atlas.mjs'
+import { runAction } from '../../scripts/run-action.mjs'
 
 const shared = useSharedAtlas()
 

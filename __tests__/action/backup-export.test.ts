@@ -11,8 +11,8 @@ import {
   OAUTH_INPUTS,
   useSharedAtlas
 } from '../support/action.js'
-import { apiError, DEMO, exportDocument } from '../support/fake-atlas.mjs'
-import { renderGfm } from '../support/render-markdown.mjs'
+import { apiError, DEMO, exportDocument } from '../../scripts/fake-atlas.mjs'
+import { renderGfm } from '../../scripts/render-markdown.mjs'
 
 const shared = useSharedAtlas()
 const exportsSeen = () => shared.atlas.requests.filter((r) => r.kind === 'export')

@@ -13,9 +13,9 @@ import {
   RUN_INPUTS,
   useSharedAtlas
 } from '../support/action.js'
-import { runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
-import { renderGfm } from '../support/render-markdown.mjs'
-import { runAction } from '../support/run-action.mjs'
+import { runDocument, startFakeAtlas } from '../../scripts/fake-atlas.mjs'
+import { renderGfm } from '../../scripts/render-markdown.mjs'
+import { runAction } from '../../scripts/run-action.mjs'
 
 const shared = useSharedAtlas()
 

@@ -13,9 +13,9 @@ import {
   OAUTH_INPUTS,
   RUN_INPUTS
 } from '../support/action.js'
-import { apiError, DEMO, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
+import { apiError, DEMO, runDocument, startFakeAtlas } from '../../scripts/fake-atlas.mjs'
 import { freePort } from '../support/processes.js'
-import { runAction } from '../support/run-action.mjs'
+import { runAction } from '../../scripts/run-action.mjs'
 
 type Atlas = Awaited<ReturnType<typeof startFakeAtlas>>
 let atlas: Atlas | undefined

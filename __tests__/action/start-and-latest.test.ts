@@ -3,7 +3,7 @@
 // jobs and snapshots. Each test gets a fresh server: lists and POSTs keep state.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { BEARER_INPUTS, check, checkExport, errorAnnotation, OAUTH_INPUTS } from '../support/action.js'
-import { DEMO, exportDocument, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
+import { DEMO, exportDocument, runDocument, startFakeAtlas } from '../../scripts/fake-atlas.mjs'
 
 type Atlas = Awaited<ReturnType<typeof startFakeAtlas>>
 let atlas: Atlas

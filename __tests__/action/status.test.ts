@@ -5,9 +5,9 @@ import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BEARER_INPUTS, check, errorAnnotation, OAUTH_INPUTS, RUN_INPUTS, useSharedAtlas } from '../support/action.js'
-import { runDocument } from '../support/fake-atlas.mjs'
+import { runDocument } from '../../scripts/fake-atlas.mjs'
 import { startFakeGitHub } from '../support/fake-github.mjs'
-import { runAction } from '../support/run-action.mjs'
+import { runAction } from '../../scripts/run-action.mjs'
 
 const shared = useSharedAtlas()
 let github: Awaited<ReturnType<typeof startFakeGitHub>> | undefined

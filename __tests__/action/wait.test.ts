@@ -10,8 +10,8 @@ import {
   OAUTH_INPUTS,
   RUN_INPUTS
 } from '../support/action.js'
-import { apiError, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
-import { runAction } from '../support/run-action.mjs'
+import { apiError, runDocument, startFakeAtlas } from '../../scripts/fake-atlas.mjs'
+import { runAction } from '../../scripts/run-action.mjs'
 
 type Atlas = Awaited<ReturnType<typeof startFakeAtlas>>
 let atlas: Atlas

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { check, DIGEST_INPUTS, errorAnnotation } from '../support/action.js'
-import { DEMO, runDocument } from '../support/fake-atlas.mjs'
+import { DEMO, runDocument } from '../../scripts/fake-atlas.mjs'
 import { freePort, httpGet, startServer, type RunningServer } from '../support/processes.js'
 
 const REALM = 'MMS Public API'

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import * as core from '../fixtures/core.js'
 import * as github from '../fixtures/github.js'
-import { apiError, DEMO, exportDocument, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
+import { apiError, DEMO, exportDocument, runDocument, startFakeAtlas } from '../../scripts/fake-atlas.mjs'
 
 jest.unstable_mockModule('@actions/core', () => core)
 jest.unstable_mockModule('@actions/github', () => github)

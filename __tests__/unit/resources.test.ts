@@ -4,7 +4,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { backupExport } from '../../src/resources/backup-export.js'
 import { pipelineRun } from '../../src/resources/pipeline-run.js'
-import { exportDocument, runDocument } from '../support/fake-atlas.mjs'
+import { exportDocument, runDocument } from '../../scripts/fake-atlas.mjs'
 import { atlasFailure } from '../support/atlas-failure.js'
 import type { Resolver } from '../../src/resolve.js'
 import { api, describeState, spanMs, text } from '../../src/resources/fields.js'

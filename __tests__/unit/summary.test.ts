@@ -9,7 +9,7 @@ import { backupExport } from '../../src/resources/backup-export.js'
 import { pipelineRun } from '../../src/resources/pipeline-run.js'
 import { readSettings } from '../../src/settings.js'
 import { judge } from '../../src/verdict.js'
-import { exportDocument } from '../support/fake-atlas.mjs'
+import { exportDocument } from '../../scripts/fake-atlas.mjs'
 import { failed } from '../support/poll-results.js'
 
 const STARTED = Date.UTC(2026, 10, 28, 2, 0, 0)

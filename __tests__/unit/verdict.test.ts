@@ -11,7 +11,7 @@ import { STEPS } from '../../src/resources/export-start.js'
 import { pipelineRun } from '../../src/resources/pipeline-run.js'
 import { readSettings } from '../../src/settings.js'
 import { judge } from '../../src/verdict.js'
-import { exportDocument, runDocument } from '../support/fake-atlas.mjs'
+import { exportDocument, runDocument } from '../../scripts/fake-atlas.mjs'
 import { failed, finished } from '../support/poll-results.js'
 
 const GROUP = '32b6e34b3d91647abb20e7b8'

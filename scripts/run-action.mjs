@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
-export const ACTION_ENTRY = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'index.js')
+export const ACTION_ENTRY = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'index.js')
 
 /** Parses the runner's output file: `name<<DELIMITER` heredocs (as @actions/core writes) or `name=value` lines. */
 export function parseOutputFile(text) {

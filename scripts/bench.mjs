@@ -11,10 +11,10 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { readFileSync } from 'node:fs'
-import { DEMO, exportDocument, runDocument, startFakeAtlas } from '../../__tests__/support/fake-atlas.mjs'
-import { runAction } from '../../__tests__/support/run-action.mjs'
+import { DEMO, exportDocument, runDocument, startFakeAtlas } from './fake-atlas.mjs'
+import { runAction } from './run-action.mjs'
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const PAIRS = Math.max(10, Number(process.env.BENCH_PAIRS ?? 15))
 const HOURS = Math.max(1, Number(process.env.BENCH_HOURS ?? 1))
 const work = mkdtempSync(join(tmpdir(), 'atlas-bench-'))
@@ -371,7 +371,7 @@ const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)
 
 const md = `# Benchmarks
 
-Written by \`npm run bench\` (\`src/misc/bench.mjs\`) on ${new Date().toISOString().slice(0, 10)}: Node ${process.versions.node}, ${cpu}, 2 cores.
+Written by \`npm run bench\` (\`scripts/bench.mjs\`) on ${new Date().toISOString().slice(0, 10)}: Node ${process.versions.node}, ${cpu}, 2 cores.
 Every figure comes from one run, against the same Atlas-like server on 127.0.0.1; contenders run
 in interleaved pairs (${PAIRS} per comparison) and ratios are the median of per-pair ratios, because
 absolute times on these machines are noisy. Re-run it to refresh this file.

@@ -10,9 +10,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { apiError, DEMO, exportDocument, runDocument, startFakeAtlas } from '../../__tests__/support/fake-atlas.mjs'
-import { summaryPage } from '../../__tests__/support/render-markdown.mjs'
-import { ACTION_ENTRY, runAction } from '../../__tests__/support/run-action.mjs'
+import { apiError, DEMO, exportDocument, runDocument, startFakeAtlas } from './fake-atlas.mjs'
+import { summaryPage } from './render-markdown.mjs'
+import { ACTION_ENTRY, runAction } from './run-action.mjs'
 
 function show(title, result) {
   console.log(`\n===== ${title}: exit code ${result.code} (${result.ms} ms) =====`)
