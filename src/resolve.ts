@@ -1,7 +1,7 @@
 import type { AtlasClient } from './atlas/client.js'
 import { AtlasError, type AtlasErrorFields, type StepInfo } from './atlas/errors.js'
 import { isObject } from './atlas/json.js'
-import { formatDuration } from './duration.js'
+import { formatDuration } from './units.js'
 import { failureLimit, pollRun, shortly, type Clock, type PollResult } from './poll.js'
 
 // Steps that come before the check: finding "latest", choosing or taking a snapshot, starting an

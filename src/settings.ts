@@ -2,7 +2,8 @@ import { unsendableReason } from './atlas/header-text.js'
 import { isLoopbackHost } from './atlas/loopback.js'
 import { proxyProblems } from './atlas/proxy-env.js'
 import type { Resource } from './resources/resource.js'
-import { formatDuration, parseDuration } from './duration.js'
+import { workflowRunUrl } from './runner.js'
+import { formatDuration, parseDuration } from './units.js'
 
 // Every input, and the environment fallbacks, become one validated Settings object here; nothing
 // below this module reads an input. All problems are reported at once, before any request.
@@ -281,16 +282,6 @@ function readSuccessStates(input: InputReader, resource: Resource<unknown>, prob
     )
   }
   return [...new Set(canonical.filter((s): s is string => s !== undefined))]
-}
-
-/** The URL of the workflow run, from the variables every runner sets; undefined outside a runner. */
-export function workflowRunUrl(env: Record<string, string | undefined>): string | undefined {
-  const server = env['GITHUB_SERVER_URL'] || 'https://github.com'
-  const repository = env['GITHUB_REPOSITORY']
-  const runId = env['GITHUB_RUN_ID']
-  if (!repository || !runId) return undefined
-  const attempt = env['GITHUB_RUN_ATTEMPT']
-  return `${server}/${repository}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`
 }
 
 function readStatus(

@@ -1,8 +1,8 @@
 import type { AtlasError } from './atlas/errors.js'
-import { formatAge, formatDuration } from './duration.js'
+import { formatAge, formatDuration } from './units.js'
 import type { PollResult } from './poll.js'
 import { DEADLINE } from './resolve.js'
-import { describeState } from './resources/fields.js'
+import { oneLine, plural, stateText } from './text.js'
 import type { Resource } from './resources/resource.js'
 import type { Settings } from './settings.js'
 
@@ -23,18 +23,9 @@ export interface Verdict {
 /** The longest headline: whatever Atlas sends, it stays one short line. */
 export const MAX_HEADLINE = 160
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
-
-function clipped(text: string, max: number): string {
-  const line = text.replace(/\s+/g, ' ')
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line
-}
-
 /** "IN_PROGRESS (EXPORT)": a state for a headline. */
-function briefState(state: string | undefined, stage: string | undefined): string {
-  if (state === undefined) return 'unknown'
-  return stage === undefined ? state : `${state} (${stage})`
-}
+const briefState = (state: string | undefined, stage: string | undefined): string =>
+  stateText(state, stage, { missing: 'unknown' })
 
 function tries(result: PollResult): string {
   return result.failedInARow > 1 ? ` after ${result.failedInARow} tries` : ''
@@ -224,11 +215,11 @@ function ageVerdict(
 
 /** The verdict for a finished poll: pass only when the state is one of successStates (and, with maxAge, young enough). */
 export function judge(result: PollResult, settings: Settings, resource: Resource, now = Date.now()): Verdict {
-  const subject = clipped(resource.subject(settings.ref), 64)
+  const subject = oneLine(resource.subject(settings.ref), 64)
   const described = resource.describe(settings.ref)
   const verdict = (ok: boolean, headline: string, message: string, hint?: string): Verdict => ({
     ok,
-    headline: clipped(`${subject}: ${headline}`, MAX_HEADLINE),
+    headline: oneLine(`${subject}: ${headline}`, MAX_HEADLINE),
     message,
     ...(hint ? { hint } : {})
   })
@@ -248,7 +239,7 @@ export function judge(result: PollResult, settings: Settings, resource: Resource
       return verdict(
         false,
         `cancelled after ${elapsed}, ${doc ? `still ${briefState(state, stage)}` : 'no answer yet'}`,
-        `Cancelled ${doc ? `while the ${resource.noun} was ${describeState(state, stage, resource.stageName)}` : 'before Atlas answered'} after ${elapsed} (${polls}).`,
+        `Cancelled ${doc ? `while the ${resource.noun} was ${stateText(state, stage, { stageName: resource.stageName })}` : 'before Atlas answered'} after ${elapsed} (${polls}).`,
         doc
           ? `The ${resource.noun} goes on in Atlas; this check stopped while it was ${briefState(state, stage)}.`
           : undefined
@@ -266,7 +257,7 @@ export function judge(result: PollResult, settings: Settings, resource: Resource
     return verdict(
       false,
       `timed out after ${elapsed}, still ${briefState(state, stage)}`,
-      `Timed out after ${elapsed} and ${polls}: ${described} is still ${doc ? describeState(state, stage, resource.stageName) : 'unknown (Atlas never answered)'}.${lastError}`,
+      `Timed out after ${elapsed} and ${polls}: ${described} is still ${doc ? stateText(state, stage, { stageName: resource.stageName }) : 'unknown (Atlas never answered)'}.${lastError}`,
       `The ${resource.noun} goes on in Atlas; this check only stopped waiting. Raise timeout if it needs longer, or look at it in the Atlas UI.`
     )
   }
@@ -294,7 +285,7 @@ export function judge(result: PollResult, settings: Settings, resource: Resource
     return verdict(
       true,
       [state, ...facts].join(' · '),
-      `${described} is ${describeState(state, stage, resource.stageName)}.`
+      `${described} is ${stateText(state, stage, { stageName: resource.stageName })}.`
     )
   }
   const expected = `successStates is ${settings.successStates.join(', ')}`

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { bearerAuthenticator } from '../../src/atlas/auth/authenticator.js'
 import { AtlasClient, resourcePath } from '../../src/atlas/client.js'
 import { createTransport, type Transport } from '../../src/atlas/transport.js'
-import { parseDuration } from '../../src/duration.js'
+import { parseDuration } from '../../src/units.js'
 import { pipelineRun, type RunRef } from '../../src/resources/pipeline-run.js'
 import { DURATION_LIMITS, InputError, readSettings, type Settings } from '../../src/settings.js'
 

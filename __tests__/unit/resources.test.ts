@@ -7,7 +7,7 @@ import { pipelineRun } from '../../src/resources/pipeline-run.js'
 import { exportDocument, runDocument } from '../../scripts/fake-atlas.mjs'
 import { atlasFailure } from '../support/atlas-failure.js'
 import type { Resolver } from '../../src/resolve.js'
-import { api, describeState, spanMs, text } from '../../src/resources/fields.js'
+import { api, spanMs, text } from '../../src/resources/fields.js'
 
 const exportRef = {
   groupId: '32b6e34b3d91647abb20e7b8',
@@ -585,13 +585,6 @@ describe('fields', () => {
       undefined
     ])
     expect([api(5), api(undefined)]).toEqual([{ api: '5' }, undefined])
-  })
-
-  it('describes a state with its stage', () => {
-    expect(describeState(undefined, 'EXPORT')).toBe('without a state')
-    expect(describeState('DONE', undefined, 'phase')).toBe('DONE')
-    expect(describeState('DONE', 'EXPORT')).toBe('DONE (stage EXPORT)')
-    expect(describeState('DONE', 'EXPORT', 'phase')).toBe('DONE (phase EXPORT)')
   })
 
   it('measures a span only between two readable dates in order', () => {

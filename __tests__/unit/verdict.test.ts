@@ -3,7 +3,7 @@
 // newest one under maxAge. The verdicts of the check itself are pinned in report.test.ts.
 import { describe, expect, it } from '@jest/globals'
 import { AtlasError } from '../../src/atlas/errors.js'
-import { formatAge } from '../../src/duration.js'
+import { formatAge } from '../../src/units.js'
 import type { PollResult } from '../../src/poll.js'
 import { DEADLINE } from '../../src/resolve.js'
 import { backupExport } from '../../src/resources/backup-export.js'

@@ -1,6 +1,7 @@
 import { errorMessage } from '../atlas/errors.js'
 import type { PollEnding } from '../poll.js'
 import type { StatusSettings } from '../settings.js'
+import { oneLine } from '../text.js'
 
 // Commit statuses for required checks. @actions/github (octokit, about 1 MB) is imported only
 // here and only when a status is posted, so a plain check never loads it.
@@ -15,11 +16,6 @@ export function commitState(passed: boolean, ending: PollEnding): CommitState {
 
 /** GitHub caps a status description at 140 characters. */
 const MAX_DESCRIPTION = 140
-
-function clip(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim()
-  return oneLine.length > MAX_DESCRIPTION ? `${oneLine.slice(0, MAX_DESCRIPTION - 1)}…` : oneLine
-}
 
 /** Posts one status on the commit the workflow runs for (a pull request's head, not its merge commit). */
 async function createStatus(
@@ -39,7 +35,7 @@ async function createStatus(
     sha,
     state,
     context: settings.context,
-    description: clip(description),
+    description: oneLine(description, MAX_DESCRIPTION),
     ...(settings.targetUrl ? { target_url: settings.targetUrl } : {}),
     request: { signal }
   })

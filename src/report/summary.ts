@@ -1,10 +1,11 @@
-import { formatDuration } from '../duration.js'
+import { formatDuration } from '../units.js'
 import type { PollResult, TimelineEntry } from '../poll.js'
 import type { Done } from '../resolve.js'
 import type { FollowUp, Resource, Row, Shown } from '../resources/resource.js'
 import type { Settings } from '../settings.js'
 import type { Verdict } from '../verdict.js'
-import { codeSpan, escapeMarkdown as esc } from './format.js'
+import { plural } from '../text.js'
+import { codeSpan, escapeMarkdown as esc } from './markdown.js'
 
 // The job summary as Markdown, rendered from data alone (no I/O), so tests read it as a string and
 // the demo renders it as GitHub does. It leads with what happened and the few figures people look
@@ -16,8 +17,6 @@ import { codeSpan, escapeMarkdown as esc } from './format.js'
 const MAX_TIMELINE_ROWS = 40
 /** A wait at least this long, through at least two stages, also gets a Gantt chart. */
 const GANTT_FROM_MS = 60_000
-
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
 
 function show(value: Shown): string | undefined {
   if (value === undefined) return undefined

@@ -1,5 +1,5 @@
 import { isObject } from '../atlas/json.js'
-import { formatDuration } from '../duration.js'
+import { formatDuration } from '../units.js'
 import type { InputReader } from '../settings.js'
 import { newest, stepError } from '../resolve.js'
 import { readStartInputs, startExport, startOnly, STEPS, type StartInputs } from './export-start.js'

@@ -1,5 +1,6 @@
 import { AtlasError } from '../atlas/errors.js'
 import { newest, stepError, type Resolver, type Step } from '../resolve.js'
+import { workflowRunUrl } from '../runner.js'
 import type { InputReader } from '../settings.js'
 import { readHexId } from './inputs.js'
 
@@ -111,16 +112,14 @@ export function readStartInputs(input: InputReader, problems: string[]): StartIn
 
 /** Where the export came from, for the bucket's .complete file and to find it again on a re-run. */
 export function provenance(env: Record<string, string | undefined>): Label[] {
-  const server = env['GITHUB_SERVER_URL'] || 'https://github.com'
-  const repository = env['GITHUB_REPOSITORY']
-  const runId = env['GITHUB_RUN_ID']
   const labels: [string, string | undefined][] = [
-    ['githubRepository', repository],
+    ['githubRepository', env['GITHUB_REPOSITORY']],
     ['githubSha', env['GITHUB_SHA']],
     ['githubWorkflow', env['GITHUB_WORKFLOW']],
-    ['githubRunId', runId],
+    ['githubRunId', env['GITHUB_RUN_ID']],
     ['githubRunAttempt', env['GITHUB_RUN_ATTEMPT']],
-    ['githubRunUrl', repository && runId ? `${server}/${repository}/actions/runs/${runId}` : undefined]
+    // The run, whichever attempt started the export: its attempt has a label of its own.
+    ['githubRunUrl', workflowRunUrl(env, { attempt: false })]
   ]
   return labels
     .filter((l): l is [string, string] => l[1] !== undefined && l[1] !== '')

@@ -14,12 +14,6 @@ export function api(value: unknown): { api: string } | undefined {
   return shown === undefined ? undefined : { api: shown }
 }
 
-/** "IN_PROGRESS (phase EXPORT)": a state for a sentence, with its stage when there is one. */
-export function describeState(state: string | undefined, stage: string | undefined, stageName?: string): string {
-  if (state === undefined) return 'without a state'
-  return stage === undefined ? state : `${state} (${stageName ?? 'stage'} ${stage})`
-}
-
 /** Milliseconds between two ISO dates, when both are readable and in order. */
 export function spanMs(from: unknown, to: unknown): number | undefined {
   const start = typeof from === 'string' ? Date.parse(from) : NaN

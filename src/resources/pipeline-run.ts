@@ -1,10 +1,10 @@
 import { isObject, stringifyJson } from '../atlas/json.js'
-import { formatDuration } from '../duration.js'
 import type { Int64 } from '../atlas/types.js'
-import { formatBytes, formatCount } from '../report/format.js'
+import { formatBytes, formatCount, formatDuration } from '../units.js'
 import type { InputReader } from '../settings.js'
 import { newest, stepError } from '../resolve.js'
-import { api, describeState, spanMs, text } from './fields.js'
+import { stateText } from '../text.js'
+import { api, spanMs, text } from './fields.js'
 import { readHexId } from './inputs.js'
 import type { AtlasDocument, Resource } from './resource.js'
 
@@ -85,7 +85,7 @@ export const pipelineRun: Resource<RunRef> = {
       case 'IN_PROGRESS':
         return {
           headline: `not finished, ${state}${phase ? ` (${phase})` : ''}`,
-          message: `${described} has not finished: it is ${describeState(state, phase, 'phase')}.`,
+          message: `${described} has not finished: it is ${stateText(state, phase, { stageName: 'phase' })}.`,
           hint: wait ? undefined : 'Set wait: true to block until the run finishes, or run this check later.'
         }
       case 'FAILED':

@@ -1,6 +1,4 @@
-import type { Int64 } from '../atlas/types.js'
-
-// Text helpers for the job summary. core.summary does not escape anything, and much of the text
+// Markdown for the job summary. core.summary does not escape anything, and much of the text
 // comes from the API, so every value shown passes through one of the two functions below. Raw
 // Markdown stays readable (it may be forwarded to a pull request comment): backslash escapes,
 // not entities, wherever Markdown allows them.
@@ -39,22 +37,4 @@ export function codeSpan(text: string, maxLength = 1000): string {
   const fence = '`'.repeat(longest + 1)
   const pad = line === '' || line.startsWith('`') || line.endsWith('`') ? ' ' : ''
   return `${fence}${pad}${line}${pad}${fence}`
-}
-
-/** 1234567 → "1,234,567", every digit kept for bigints. (Not toLocaleString: loading ICU's locale data costs more memory than the whole check.) */
-export function formatCount(value: Int64): string {
-  return value.toString().replace(/\B(?=(\d{3})+$)/g, ',')
-}
-
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB']
-
-/** 1288490188 → "1.2 GiB"; bytes under 1 KiB stay exact. */
-export function formatBytes(value: Int64): string {
-  let size = Number(value)
-  let unit = 0
-  while (Math.abs(size) >= 1024 && unit < UNITS.length - 1) {
-    size /= 1024
-    unit += 1
-  }
-  return unit === 0 ? `${value.toString()} B` : `${size.toFixed(1)} ${UNITS[unit]}`
 }

@@ -1,4 +1,7 @@
-// Durations as users write them in workflow files: "90" (seconds), "90s", "15m", "1h30m".
+import type { Int64 } from './atlas/types.js'
+
+// Quantities as people read and write them: durations as workflow files write them ("90" for
+// seconds, "90s", "15m", "1h30m"), ages, counts and sizes.
 
 const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/
 
@@ -32,4 +35,22 @@ export function formatAge(ms: number): string {
   const hours = Math.floor(ms / 3_600_000)
   if (hours < 48) return formatDuration(ms)
   return `${Math.floor(hours / 24)}d${hours % 24 ? ` ${hours % 24}h` : ''}`
+}
+
+/** 1234567 → "1,234,567", every digit kept for bigints. (Not toLocaleString: loading ICU's locale data costs more memory than the whole check.) */
+export function formatCount(value: Int64): string {
+  return value.toString().replace(/\B(?=(\d{3})+$)/g, ',')
+}
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB']
+
+/** 1288490188 → "1.2 GiB"; bytes under 1 KiB stay exact. */
+export function formatBytes(value: Int64): string {
+  let size = Number(value)
+  let unit = 0
+  while (Math.abs(size) >= 1024 && unit < UNITS.length - 1) {
+    size /= 1024
+    unit += 1
+  }
+  return unit === 0 ? `${value.toString()} B` : `${size.toFixed(1)} ${UNITS[unit]}`
 }
