@@ -7,7 +7,7 @@ import { digestAuthenticator } from './atlas/auth/digest.js'
 import { oauthAuthenticator } from './atlas/auth/oauth.js'
 import { AtlasClient } from './atlas/client.js'
 import { AtlasError, errorMessage, isError } from './atlas/errors.js'
-import { createTransport, DEFAULT_MAX_BODY_BYTES, type Transport } from './atlas/transport.js'
+import { createTransport, type Transport } from './atlas/transport.js'
 import { formatDuration } from './units.js'
 import { pollRun, type PollResult, type TimelineEntry } from './poll.js'
 import { logLine, MAX_LOG_LINE } from './report/log-text.js'
@@ -196,7 +196,7 @@ async function resolveFirst<Ref>(
 const NO_FOLLOW_UP: FollowUp = { outputs: {}, lines: [], warnings: [] }
 
 /**
- * What the resource reads once the check has its final answer (the export job's bucket): never
+ * What the resource reads once the check has its final answer (its followUp()): never
  * while polling, and not after a cancel or a timeout. It gets at least requestTimeout even when
  * the answer came at the deadline; its requests count as the check's.
  */
@@ -225,7 +225,7 @@ async function check<Ref>(
 ): Promise<void> {
   const transport = createTransport({
     requestTimeoutMs: settings.requestTimeoutMs,
-    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+    maxBodyBytes: resource.largestAnswerBytes,
     env: process.env
   })
   const auth = createAuthenticator(settings, transport)

@@ -4,27 +4,24 @@ import { isObject } from './atlas/json.js'
 import { formatDuration } from './units.js'
 import { failureLimit, pollRun, shortly, type Clock, type PollResult } from './poll.js'
 
-// Steps that come before the check: finding "latest", choosing or taking a snapshot, starting an
-// export. Each request is one of the check's own (same client, same retries of transient faults,
-// same deadline); a resource's resolve() composes them and knows nothing of GitHub.
+// Steps around the check, which a resource composes: finding "latest", making what it checks,
+// reading what it points to. Each request is one of the check's own (same client, same retries of
+// transient faults, same deadline); a resource's resolve() composes them and knows nothing of GitHub.
 
 /** The errorCode of the error a step ends with when the overall deadline passes. */
 export const DEADLINE = 'DEADLINE'
 
-/** A step of the resolution, for messages and for the role a 403 names. */
-export interface Step extends StepInfo {
-  /** The resource version its requests send, when not the apiVersion input's (GET cluster: 2024-08-05). */
-  apiVersion?: string
-}
+/** A step around the check, for messages and for the role a 403 names (data of the resource). */
+export type Step = StepInfo
 
 export interface StepOptions {
   query?: Record<string, string>
   body?: unknown
 }
 
-/** A step before the check that did something worth showing: "Snapshot `…`: taken by this step". */
+/** A step before the check that did something worth showing in the summary: "<what> `<id>`: <how>". */
 export interface Done {
-  /** "Snapshot", "Export job" */
+  /** What kind of thing: the resource's word for it. */
   what: string
   /** The id it is about, as Atlas sent it. */
   id: string
@@ -43,7 +40,7 @@ export interface Resolver {
   listAll(step: Step, segments: string[], options?: { paged?: boolean }): Promise<Record<string, unknown>[]>
   /**
    * Polls a document until isDone says so, within the deadline. describe(doc) says what was seen
-   * ("snapshot … is inProgress"): logged on each change, and named if the deadline passes first.
+   * in words: logged on each change, and named if the deadline passes first.
    */
   waitFor(
     step: Step,
@@ -79,8 +76,8 @@ export interface ResolverOptions {
 }
 
 /**
- * An error of a step's own making (nothing to export, an answer without an id, a snapshot that
- * failed), naming the step and its role; words.headline and words.hint, when given, say it better
+ * An error of a step's own making (nothing that fits, an answer without an id, something it
+ * waited for failed), naming the step and its role; words.headline and words.hint, when given, say it better
  * than the engine could.
  */
 export function stepError(
@@ -188,8 +185,8 @@ export function createResolver(options: ResolverOptions): Resolver {
 
 /**
  * The newest of items by an ISO date field; undefined for an empty list. Items without a readable
- * date count as oldest, or as newest with undated: 'newest' (a snapshot has no createdAt until it
- * is completed, so one without it is younger than every completed one).
+ * date count as oldest, or as newest with undated: 'newest' (for documents that get their date
+ * only when they are done, so one without it is younger than every one with it).
  */
 export function newest(
   items: Record<string, unknown>[],

@@ -245,7 +245,7 @@ function readDuration(
   return ms
 }
 
-/** maxAge: a duration, and only where there is a newest one to measure (exportId or runId latest). */
+/** maxAge: a duration, and only where there is a newest one to measure (the resource's latest). */
 function readMaxAge<Ref>(
   input: InputReader,
   resource: Resource<Ref>,
@@ -323,7 +323,9 @@ export function readSettings<Ref>(
 
   const apiVersion = input('apiVersion') || DEFAULTS.apiVersion
   if (!API_VERSION.test(apiVersion) || !isValidDate(apiVersion))
-    problems.push(`apiVersion "${apiVersion}" must be a date written YYYY-MM-DD (this resource has only 2023-01-01)`)
+    problems.push(
+      `apiVersion "${apiVersion}" must be a date written YYYY-MM-DD, like ${DEFAULTS.apiVersion} (the default)`
+    )
 
   const successStates = readSuccessStates(input, resource, problems)
 

@@ -1,10 +1,10 @@
-import type { AtlasError } from './atlas/errors.js'
+import type { AtlasError, StepInfo } from './atlas/errors.js'
 import { formatAge, formatDuration } from './units.js'
 import type { PollResult } from './poll.js'
 import { DEADLINE } from './resolve.js'
 import { oneLine, plural, stateText } from './text.js'
 import type { Resource } from './resources/resource.js'
-import type { Settings } from './settings.js'
+import { DEFAULTS, type Settings } from './settings.js'
 
 // Turns how polling ended into the step's verdict: pass or fail, a headline that says what
 // happened in a few plain words, one sentence saying it fully, and one saying what to do. Pure,
@@ -44,14 +44,14 @@ function errorHeadline(error: AtlasError, settings: Settings, resource: Resource
     case 400:
       return 'Atlas rejected the request (400)'
     case 403:
-      return `Atlas denied access (403)${error.step ? ` to ${error.step}` : ''}: needs ${error.role ?? resource.readRole}`
+      return `Atlas denied access (403)${error.step ? ` to ${error.step.what}` : ''}: needs ${error.step?.role ?? resource.readRole}`
     case 409:
-      return `Atlas refused to ${error.step ?? 'do that'} (409 conflict)`
+      return `Atlas refused to ${error.step?.what ?? 'do that'} (409 conflict)`
     case 404:
     case 410:
-      return resource.notFound(error.status, error.step).headline
+      return resource.notFound(error.status, error.step?.what).headline
     case 406:
-      return `Atlas does not accept apiVersion ${settings.apiVersion} (406)${error.step ? ` to ${error.step}` : ''}`
+      return `Atlas does not accept apiVersion ${error.step?.apiVersion ?? settings.apiVersion} (406)${error.step ? ` to ${error.step.what}` : ''}`
     case 429:
       return result.unwaitedRetryAfterMs !== undefined
         ? `rate-limited by Atlas (429), asked to wait ${formatDuration(result.unwaitedRetryAfterMs)}`
@@ -97,14 +97,19 @@ function errorHint(error: AtlasError, settings: Settings, resource: Resource, re
       return `Atlas rejected the request${fields ? ` (${fields})` : ''}; check ${inputs}.`
     }
     case 403:
-      return `${error.step ? `To ${error.step}, the` : 'The'} credentials need the ${error.role ?? resource.readRole} role on project ${resource.groupId(settings.ref)}, and the runner's IP address must be on the API access list of the key or service account.`
+      return `${error.step ? `To ${error.step.what}, the` : 'The'} credentials need the ${error.step?.role ?? resource.readRole} role on project ${resource.groupId(settings.ref)}, and the runner's IP address must be on the API access list of the key or service account.`
     case 409:
-      return `Atlas allows one export of a snapshot at a time, and one queued or running on-demand snapshot per cluster: wait for the one under way (its id is in Atlas's detail above), or run this step again later.`
+      return (
+        error.step?.conflict ??
+        'Atlas refused because of something under way (its detail above says what): wait for it, or run this step again later.'
+      )
     case 404:
     case 410:
-      return resource.notFound(error.status, error.step).hint
+      return resource.notFound(error.status, error.step?.what).hint
     case 406:
-      return `apiVersion ${settings.apiVersion} is not a version of this resource; use 2023-01-01 (the default).`
+      return error.step?.apiVersion
+        ? `This action sends version ${error.step.apiVersion} to ${error.step.what}; Atlas's detail above says what it accepts.`
+        : `apiVersion ${settings.apiVersion} is not a version of this resource; use ${DEFAULTS.apiVersion} (the default).`
     case 429:
       return settings.wait
         ? 'Atlas rate-limited the requests even after waiting as asked; run the check later or raise pollInterval.'
@@ -134,19 +139,19 @@ function errorHint(error: AtlasError, settings: Settings, resource: Resource, re
 
 /** "it will not start a second export" as a sentence: running the job again is safe because of it. */
 function rerunSentence(error: AtlasError): string {
-  return error.rerun ? ` Running the job again is safe: ${error.rerun}.` : ''
+  return error.step?.rerun ? ` Running the job again is safe: ${error.step.rerun}.` : ''
 }
 
-/** How a step before the check (listing, taking a snapshot, starting an export) failed: named for that step. */
+/** How a step before the check (a list, a POST, a wait) failed: named for that step. */
 function stepVerdict(
   error: AtlasError,
   result: PollResult,
   settings: Settings,
   resource: Resource
 ): { headline: string; message: string; hint?: string } {
-  const step = error.step as string
+  const step = (error.step as StepInfo).what
   const elapsed = formatDuration(result.elapsedMs)
-  const note = error.note ? ` ${error.note}` : ''
+  const note = error.step?.note ? ` ${error.step.note}` : ''
   const seen = error.lastSeen ? `: ${error.lastSeen}` : ''
   if (error.kind === 'cancelled')
     return {
@@ -162,7 +167,7 @@ function stepVerdict(
       }${note}`,
       hint: `Raise timeout: one timeout covers every step and the check (now ${formatDuration(settings.timeoutMs)}).${rerunSentence(error)}`
     }
-  const message = error.note ? `${error.message.replace(/\.$/, '')}.${note}` : error.message
+  const message = note ? `${error.message.replace(/\.$/, '')}.${note}` : error.message
   if (error.headline) return { headline: error.headline, message, hint: error.hint }
   // Transient faults the step rode out until it gave up: which ones, and that Atlas did answer.
   const faults = error.faults ?? []
@@ -181,7 +186,7 @@ function stepVerdict(
   return {
     headline: errorHeadline(error, settings, resource, result),
     message,
-    hint: hint || error.rerun ? `${hint ?? ''}${rerunSentence(error)}`.trim() : undefined
+    hint: hint || error.step?.rerun ? `${hint ?? ''}${rerunSentence(error)}`.trim() : undefined
   }
 }
 

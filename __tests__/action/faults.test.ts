@@ -82,7 +82,7 @@ describe('answers that are not Atlas', () => {
     [
       'a 20 MB body',
       { raw: `{"state":"DONE","pad":"${'x'.repeat(20 * 1024 * 1024)}"}`, contentType: 'application/json' },
-      'larger than 4 MiB; a pipeline run is a few KB'
+      'larger than 4 MiB, more than any Atlas answer this action reads'
     ]
   ])('%s', async (_name, step, message) => {
     shared.atlas.script([step])

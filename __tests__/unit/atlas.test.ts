@@ -76,10 +76,10 @@ describe('the Atlas layer', () => {
       { faults: ['Atlas API 503'], lastSeen: 'seen' }
     )
     expect([
-      during.step,
-      during.role,
-      during.note,
-      during.rerun,
+      during.step?.what,
+      during.step?.role,
+      during.step?.note,
+      during.step?.rerun,
       during.faults,
       during.lastSeen,
       during.status,

@@ -250,7 +250,7 @@ describe('starting an export', () => {
       snapshots: [[{ id: hex('2'), status: 'inProgress' }, { status: 'completed' }]]
     })
     const error = await atlasFailure(start(resolver))
-    expect([error.kind, error.message, error.step, error.role]).toEqual([
+    expect([error.kind, error.message, error.step?.what, error.step?.role]).toEqual([
       'empty',
       'Atlas lists no completed snapshot of the cluster that can be exported',
       'list the snapshots of the cluster',
@@ -262,7 +262,7 @@ describe('starting an export', () => {
   it('refuses an answer without the new export id', async () => {
     const { resolver } = scripted({ posts: [{ state: 'Queued' }] })
     const error = await atlasFailure(start(resolver, { snapshotId: hex('5') }))
-    expect([error.kind, error.message, error.step, error.role]).toEqual([
+    expect([error.kind, error.message, error.step?.what, error.step?.role]).toEqual([
       'protocol',
       'Atlas started the export but answered without its id',
       'start the export',
@@ -380,7 +380,7 @@ describe('taking a snapshot first', () => {
   it('starts no export when the snapshot failed', async () => {
     const { resolver, steps } = scripted({ posts: [{ id: hex('9') }], waited: { status: 'failed' } })
     const error = await atlasFailure(start(resolver, { takeSnapshot: true }))
-    expect([error.kind, error.message, error.step, error.headline]).toEqual([
+    expect([error.kind, error.message, error.step?.what, error.headline]).toEqual([
       'failed',
       `Atlas could not take snapshot ${hex('9')}: it failed`,
       'wait for the snapshot',
@@ -393,7 +393,7 @@ describe('taking a snapshot first', () => {
   it('refuses a snapshot answer without an id', async () => {
     const { resolver } = scripted({ posts: [{ status: 'queued' }] })
     const error = await atlasFailure(start(resolver, { takeSnapshot: true }))
-    expect([error.kind, error.message, error.role]).toEqual([
+    expect([error.kind, error.message, error.step?.role]).toEqual([
       'protocol',
       'Atlas took the snapshot but answered without its id',
       'Project Backup Creator'

@@ -653,21 +653,29 @@ describe('the headline and hint of each kind of failure', () => {
     ],
     [
       'a 409 of a step',
-      error('Atlas API 409', { kind: 'api', status: 409, step: 'start the export' }),
+      error('Atlas API 409', {
+        kind: 'api',
+        status: 409,
+        step: { what: 'start the export', role: 'R', conflict: 'What the step says a conflict means.' }
+      }),
       1,
       'Atlas refused to start the export (409 conflict)',
-      "Atlas allows one export of a snapshot at a time, and one queued or running on-demand snapshot per cluster: wait for the one under way (its id is in Atlas's detail above), or run this step again later."
+      'What the step says a conflict means.'
     ],
     [
       'a 409 of no known step',
       error('Atlas API 409', { kind: 'api', status: 409 }),
       1,
       'Atlas refused to do that (409 conflict)',
-      "Atlas allows one export of a snapshot at a time, and one queued or running on-demand snapshot per cluster: wait for the one under way (its id is in Atlas's detail above), or run this step again later."
+      'Atlas refused because of something under way (its detail above says what): wait for it, or run this step again later.'
     ],
     [
       'a 403 of a step that needs another role',
-      error('Atlas API 403', { kind: 'api', status: 403, step: 'take a snapshot', role: 'Project Backup Manager' }),
+      error('Atlas API 403', {
+        kind: 'api',
+        status: 403,
+        step: { what: 'take a snapshot', role: 'Project Backup Manager' }
+      }),
       1,
       'Atlas denied access (403) to take a snapshot: needs Project Backup Manager',
       "To take a snapshot, the credentials need the Project Backup Manager role on project 32b6e34b3d91647abb20e7b8, and the runner's IP address must be on the API access list of the key or service account."

@@ -103,7 +103,7 @@ describe('a list of every page', () => {
     const { client, requests } = scriptedClient(clock, [page(0, ITEMS_PER_PAGE)])
     const error = await atlasFailure(resolver(clock, client).resolver.listAll(STEP, ['x']))
     expect(requests).toHaveLength(MAX_PAGES)
-    expect([error.kind, error.message, error.step, error.role]).toEqual([
+    expect([error.kind, error.message, error.step?.what, error.step?.role]).toEqual([
       'protocol',
       'Atlas lists more than 10000 items while trying to list the export jobs of the cluster; this action reads at most 20 pages of 500',
       STEP.what,
@@ -128,7 +128,7 @@ describe('one request of a step', () => {
     const error = await atlasFailure(resolver(clock, client).resolver.call(STEP, ['x'], { body: { a: 1 } }))
     expect(requests).toHaveLength(1)
     expect(requests[0]?.options.body).toEqual({ a: 1 })
-    expect([error.status, error.step, error.role]).toEqual([503, STEP.what, STEP.role])
+    expect([error.status, error.step?.what, error.step?.role]).toEqual([503, STEP.what, STEP.role])
   })
 
   it('names the step and its role on an error Atlas answered', async () => {
@@ -136,7 +136,12 @@ describe('one request of a step', () => {
     const forbidden = new AtlasError('Atlas API 403', { kind: 'api', status: 403 })
     const { client } = scriptedClient(clock, [forbidden])
     const error = await atlasFailure(resolver(clock, client).resolver.call(STEP, ['x']))
-    expect([error.message, error.status, error.step, error.role]).toEqual(['Atlas API 403', 403, STEP.what, STEP.role])
+    expect([error.message, error.status, error.step?.what, error.step?.role]).toEqual([
+      'Atlas API 403',
+      403,
+      STEP.what,
+      STEP.role
+    ])
   })
 
   it('ends at the deadline with DEADLINE, naming the step', async () => {
@@ -144,7 +149,7 @@ describe('one request of a step', () => {
     const { client, requests } = scriptedClient(clock, [{ status: 'inProgress' }])
     const { resolver: r } = resolver(clock, client, { deadline: clock.now() + 12_000 })
     const error = await atlasFailure(r.waitFor(STEP, ['x'], (doc) => doc['status'] === 'completed'))
-    expect([error.kind, error.errorCode, error.message, error.step, error.role]).toEqual([
+    expect([error.kind, error.errorCode, error.message, error.step?.what, error.step?.role]).toEqual([
       'timeout',
       'DEADLINE',
       'The deadline (timeout) passed while trying to list the export jobs of the cluster',
@@ -183,7 +188,7 @@ describe('one request of a step', () => {
     ])
     const { resolver: r } = resolver(clock, client, { signal: controller.signal })
     const error = await atlasFailure(r.call(STEP, ['x']))
-    expect([error.kind, error.message, error.step, error.role]).toEqual([
+    expect([error.kind, error.message, error.step?.what, error.step?.role]).toEqual([
       'cancelled',
       'Cancelled while trying to list the export jobs of the cluster',
       STEP.what,
@@ -232,7 +237,7 @@ describe('one request of a step', () => {
     const { client, requests } = scriptedClient(clock, [transient, limited, transient, transient, transient, transient])
     const error = await atlasFailure(resolver(clock, client).resolver.call(STEP, ['x']))
     expect(requests).toHaveLength(6)
-    expect([error.status, error.step, error.faults]).toEqual([
+    expect([error.status, error.step?.what, error.faults]).toEqual([
       503,
       STEP.what,
       [
@@ -275,7 +280,7 @@ describe('one request of a step', () => {
     const { client } = scriptedClient(clock, [new AtlasError('Atlas API 403', { kind: 'api', status: 403 })])
     const step = { ...STEP, note: 'No export was started.', rerun: 'it will not start a second export' }
     const error = await atlasFailure(resolver(clock, client).resolver.call(step, ['x']))
-    expect([error.note, error.rerun]).toEqual([step.note, step.rerun])
+    expect([error.step?.note, error.step?.rerun]).toEqual([step.note, step.rerun])
   })
 
   it('says what a wait saw, on each change, and names it when the deadline passes', async () => {

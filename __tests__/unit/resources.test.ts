@@ -264,7 +264,7 @@ describe('latest', () => {
   it('fails when the newest run has no id, or there is none, naming the step', async () => {
     for (const runs of [[], [{ createdDate: '2026-11-28T00:00:00Z' }]]) {
       const error = await atlasFailure(pipelineRun.resolve(runRef, listing(runs).resolver))
-      expect([error.kind, error.message, error.step, error.role]).toEqual([
+      expect([error.kind, error.message, error.step?.what, error.step?.role]).toEqual([
         'empty',
         'Atlas lists no run of pipeline nightly',
         'list the runs of the pipeline',
@@ -298,7 +298,7 @@ describe('latest', () => {
     expect(listed).toEqual([['groups', exportRef.groupId, 'clusters', 'Cluster0', 'backup', 'exports']])
     expect(lines).toEqual([`Newest export job: ${'a'.repeat(24)}, created 2026-11-28T00:00:00Z (1 of 3).`])
     const none = await atlasFailure(backupExport.resolve({ ...exportRef, exportId: 'latest' }, listing([]).resolver))
-    expect([none.kind, none.message, none.step, none.role]).toEqual([
+    expect([none.kind, none.message, none.step?.what, none.step?.role]).toEqual([
       'empty',
       'Atlas lists no export job of cluster Cluster0',
       'list the export jobs of the cluster',

@@ -268,17 +268,17 @@ describe('each problem, word for word', () => {
     [
       'apiVersion',
       '2023-02-30',
-      'apiVersion "2023-02-30" must be a date written YYYY-MM-DD (this resource has only 2023-01-01)'
+      'apiVersion "2023-02-30" must be a date written YYYY-MM-DD, like 2023-01-01 (the default)'
     ],
     [
       'apiVersion',
       '2023-1-01',
-      'apiVersion "2023-1-01" must be a date written YYYY-MM-DD (this resource has only 2023-01-01)'
+      'apiVersion "2023-1-01" must be a date written YYYY-MM-DD, like 2023-01-01 (the default)'
     ],
     [
       'apiVersion',
       ' 2023-01-01x',
-      'apiVersion " 2023-01-01x" must be a date written YYYY-MM-DD (this resource has only 2023-01-01)'
+      'apiVersion " 2023-01-01x" must be a date written YYYY-MM-DD, like 2023-01-01 (the default)'
     ],
     [
       'successStates',

@@ -153,7 +153,7 @@ describe('the transport at its edges', () => {
     handler = (_req, res) => res.writeHead(200).end('y'.repeat(DEFAULT_MAX_BODY_BYTES + 1))
     const error = await atlasFailure(withTransport({ maxBodyBytes: DEFAULT_MAX_BODY_BYTES }, (t) => get(t)))
     expect(error.message).toBe(
-      `The response from ${origin} is larger than 4 MiB; a pipeline run is a few KB, so this is not an Atlas answer`
+      `The response from ${origin} is larger than 4 MiB, more than any Atlas answer this action reads, so this is not an Atlas answer`
     )
   })
 

@@ -247,3 +247,26 @@ describe('maxAge', () => {
     ])
   })
 })
+
+describe('what a step of the resource says for itself', () => {
+  it('a 409 gets the conflict advice of the step that was refused', () => {
+    for (const step of [STEPS.startExport, STEPS.takeSnapshot]) {
+      const refused = new AtlasError('Atlas API 409 CONFLICT', { kind: 'api', status: 409 }).during(step)
+      const verdict = judge(stepFailed(refused, 'error'), startSettings(), backupExport)
+      expect(verdict.hint).toBe(`${step.conflict} Running the job again is safe: ${step.rerun}.`)
+    }
+  })
+
+  it('a 406 of a step with its own version names that version, not the apiVersion input', () => {
+    const refused = new AtlasError('Atlas API 406 INVALID_VERSION_DATE', { kind: 'api', status: 406 }).during(
+      STEPS.clusterKind
+    )
+    const verdict = judge(stepFailed(refused, 'error'), startSettings(), backupExport)
+    expect(verdict.headline).toBe(
+      'Cluster0 export: Atlas does not accept apiVersion 2024-08-05 (406) to read the cluster (is it sharded?)'
+    )
+    expect(verdict.hint).toMatch(
+      /^This action sends version 2024-08-05 to read the cluster \(is it sharded\?\); Atlas's detail above says what it accepts\./
+    )
+  })
+})

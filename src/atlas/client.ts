@@ -28,7 +28,7 @@ export interface AtlasResponse {
 }
 
 /**
- * One path segment, percent-encoded. Dots are encoded too: a pipeline named "." or ".." must not
+ * One path segment, percent-encoded. Dots are encoded too: a name given as "." or ".." must not
  * turn into a dot-segment that a URL parser or proxy would resolve into another resource.
  */
 export function encodeSegment(segment: string): string {
@@ -37,7 +37,7 @@ export function encodeSegment(segment: string): string {
 
 /**
  * The request-target for one resource: path segments under /api/atlas/v2/, each percent-encoded
- * (a pipelineName may hold ?, #, %, &, dots or non-ASCII), under baseUrl's path. The result is sent
+ * (a name may hold ?, #, %, &, dots or non-ASCII), under baseUrl's path. The result is sent
  * as is, never re-parsed (a URL parser would undo %2E%2E).
  */
 export function resourcePath(
@@ -132,7 +132,7 @@ export interface RequestOptions {
   query?: Record<string, string>
   /** A JSON body: the request becomes a POST with the versioned content type. */
   body?: unknown
-  /** The resource version of this request, when it is not the client's (an export bucket: 2024-05-30). */
+  /** The resource version of this request, when it is not the client's (a step's own version). */
   apiVersion?: string
   signal?: AbortSignal
 }
@@ -143,7 +143,7 @@ export class AtlasClient {
 
   constructor(private readonly options: ClientOptions) {}
 
-  /** The document at segments (under /api/atlas/v2/); noun names it in errors ("pipeline run"). */
+  /** The document at segments (under /api/atlas/v2/); noun names it in errors (the resource's noun). */
   async get(segments: string[], noun: string, signal?: AbortSignal): Promise<AtlasResponse> {
     return this.request(segments, `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun} document`, { signal })
   }

@@ -8,8 +8,8 @@ import type { ApiErrorBody } from './types.js'
  * - protocol: an answer we cannot use (not JSON, too large, a redirect, an unknown auth scheme);
  * - auth: the credentials were refused or could not be exchanged for a token;
  * - cancelled: the job was cancelled while the request was under way;
- * - empty: Atlas answered, but there is nothing to check (no run yet, no completed snapshot);
- * - failed: what a step waited for ended badly (the snapshot it took failed).
+ * - empty: Atlas answered, but there is nothing to check (the list it read has nothing that fits);
+ * - failed: what a step waited for ended badly.
  */
 export type AtlasErrorKind = 'api' | 'network' | 'timeout' | 'protocol' | 'auth' | 'cancelled' | 'empty' | 'failed'
 
@@ -30,33 +30,31 @@ export interface AtlasErrorFields {
   proxy?: string
   /** True when the request for the resource was never sent (the token request before it failed). */
   notSent?: boolean
-  /** The step the request was part of, when not the check itself ("start the export"). */
-  step?: string
-  /** The Atlas role that step needs (named on a 403). */
-  role?: string
-  /** What a failure of the step leaves behind, in a sentence ("No export was started."). */
-  note?: string
-  /** Why running the job again is safe after the step failed, in a clause. */
-  rerun?: string
+  /** The step the request was part of, when not the check itself: what it does, its role, its words. */
+  step?: StepInfo
   /** The transient faults the step met in a row before it gave up ("Atlas API 503", "ECONNRESET"). */
   faults?: string[]
-  /** What the step saw last, when it ran out of time while waiting ("snapshot … is inProgress"). */
+  /** What the step saw last, when it ran out of time while waiting (its describe() of the document). */
   lastSeen?: string
-  /** The resource's own words for a failure of its making (a snapshot that failed), instead of the engine's. */
+  /** The resource's own words for a failure of its making, instead of the engine's. */
   headline?: string
   hint?: string
 }
 
-/** A step before the check (listing, taking a snapshot, starting an export), as an error names it. */
+/** A step around the check (a list, a POST, a wait), as its errors name it: data of the resource. */
 export interface StepInfo {
-  /** "list the export jobs of the cluster", "start the export" */
+  /** What it does, for "while trying to …": "list the items" */
   what: string
-  /** The Atlas role the step's requests need. */
+  /** The Atlas role its requests need (named on a 403). */
   role: string
+  /** The resource version its requests send, when not the apiVersion input's. */
+  apiVersion?: string
   /** What a failure of the step leaves behind, in a sentence. */
   note?: string
-  /** Why running the job again is safe, in a clause ("it will not start a second export"). */
+  /** Why running the job again is safe after it failed, in a clause. */
   rerun?: string
+  /** What a 409 from it means and what to do about it. */
+  conflict?: string
 }
 
 /** The one error type of the Atlas layer: it carries what the report needs to explain a failure. */
@@ -71,10 +69,7 @@ export class AtlasError extends Error {
   readonly redirectHost?: string
   readonly proxy?: string
   readonly notSent: boolean
-  readonly step?: string
-  readonly role?: string
-  readonly note?: string
-  readonly rerun?: string
+  readonly step?: StepInfo
   readonly faults?: string[]
   readonly lastSeen?: string
   readonly headline?: string
@@ -94,9 +89,6 @@ export class AtlasError extends Error {
     this.proxy = fields.proxy
     this.notSent = fields.notSent ?? false
     this.step = fields.step
-    this.role = fields.role
-    this.note = fields.note
-    this.rerun = fields.rerun
     this.faults = fields.faults
     this.lastSeen = fields.lastSeen
     this.headline = fields.headline
@@ -105,8 +97,7 @@ export class AtlasError extends Error {
 
   /** The same error, as part of a step that needs a role (so a 403 names that role), with what else is known of it. */
   during(step: StepInfo, extra: Pick<AtlasErrorFields, 'faults' | 'lastSeen'> = {}): AtlasError {
-    const { what, role, note, rerun } = step
-    return new AtlasError(this.message, { ...this, step: what, role, note, rerun, ...extra }, { cause: this.cause })
+    return new AtlasError(this.message, { ...this, step, ...extra }, { cause: this.cause })
   }
 
   /** The same error, marked as one that came before the request for the resource was sent. */

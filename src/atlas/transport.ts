@@ -35,7 +35,7 @@ export interface Transport {
 export interface TransportOptions {
   /** Longest one request may take, from connect to the last body byte. */
   requestTimeoutMs: number
-  /** Largest body we read; a run document is a few KB, so anything near this is not Atlas. */
+  /** Largest body read: the resource says how large its largest answer can be; past that it is not Atlas. */
   maxBodyBytes: number
   /** Proxy variables (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, any case), usually process.env. */
   env: Record<string, string | undefined>
@@ -101,7 +101,7 @@ async function readBounded(body: AsyncIterable<Buffer>, maxBytes: number, origin
     size += chunk.length
     if (size > maxBytes) {
       throw new AtlasError(
-        `The response from ${origin} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB; a pipeline run is a few KB, so this is not an Atlas answer`,
+        `The response from ${origin} is larger than ${Math.round(maxBytes / 1024 / 1024)} MiB, more than any Atlas answer this action reads, so this is not an Atlas answer`,
         {
           kind: 'protocol'
         }

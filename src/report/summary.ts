@@ -46,7 +46,7 @@ function details(summary: string, body: string): string {
   return body === '' ? '' : `<details><summary>${summary}</summary>\n\n${body}\n\n</details>`
 }
 
-/** "SNAPSHOT" → "Snapshot"; other values (InProgress, or anything new) as they came. */
+/** "IN_PROGRESS" → "In progress"; other values (InProgress, or anything new) as they came. */
 function stageLabel(stage: string): string {
   return /^[A-Z_]+$/.test(stage) ? stage.charAt(0) + stage.slice(1).toLowerCase().replace(/_/g, ' ') : stage
 }
@@ -57,7 +57,7 @@ interface Stage {
   lasted: number
 }
 
-/** The stages a wait went through, in order: a run's phases, or an export job's states. */
+/** The stages a wait went through, in order: the resource's stages, or its states when it has none. */
 function stages(result: PollResult, resource: Resource): Stage[] {
   const list: Stage[] = []
   for (const entry of result.timeline) {
@@ -70,7 +70,7 @@ function stages(result: PollResult, resource: Resource): Stage[] {
   return list
 }
 
-/** "✅ Snapshot 3s → ✅ Export 3s → ❌ Ingestion": the wait in one line. */
+/** "✅ Queued 3s → ✅ Running 3s → ❌ Failed": the wait in one line. */
 function stageLine(list: Stage[], result: PollResult, verdict: Verdict): string {
   if (list.length === 0) return ''
   const lastIcon = verdict.ok ? '✅' : result.ending === 'finished' ? '❌' : '⏳'

@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_BODY_BYTES } from '../atlas/transport.js'
 import { isObject } from '../atlas/json.js'
 import { formatDuration } from '../units.js'
 import type { InputReader } from '../settings.js'
@@ -203,6 +204,9 @@ export const backupExport: Resource<ExportRef> = {
       finishedAt: text(doc['finishedAt'])
     }
   },
+  extraOutputs: ['started', 'bucketName', 'cloudProvider', 'exportUri'],
+  // A job is a few KB (its customData and components included); a page of 500 stays under 4 MiB.
+  largestAnswerBytes: DEFAULT_MAX_BODY_BYTES,
   documentOutput: 'job',
   waitByDefault: (ref) => ref.start !== undefined,
   async resolve(ref, resolver) {

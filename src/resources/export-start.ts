@@ -50,7 +50,14 @@ export const STEPS = {
     note: NO_EXPORT,
     rerun: RERUN
   },
-  takeSnapshot: { what: 'take an on-demand snapshot', role: 'Project Backup Creator', note: NO_EXPORT, rerun: RERUN },
+  takeSnapshot: {
+    what: 'take an on-demand snapshot',
+    role: 'Project Backup Creator',
+    note: NO_EXPORT,
+    rerun: RERUN,
+    conflict:
+      "Atlas allows one queued or running on-demand snapshot per cluster: wait for the one under way (its id is in Atlas's detail above), or run this step again later."
+  },
   waitSnapshot: {
     what: 'wait for the snapshot',
     role: 'Project Read Only',
@@ -60,6 +67,8 @@ export const STEPS = {
   startExport: {
     what: 'start the export',
     role: 'Project Backup Export Operator',
+    conflict:
+      "Atlas allows one export of a snapshot at a time: wait for the one under way (its id is in Atlas's detail above), or run this step again later.",
     rerun: `it looks for the export this run started before it sends another, so ${RERUN}`
   }
 } satisfies Record<string, Step>

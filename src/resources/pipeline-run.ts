@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_BODY_BYTES } from '../atlas/transport.js'
 import { isObject, stringifyJson } from '../atlas/json.js'
 import type { Int64 } from '../atlas/types.js'
 import { formatBytes, formatCount, formatDuration } from '../units.js'
@@ -159,6 +160,9 @@ export const pipelineRun: Resource<RunRef> = {
     }
     return outputs
   },
+  extraOutputs: ['runId'],
+  // A run is a few KB; a page of 500 runs stays under 1 MiB.
+  largestAnswerBytes: DEFAULT_MAX_BODY_BYTES,
   documentOutput: 'run',
   async resolve(ref, resolver) {
     if (ref.runId !== 'latest') return { ref }

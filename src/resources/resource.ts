@@ -73,6 +73,10 @@ export interface Resource<Ref = unknown> {
   outputs(doc: AtlasDocument): Record<string, string | undefined>
   /** The output that holds the whole document as compact JSON. */
   documentOutput: string
+  /** The outputs the steps around the check add (resolve(), followUp()), besides outputs(). */
+  extraOutputs: readonly string[]
+  /** How large the largest answer read can be (a page of 500 list items); a larger one is not Atlas. */
+  largestAnswerBytes: number
   /** The Atlas role that reading this resource needs (for a 403). */
   readRole: string
   /** Headline and hint for a 404 or 410 of the check, or of a step before it when step is given. */
