@@ -1,3 +1,3 @@
-// The backup-export action (backup-export/action.yml): its run() from the shared bundle.
-import { runBackupExport } from './index.js'
-await runBackupExport()
+// The action of backup-export/action.yml: its run from the shared bundle.
+import { runAction } from './engine/index.js'
+await runAction('backup-export')

@@ -1,17 +1,16 @@
-import { realpathSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { run as runBackupExport } from './actions/backup-export.js'
-import { run as runPipelineRun } from './actions/pipeline-run.js'
+import { ACTIONS } from './actions/registry.js'
+import { run } from './main.js'
 
-// The bundle's entry. `node dist/index.js` is the root action (a pipeline run). Each sibling
-// action's dist/<name>.js (two lines, written by src/misc/build.mjs) imports its run() from here,
+// The bundle's entry (dist/engine/index.js). It runs nothing by itself: each action's entry file
+// in dist/ (written by src/misc/build.mjs from ACTIONS) imports runAction() and names its folder,
 // so all actions share one bundle.
 
-export { runBackupExport, runPipelineRun }
+export { ACTIONS, entryFile } from './actions/registry.js'
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1]
-  return script !== undefined && realpathSync(script) === realpathSync(fileURLToPath(import.meta.url))
+/** Runs the action whose action.yml is in folder ('.' for the root one). */
+export async function runAction(folder: string): Promise<void> {
+  const action = ACTIONS.find((a) => a.folder === folder)
+  if (!action)
+    throw new Error(`No action in folder ${folder}; the actions are ${ACTIONS.map((a) => a.folder).join(', ')}`)
+  await run(action.resource)
 }
-
-if (isEntryPoint()) await runPipelineRun()

@@ -1,4 +1,5 @@
 import { unsendableReason } from './atlas/header-text.js'
+import type { InputReader } from './inputs.js'
 import { isLoopbackHost } from './atlas/loopback.js'
 import { proxyProblems } from './atlas/proxy-env.js'
 import type { Resource } from './resources/resource.js'
@@ -41,9 +42,6 @@ export interface Settings<Ref = unknown> {
   workflowRunUrl?: string
   status?: StatusSettings
 }
-
-/** Reads one input as @actions/core does: trimmed, "" when not given. */
-export type InputReader = (name: string) => string
 
 /**
  * Bad inputs: the message lists each problem with the input's name and the rule. It also carries

@@ -1,7 +1,7 @@
 // Commit statuses for required checks, action-level: dist/index.js posts to a loopback fake of
 // the GitHub REST API (octokit honours GITHUB_API_URL).
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BEARER_INPUTS, check, errorAnnotation, OAUTH_INPUTS, RUN_INPUTS, useSharedAtlas } from '../support/action.js'
@@ -142,9 +142,11 @@ describe('commit status', () => {
 
   it('a plain check never loads @actions/github: it runs without the octokit chunk', async () => {
     const copy = mkdtempSync(join(tmpdir(), 'dist-without-octokit-'))
-    const files = readdirSync('dist').filter((f) => f === 'index.js' || f === 'package.json')
-    for (const file of files) copyFileSync(join('dist', file), join(copy, file))
-    expect(readdirSync('dist').some((f) => /^\d+\.index\.js$/.test(f))).toBe(true)
+    // The root action's entry and the shared bundle, without the bundle's octokit chunk.
+    mkdirSync(join(copy, 'engine'))
+    for (const file of ['index.js', 'package.json', 'engine/index.js', 'engine/package.json'])
+      copyFileSync(join('dist', file), join(copy, file))
+    expect(readdirSync('dist/engine').some((f) => /^\d+\.index\.js$/.test(f))).toBe(true)
     try {
       const result = await runAction({
         inputs: { ...RUN_INPUTS, ...BEARER_INPUTS, baseUrl: shared.atlas.url },

@@ -1,4 +1,4 @@
-// The runner protocol as @github/local-action implements it: it runs src/actions/pipeline-run.ts's run() with
+// The runner protocol as @github/local-action implements it: it runs the root action's run() with
 // its own stand-in for @actions/core and reports outputs and failure its way.
 import { describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
@@ -22,7 +22,7 @@ async function localAction(inputs: Record<string, string>) {
         .join('\n') + '\n'
     )
     const bin = resolve('node_modules/.bin')
-    const child = spawn(join(bin, 'local-action'), ['run', '.', 'src/actions/pipeline-run.ts', envFile], {
+    const child = spawn(join(bin, 'local-action'), ['run', '.', '__tests__/fixtures/local-action-entry.ts', envFile], {
       env: {
         PATH: `${bin}:${process.env['PATH']}`,
         HOME: process.env['HOME'],

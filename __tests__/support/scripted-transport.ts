@@ -1,4 +1,4 @@
-import type { HttpRequest, HttpResponse, Transport } from '../../src/atlas/transport.js'
+import type { HttpRequest, HttpResponse, Transport } from '../../src/atlas/http.js'
 
 /** An answer to play: any part of a response (a body is sent as JSON), or a function that answers the request. */
 export type Answer = (Partial<HttpResponse> & { body?: unknown }) | ((request: HttpRequest) => Promise<HttpResponse>)

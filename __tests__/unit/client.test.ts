@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals'
 import { bearerAuthenticator, type Authenticator } from '../../src/atlas/auth/authenticator.js'
 import { AtlasClient, type ClientOptions } from '../../src/atlas/client.js'
 import { AtlasError } from '../../src/atlas/errors.js'
-import type { Transport } from '../../src/atlas/transport.js'
+import type { Transport } from '../../src/atlas/http.js'
 import { scriptedTransport } from '../support/scripted-transport.js'
 import { atlasFailure } from '../support/atlas-failure.js'
 

@@ -8,8 +8,9 @@ import { apiError, DEMO, exportDocument, runDocument, startFakeAtlas } from '../
 
 jest.unstable_mockModule('@actions/core', () => core)
 jest.unstable_mockModule('@actions/github', () => github)
-const { run } = await import('../../src/actions/pipeline-run.js')
-const { run: runBackupExport } = await import('../../src/actions/backup-export.js')
+const { runAction } = await import('../../src/index.js')
+const run = () => runAction('.')
+const runBackupExport = () => runAction('backup-export')
 
 let atlas: Awaited<ReturnType<typeof startFakeAtlas>>
 beforeAll(async () => {

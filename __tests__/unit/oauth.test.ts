@@ -2,7 +2,7 @@
 // what a refusal teaches, every token revoked, and the error each answer of the endpoint becomes.
 import { describe, expect, it, jest } from '@jest/globals'
 import { oauthAuthenticator, REVOKE_TIMEOUT_MS, type OAuthOptions } from '../../src/atlas/auth/oauth.js'
-import type { Transport } from '../../src/atlas/transport.js'
+import type { Transport } from '../../src/atlas/http.js'
 import { atlasFailure } from '../support/atlas-failure.js'
 import { scriptedTransport, type Answer } from '../support/scripted-transport.js'
 

@@ -4,31 +4,67 @@ import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
 import { AtlasError } from '../../src/atlas/errors.js'
 import { buildOutputs } from '../../src/report/outputs.js'
-import { backupExport } from '../../src/resources/backup-export.js'
-import { START_DEFAULTS } from '../../src/resources/export-start.js'
-import { pipelineRun } from '../../src/resources/pipeline-run.js'
+import { ACTIONS as REGISTRY, entryFile } from '../../src/actions/registry.js'
 import type { Resource } from '../../src/resources/resource.js'
-import { exportDocument } from '../../scripts/fake-atlas.mjs'
-import { DEFAULTS } from '../../src/settings.js'
+import { DEFAULTS, readSettings } from '../../src/settings.js'
 import { ACTION_VERSION } from '../../src/version.js'
 import { readmeIsCurrent } from '../../src/misc/docs.mjs'
 import { releaseNotes } from '../../src/misc/release-notes.mjs'
+import { FULL_DOCUMENTS } from '../fixtures/documents.js'
 
-/** Each action of the repository: its action.yml, its resource, and its module. */
-const ACTIONS = [
-  {
-    file: 'action.yml',
-    main: 'dist/index.js',
-    resource: pipelineRun as Resource,
-    module: 'src/resources/pipeline-run.ts'
-  },
-  {
-    file: 'backup-export/action.yml',
-    main: '../dist/backup-export.js',
-    resource: backupExport as Resource,
-    module: 'src/resources/backup-export.ts src/resources/export-start.ts'
+/** Each action of the registry, with its action.yml (where the runner finds it) read. */
+const ACTIONS = REGISTRY.map(({ folder, resource }) => {
+  const file = folder === '.' ? 'action.yml' : `${folder}/action.yml`
+  const main = `${folder === '.' ? '' : '../'}dist/${entryFile(folder)}`
+  return { folder, file, main, resource: resource as Resource, yaml: parse(readFileSync(file, 'utf8')) }
+})
+
+/** The import graph of src/: each module (path under src/) and the modules of src/ it imports, types included. */
+function importGraph(): Map<string, string[]> {
+  const files = readdirSync('src', { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && /\.(ts|mjs)$/.test(entry.name))
+    .map((entry) => join(entry.parentPath, entry.name))
+  const graph = new Map<string, string[]>()
+  for (const file of files) {
+    const source = readFileSync(file, 'utf8')
+    const targets = [...source.matchAll(/^(?:import|export)\b[^'"]*?from '([^']+)'/gm)]
+      .map((m) => m[1]!)
+      .filter((target) => target.startsWith('.'))
+      .map((target) => join(dirname(file), target).replace(/\.js$/, '.ts'))
+    graph.set(file, targets)
   }
-].map((a) => ({ ...a, yaml: parse(readFileSync(a.file, 'utf8')) }))
+  return graph
+}
+
+/** The cycles of a graph, each as the path that closes it ([] when there is none). */
+function cycles(graph: Map<string, string[]>): string[][] {
+  const found: string[][] = []
+  const state = new Map<string, 'open' | 'done'>()
+  const visit = (node: string, path: string[]): void => {
+    if (state.get(node) === 'done') return
+    if (state.get(node) === 'open') return void found.push([...path.slice(path.indexOf(node)), node])
+    state.set(node, 'open')
+    for (const next of graph.get(node) ?? []) visit(next, [...path, node])
+    state.set(node, 'done')
+  }
+  for (const node of graph.keys()) visit(node, [])
+  return found
+}
+
+/** Every input that reading the settings of resource asks for, with the inputs given as each of values. */
+function inputsRead(resource: Resource): Set<string> {
+  const read = new Set<string>()
+  // Some inputs are read only when others are set (start mode, a commit status): every input gets
+  // each of these values in turn.
+  for (const value of ['', 'true', 'latest', '32b6e34b3d91647abb20e7b8', 'x']) {
+    try {
+      readSettings(resource, (name) => (read.add(name), value), {})
+    } catch {
+      // Invalid inputs are the point of most of these passes.
+    }
+  }
+  return read
+}
 
 describe('the project', () => {
   it('runs its tests on Node 24, the runtime of the actions', () => {
@@ -38,6 +74,38 @@ describe('the project', () => {
   it.each(ACTIONS)('$file runs node24 with its entry in the shared dist/, which exists', ({ file, main, yaml }) => {
     expect(yaml.runs).toEqual({ using: 'node24', main })
     expect(existsSync(join(dirname(file), main))).toBe(true)
+  })
+
+  it('imports point one way: no circles in src/, type-only imports included', () => {
+    const graph = importGraph()
+    expect(graph.size).toBeGreaterThan(30)
+    expect(cycles(graph)).toEqual([])
+    // The check itself sees one: a -> b -> a.
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['a']]
+        ])
+      )
+    ).toEqual([['a', 'b', 'a']])
+  })
+
+  it('src/ is the bundle and its build tooling: nothing in it imports the tests or scripts/', () => {
+    const outside = [...importGraph()].flatMap(([file, targets]) =>
+      targets.filter((target) => !target.startsWith('src/')).map((target) => `${file} -> ${target}`)
+    )
+    expect(outside).toEqual([])
+  })
+
+  it('the Atlas layer knows nothing of GitHub or of the engine above it', () => {
+    const atlas = [...importGraph()].filter(([file]) => file.startsWith('src/atlas/'))
+    expect(
+      atlas.flatMap(([file, targets]) =>
+        targets.filter((t) => !t.startsWith('src/atlas/')).map((t) => `${file} -> ${t}`)
+      )
+    ).toEqual([])
+    for (const [file] of atlas) expect(readFileSync(file, 'utf8')).not.toMatch(/from '@actions\//)
   })
 
   it('sends the version of package.json in its User-Agent', () => {
@@ -54,9 +122,8 @@ describe('the project', () => {
     )
     // A resource that decides wait's default (start mode waits) has none in its action.yml.
     const { wait, ...rest } = DEFAULTS
-    const start = resource === (backupExport as Resource) ? START_DEFAULTS : {}
     expect(declared).toEqual({
-      ...start,
+      ...resource.inputDefaults,
       ...rest,
       ...(resource.waitByDefault ? {} : { wait }),
       successStates: resource.defaultSuccessStates
@@ -64,45 +131,37 @@ describe('the project', () => {
   })
 
   it('documents every input and output of each action.yml in the README', () => {
-    expect(readmeIsCurrent()).toBe(true)
+    expect(readmeIsCurrent(ACTIONS.map(({ folder }) => folder))).toBe(true)
   })
 
-  it.each(ACTIONS)('$file declares every input the code reads, with a description', ({ yaml, module, resource }) => {
-    const source = ['src/settings.ts', 'src/main.ts', 'src/resources/inputs.ts', ...module.split(' ')]
-      .map((file) => readFileSync(file, 'utf8'))
-      .join('\n')
-    const patterns =
-      /input\('([a-zA-Z]+)'\)|\b(?:readBoolean|readDuration)\(input, '([a-zA-Z]+)'|\b(?:id|secret): '([a-zA-Z]+)'|readHexId\(input, '([a-zA-Z]+)'/g
-    const read = new Set([...source.matchAll(patterns)].map((m) => m[1] ?? m[2] ?? m[3] ?? m[4]))
+  it('has an action.yml for each action of the registry, and no action.yml outside it', () => {
+    const found = [
+      'action.yml',
+      ...readdirSync('.', { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && existsSync(join(entry.name, 'action.yml')))
+        .map((entry) => `${entry.name}/action.yml`)
+    ]
+    expect(found.sort()).toEqual(ACTIONS.map(({ file }) => file).sort())
+  })
+
+  it.each(ACTIONS)('$file declares every input the code reads, with a description', ({ yaml, resource }) => {
+    const read = inputsRead(resource)
     expect(read.size).toBeGreaterThanOrEqual(15)
-    for (const name of [...read, ...resource.refInputs]) expect(Object.keys(yaml.inputs)).toContain(name)
+    expect([...read, ...resource.refInputs].filter((name) => !(name in yaml.inputs))).toEqual([])
     for (const [name, spec] of Object.entries<{ description?: string }>(yaml.inputs)) {
       expect(name).toMatch(/^[a-z][a-zA-Z]*$/)
       expect(spec.description?.length).toBeGreaterThan(10)
     }
+    // And nothing declared that the code never reads.
+    expect(Object.keys(yaml.inputs).filter((name) => !read.has(name))).toEqual([])
   })
 
-  it.each(ACTIONS)('$file declares every output the action sets', ({ yaml, resource }) => {
-    const documents: Record<string, Record<string, unknown>> = {
-      'pipeline run': {
-        state: 'DONE',
-        phase: 'EXPORT',
-        datasetName: 'd',
-        snapshotId: 's',
-        pipelineId: 'p',
-        backupFrequencyType: 'DAILY',
-        createdDate: 'c',
-        lastUpdatedDate: 'l',
-        scheduledDeletionDate: 'x',
-        stats: { bytesExported: 1, numDocs: 2 }
-      },
-      'export job': exportDocument({ state: 'Failed', stateReason: { errorCode: 'E', message: 'm' } })
-    }
+  it.each(ACTIONS)('$file declares every output the action sets', ({ folder, yaml, resource }) => {
     const error = new AtlasError('e', { kind: 'api', status: 503, errorCode: 'E' })
     const outputs = buildOutputs(
       {
         ending: 'timeout',
-        last: { document: documents[resource.noun]!, rateLimit: {} },
+        last: { document: FULL_DOCUMENTS[folder]!, rateLimit: {} },
         error,
         polls: 1,
         retries: 0,

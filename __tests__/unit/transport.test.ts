@@ -5,13 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { abortAfter } from '../../src/atlas/abort.js'
 import { AtlasError } from '../../src/atlas/errors.js'
-import {
-  createTransport,
-  DEFAULT_MAX_BODY_BYTES,
-  headerValue,
-  headerValues,
-  type Transport
-} from '../../src/atlas/transport.js'
+import { headerValue, headerValues, type Transport } from '../../src/atlas/http.js'
+import { createTransport, DEFAULT_MAX_BODY_BYTES } from '../../src/atlas/transport.js'
 import { freePort } from '../support/processes.js'
 import { atlasFailure } from '../support/atlas-failure.js'
 

@@ -1,7 +1,7 @@
 import type { Authenticator } from './auth/authenticator.js'
 import { AtlasError, isRetryableStatus, parseRetryAfter } from './errors.js'
 import { isObject, JsonTooDeepError, parseJson, stringifyJson } from './json.js'
-import { headerValue, type HttpResponse, type Transport } from './transport.js'
+import { headerValue, type HttpResponse, type Transport } from './http.js'
 import type { ApiErrorBody } from './types.js'
 
 export interface ClientOptions {

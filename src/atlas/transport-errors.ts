@@ -1,5 +1,5 @@
 import { AtlasError, errorMessage, isError } from './errors.js'
-import type { HttpRequest } from './transport.js'
+import type { HttpRequest } from './http.js'
 
 // What undici threw, in plain words: a proxy's refusal, a proxy that could not be reached, a
 // timeout, a certificate, or Atlas out of reach; and whether trying again may help.

@@ -3,34 +3,8 @@ import { AtlasError } from './errors.js'
 import { unsendableReason } from './header-text.js'
 import { isLoopbackHost } from './loopback.js'
 import { proxyAddress, proxyVariable } from './proxy-env.js'
+import type { Transport } from './http.js'
 import { describeTransportError } from './transport-errors.js'
-
-export interface HttpRequest {
-  method: 'GET' | 'POST'
-  /** scheme://host[:port] */
-  origin: string
-  /** The request-target exactly as sent: already percent-encoded, never re-normalised. */
-  path: string
-  headers: Record<string, string>
-  body?: string
-  /**
-   * Aborts the request (cancellation, the overall deadline, a clean-up bound). An AtlasError as
-   * the abort reason is what the request then fails with; any other reason means cancelled.
-   */
-  signal?: AbortSignal
-}
-
-export interface HttpResponse {
-  status: number
-  headers: Record<string, string | string[] | undefined>
-  text: string
-}
-
-/** Sends one HTTP request and reads its whole (bounded) body. One implementation per process. */
-export interface Transport {
-  send(request: HttpRequest): Promise<HttpResponse>
-  close(): Promise<void>
-}
 
 export interface TransportOptions {
   /** Longest one request may take, from connect to the last body byte. */
@@ -186,17 +160,4 @@ function safeHost(location: string, base: string): string {
   } catch {
     return 'an unreadable location'
   }
-}
-
-/** A header's single value (undici gives arrays for repeated headers). */
-export function headerValue(headers: HttpResponse['headers'], name: string): string | undefined {
-  const value = headers[name.toLowerCase()]
-  return Array.isArray(value) ? value[0] : value
-}
-
-/** Every value of a header, for headers that may repeat (WWW-Authenticate). */
-export function headerValues(headers: HttpResponse['headers'], name: string): string[] {
-  const value = headers[name.toLowerCase()]
-  if (value === undefined) return []
-  return Array.isArray(value) ? value : [value]
 }

@@ -1,25 +1,30 @@
-// npm run build: bundles src/index.ts into dist/ with ncc, then writes each sibling action's
-// two-line entry (dist/<name>.js), which imports its run() from the one shared bundle.
+// npm run build: bundles src/index.ts into dist/engine/ with ncc, then writes one small entry file
+// in dist/ for every action of the registry (src/actions/registry.ts, read from the fresh bundle):
+// dist/index.js for the root action, dist/<folder>.js for the others. Each imports runAction()
+// from the one shared bundle and names its action.
 //   node src/misc/build.mjs [outDir]   (default dist/; check-dist builds into a temporary folder)
 
 import { execFileSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const out = resolve(process.argv[2] ?? join(root, 'dist'))
 
-/** Sibling actions: their folder (with action.yml), and the run() that src/index.ts exports for them. */
-export const SIBLINGS = [{ name: 'backup-export', run: 'runBackupExport' }]
-
+rmSync(out, { recursive: true, force: true })
+mkdirSync(out, { recursive: true })
 // prettier-ignore
-const ncc = ['build', 'src/index.ts', '-o', out, '--license', 'licenses.txt', '--target', 'es2022', '--source-map', '--no-source-map-register', '--minify']
+const ncc = ['build', 'src/index.ts', '-o', join(out, 'engine'), '--license', 'licenses.txt', '--target', 'es2022', '--source-map', '--no-source-map-register', '--minify']
 execFileSync(join(root, 'node_modules', '.bin', 'ncc'), ncc, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] })
-for (const { name, run } of SIBLINGS) {
+writeFileSync(join(out, 'package.json'), `${JSON.stringify({ type: 'module' }, null, 2)}\n`)
+
+const { ACTIONS, entryFile } = await import(pathToFileURL(join(out, 'engine', 'index.js')).href)
+for (const { folder } of ACTIONS) {
+  const yml = folder === '.' ? 'action.yml' : `${folder}/action.yml`
   writeFileSync(
-    join(out, `${name}.js`),
-    `// The ${name} action (${name}/action.yml): its run() from the shared bundle.\nimport { ${run} } from './index.js'\nawait ${run}()\n`
+    join(out, entryFile(folder)),
+    `// The action of ${yml}: its run from the shared bundle.\nimport { runAction } from './engine/index.js'\nawait runAction('${folder}')\n`
   )
 }
-console.log(`built ${out}: index.js${SIBLINGS.map(({ name }) => `, ${name}.js`).join('')}`)
+console.log(`built ${out}: engine/index.js, ${ACTIONS.map(({ folder }) => entryFile(folder)).join(', ')}`)

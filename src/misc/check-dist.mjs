@@ -13,8 +13,14 @@ try {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit']
   })
-  const committed = readdirSync(join(root, 'dist')).sort()
-  const fresh = readdirSync(out).sort()
+  // Every file, in dist/ and below (the shared bundle is in dist/engine/).
+  const files = (dir) =>
+    readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name).slice(dir.length + 1))
+      .sort()
+  const committed = files(join(root, 'dist'))
+  const fresh = files(out)
   const differing = [...new Set([...committed, ...fresh])].filter((name) => {
     try {
       return !readFileSync(join(root, 'dist', name)).equals(readFileSync(join(out, name)))

@@ -18,11 +18,21 @@ const cell = (text) =>
     .replace(/\n/g, ' ')
     .trim()
 
-/** Each action of the repository, and the prefix of its README markers ("backup-export inputs:start"). */
-export const ACTIONS = [
-  { file: 'action.yml', marker: '' },
-  { file: 'backup-export/action.yml', marker: 'backup-export ' }
-]
+/**
+ * Each action's action.yml and the prefix of its README markers ("backup-export inputs:start"), for
+ * the folders of the registry (src/actions/registry.ts; '.' is the root action).
+ */
+export function actionFiles(folders) {
+  return folders.map((folder) =>
+    folder === '.' ? { file: 'action.yml', marker: '' } : { file: `${folder}/action.yml`, marker: `${folder} ` }
+  )
+}
+
+/** The registry's folders, read from the bundle (dist/ is committed, and check-dist keeps it current). */
+async function registryFolders() {
+  const { ACTIONS } = await import(pathToFileURL(join(root, 'dist', 'engine', 'index.js')).href)
+  return ACTIONS.map(({ folder }) => folder)
+}
 
 function tables(actionYaml) {
   const action = parse(actionYaml)
@@ -43,7 +53,7 @@ function tables(actionYaml) {
 }
 
 /** README text with the tables between each action's markers replaced by ones made from its action.yml. */
-export function renderReadme(readme, actionYamls) {
+export function renderReadme(readme, folders, actionYamls = readYamls(folders)) {
   const replace = (text, marker, table) => {
     const start = `<!-- ${marker}:start -->`
     const end = `<!-- ${marker}:end -->`
@@ -53,24 +63,25 @@ export function renderReadme(readme, actionYamls) {
     return `${text.slice(0, from + start.length)}\n${table}\n${text.slice(to)}`
   }
   let next = readme
-  ACTIONS.forEach(({ marker }, i) => {
+  actionFiles(folders).forEach(({ marker }, i) => {
     const { inputs, outputs } = tables(actionYamls[i])
     next = replace(replace(next, `${marker}inputs`, inputs), `${marker}outputs`, outputs)
   })
   return next
 }
 
-const actionYamls = () => ACTIONS.map(({ file }) => readFileSync(join(root, file), 'utf8'))
+const readYamls = (folders) => actionFiles(folders).map(({ file }) => readFileSync(join(root, file), 'utf8'))
 
-export function readmeIsCurrent() {
+/** True when the README's tables are those of the given actions' action.yml files. */
+export function readmeIsCurrent(folders) {
   const readme = readFileSync(join(root, 'README.md'), 'utf8')
-  return renderReadme(readme, actionYamls()) === readme
+  return renderReadme(readme, folders) === readme
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const path = join(root, 'README.md')
   const readme = readFileSync(path, 'utf8')
-  const next = renderReadme(readme, actionYamls())
+  const next = renderReadme(readme, await registryFolders())
   if (process.argv.includes('--check')) {
     if (next !== readme) {
       console.error('README.md tables are out of date with the action.yml files: run `npm run docs`.')

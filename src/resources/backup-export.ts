@@ -1,12 +1,11 @@
 import { DEFAULT_MAX_BODY_BYTES } from '../atlas/transport.js'
 import { isObject } from '../atlas/json.js'
 import { formatDuration } from '../units.js'
-import type { InputReader } from '../settings.js'
 import { newest, stepError } from '../resolve.js'
-import { readStartInputs, startExport, startOnly, STEPS, type StartInputs } from './export-start.js'
+import { readStartInputs, START_DEFAULTS, startExport, startOnly, STEPS, type StartInputs } from './export-start.js'
 import { locateFiles } from './export-location.js'
 import { api, spanMs, text } from './fields.js'
-import { readHexId } from './inputs.js'
+import { readHexId, type InputReader } from '../inputs.js'
 import type { AtlasDocument, Resource, Row } from './resource.js'
 
 // A Cloud Backup snapshot export job (DiskBackupExportJob): GET /groups/{groupId}/clusters/
@@ -78,6 +77,7 @@ export const backupExport: Resource<ExportRef> = {
   action: 'atlas-pipeline-run-action/backup-export',
   noun: 'export job',
   refInputs: ['groupId', 'clusterName', 'exportId'],
+  inputDefaults: START_DEFAULTS,
   readRef(input, problems) {
     const groupId = readHexId(input, 'groupId', 'the Atlas project id', problems)
     const clusterName = readClusterName(input, problems)

@@ -1,8 +1,7 @@
 import { AtlasError } from '../atlas/errors.js'
 import { newest, stepError, type Resolver, type Step } from '../resolve.js'
 import { workflowRunUrl } from '../runner.js'
-import type { InputReader } from '../settings.js'
-import { readHexId } from './inputs.js'
+import { readHexId, type InputReader } from '../inputs.js'
 
 // Start mode of backup-export: choose a snapshot (given, taken now, or the newest completed one),
 // start its export with provenance in customData, and hand the new job to the check. Never twice:

@@ -2,11 +2,10 @@ import { DEFAULT_MAX_BODY_BYTES } from '../atlas/transport.js'
 import { isObject, stringifyJson } from '../atlas/json.js'
 import type { Int64 } from '../atlas/types.js'
 import { formatBytes, formatCount, formatDuration } from '../units.js'
-import type { InputReader } from '../settings.js'
 import { newest, stepError } from '../resolve.js'
 import { stateText } from '../text.js'
 import { api, spanMs, text } from './fields.js'
-import { readHexId } from './inputs.js'
+import { readHexId, type InputReader } from '../inputs.js'
 import type { AtlasDocument, Resource } from './resource.js'
 
 // A Data Lake pipeline run (IngestionPipelineRun): GET /groups/{groupId}/pipelines/{pipelineName}/
@@ -53,6 +52,7 @@ export const pipelineRun: Resource<RunRef> = {
   action: 'atlas-pipeline-run-action',
   noun: 'pipeline run',
   refInputs: ['groupId', 'pipelineName', 'runId'],
+  inputDefaults: {},
   readRef(input, problems) {
     const groupId = readHexId(input, 'groupId', 'the Atlas project id', problems)
     const pipelineName = readPipelineName(input, problems)

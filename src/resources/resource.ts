@@ -1,5 +1,5 @@
+import type { InputReader } from '../inputs.js'
 import type { Resolver } from '../resolve.js'
-import type { InputReader } from '../settings.js'
 
 // What differs between the Atlas resources an action can check (a pipeline run, an export job):
 // data and pure functions, one module each. The engine (credentials, transport, retries, waiting,
@@ -39,6 +39,8 @@ export interface Resource<Ref = unknown> {
   noun: string
   /** The inputs that name one resource, in the order users write them. */
   refInputs: readonly string[]
+  /** The defaults of the resource's own inputs that have one (a test holds action.yml to them). */
+  inputDefaults: Readonly<Record<string, string>>
   /** Reads and validates those inputs; each problem names the input and the rule. */
   readRef(input: InputReader, problems: string[]): Ref
   /** "Pipeline run 6650… of nightly-export", for sentences. */

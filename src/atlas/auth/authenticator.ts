@@ -1,4 +1,4 @@
-import type { HttpResponse } from '../transport.js'
+import type { HttpResponse } from '../http.js'
 
 /** The three ways to authenticate to Atlas share this interface, so the client never branches on them. */
 export interface Authenticator {

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { AtlasError } from '../errors.js'
-import { headerValues, type HttpResponse } from '../transport.js'
+import { headerValues, type HttpResponse } from '../http.js'
 import type { Authenticator } from './authenticator.js'
 
 // HTTP Digest access authentication, RFC 7616 (which obsoletes RFC 2617). Atlas API keys use it:

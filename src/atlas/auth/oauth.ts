@@ -2,7 +2,7 @@ import { abortAfter } from '../abort.js'
 import { AtlasError, errorMessage, isRetryableStatus, parseRetryAfter } from '../errors.js'
 import { unsendableReason } from '../header-text.js'
 import { isObject, parseJson } from '../json.js'
-import { headerValue, type HttpResponse, type Transport } from '../transport.js'
+import { headerValue, type HttpResponse, type Transport } from '../http.js'
 import type { Authenticator, SecretSink } from './authenticator.js'
 
 // Atlas service accounts: OAuth 2.0 client credentials (RFC 6749 section 4.4) at

@@ -1,6 +1,8 @@
-import type { InputReader } from '../settings.js'
+// Reading inputs: how the step's inputs reach the code, and the readers the resources share
+// (the rules of the spec's patterns, said in words).
 
-// Input readers shared by the resources: the rules of the spec's patterns, said in words.
+/** Reads one input as @actions/core does: trimmed, "" when not given. */
+export type InputReader = (name: string) => string
 
 const HEX24 = /^[a-f0-9]{24}$/
 
