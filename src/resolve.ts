@@ -203,3 +203,46 @@ export function newest(
     undefined
   )
 }
+
+/** What findLatest() looks for, and what it says about it. */
+export interface LatestQuery {
+  /** The fields of an item that hold its id and its creation date. */
+  idField: string
+  dateField: string
+  /** Only the items that fit count (all by default). */
+  fits?: (item: Record<string, unknown>) => boolean
+  /** The item in words, for the log: "run", "export job". */
+  label: string
+  /** Which items fit, in words, when not all do: "to bucket …". */
+  among?: string
+  /** The kind of item, for the summary: "Run", "Export job". */
+  what: string
+  /** What to say when no item fits: the message, its headline and what to do. */
+  none: { message: string; headline: string; hint: string }
+}
+
+/**
+ * "latest": lists every item, and takes the newest one that has an id (and fits) by its creation
+ * date; says which in the log and the summary, or fails the step when there is none.
+ */
+export async function findLatest(
+  resolver: Resolver,
+  step: Step,
+  segments: string[],
+  query: LatestQuery
+): Promise<{ id: string; item: Record<string, unknown> }> {
+  const items = await resolver.listAll(step, segments)
+  // An item without an id cannot be checked: the newest of those that have one.
+  const found = newest(
+    items.filter((item) => typeof item[query.idField] === 'string' && (query.fits?.(item) ?? true)),
+    query.dateField
+  )
+  const id = found?.[query.idField] as string | undefined
+  if (found === undefined || id === undefined)
+    throw stepError(step, 'empty', query.none.message, { headline: query.none.headline, hint: query.none.hint })
+  const created = typeof found[query.dateField] === 'string' ? (found[query.dateField] as string) : 'at an unknown time'
+  const among = query.among ? ` ${query.among}` : ''
+  resolver.log(`Newest ${query.label}${among}: ${id}, created ${created} (1 of ${items.length}).`)
+  resolver.record({ what: query.what, id, how: `the newest${among}, created ${created} (of ${items.length} listed)` })
+  return { id, item: found }
+}

@@ -1,4 +1,5 @@
 import type { AtlasError, StepInfo } from './atlas/errors.js'
+import { isTlsCode } from './atlas/transport-errors.js'
 import { formatAge, formatDuration } from './units.js'
 import type { PollResult } from './poll.js'
 import { DEADLINE } from './resolve.js'
@@ -31,110 +32,155 @@ function tries(result: PollResult): string {
   return result.failedInARow > 1 ? ` after ${result.failedInARow} tries` : ''
 }
 
-/** The headline of an error: what went wrong, in words a user knows. */
-function errorHeadline(error: AtlasError, settings: Settings, resource: Resource, result: PollResult): string {
-  const credentials = { oauth: 'the service account', digest: 'the API key', bearer: 'the access token' }[
-    settings.credentials.kind
-  ]
-  if (error.redirectHost !== undefined) return `Atlas redirected to ${error.redirectHost}; not followed`
-  if (error.kind === 'auth' || error.status === 401) return `Atlas refused ${credentials} (${error.status ?? 'auth'})`
-  // Stryker disable next-line Regex: every empty-kind message starts with "Atlas lists "
-  if (error.kind === 'empty') return `nothing to check: ${error.message.replace(/^Atlas lists /, '')}`
-  switch (error.status) {
-    case 400:
-      return 'Atlas rejected the request (400)'
-    case 403:
-      return `Atlas denied access (403)${error.step ? ` to ${error.step.what}` : ''}: needs ${error.step?.role ?? resource.readRole}`
-    case 409:
-      return `Atlas refused to ${error.step?.what ?? 'do that'} (409 conflict)`
-    case 404:
-    case 410:
-      return resource.notFound(error.status, error.step?.what).headline
-    case 406:
-      return `Atlas does not accept apiVersion ${error.step?.apiVersion ?? settings.apiVersion} (406)${error.step ? ` to ${error.step.what}` : ''}`
-    case 429:
-      return result.unwaitedRetryAfterMs !== undefined
-        ? `rate-limited by Atlas (429), asked to wait ${formatDuration(result.unwaitedRetryAfterMs)}`
-        : `rate-limited by Atlas (429)${tries(result)}`
-  }
-  // Stryker disable next-line ConditionalExpression: undefined >= 500 is false, as the guard says
-  if (error.status !== undefined && error.status >= 500) return `Atlas failed (${error.status})${tries(result)}`
-  if (error.proxy !== undefined) return `could not reach the proxy (${error.errorCode ?? 'no answer'})${tries(result)}`
-  if (error.kind === 'timeout') return `Atlas did not answer in time${tries(result)}`
-  if (error.kind === 'network') {
-    if (error.errorCode?.startsWith('PROXY_')) return `the proxy refused the connection (${error.errorCode.slice(6)})`
-    return `could not reach Atlas (${error.errorCode ?? 'network'})${tries(result)}`
-  }
-  // Stryker disable next-line ConditionalExpression: an api error always has its status
-  if (error.kind === 'api' && error.status !== undefined) return `Atlas answered ${error.status}`
-  return error.status === 200 ? 'Atlas answered, but not with a usable document' : 'unusable answer from Atlas'
+/** What a kind of failure is called and what to do about it. */
+interface Explanation {
+  headline: string
+  hint?: string
 }
 
-/** Guidance for an error, by what the user can change. */
-function errorHint(error: AtlasError, settings: Settings, resource: Resource, result: PollResult): string | undefined {
-  if (error.redirectHost !== undefined)
-    return `If Atlas really lives at ${error.redirectHost}, set baseUrl to that address.`
-  if (result.unwaitedRetryAfterMs !== undefined) {
-    return (
-      `Atlas asked to wait ${formatDuration(result.unwaitedRetryAfterMs)} before trying again (Retry-After), which is past the deadline (timeout ${formatDuration(settings.timeoutMs)}), ` +
-      'so the action stopped without waiting. Run the check later, or raise timeout.'
-    )
-  }
-  if (error.proxy !== undefined)
-    return `Check the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY): the proxy ${error.proxy} did not take the connection.`
-  if (error.kind === 'auth' || error.status === 401) {
-    const which = {
-      oauth: 'clientId and clientSecret (is the service account secret expired?)',
-      digest: 'publicKey and privateKey (is the API key deleted or disabled?)',
-      bearer: 'accessToken (tokens expire after an hour)'
-    }[settings.credentials.kind]
-    return `Check ${which}.`
-  }
+/**
+ * The one table of failures: each kind of error, in order, with its headline (what went wrong, in
+ * words a user knows) and its hint (what the user can change). The first row that applies wins.
+ */
+function explain(error: AtlasError, settings: Settings, resource: Resource, result: PollResult): Explanation {
+  const step = error.step
   const inputs = resource.refInputs.join(', ').replace(/, ([^,]+)$/, ' and $1')
-  switch (error.status) {
-    case 400: {
-      const fields = error.body?.badRequestDetail?.fields?.map((f) => `${f.field}: ${f.description}`).join('; ')
-      return `Atlas rejected the request${fields ? ` (${fields})` : ''}; check ${inputs}.`
+  const credentials = {
+    oauth: ['the service account', 'clientId and clientSecret (is the service account secret expired?)'],
+    digest: ['the API key', 'publicKey and privateKey (is the API key deleted or disabled?)'],
+    bearer: ['the access token', 'accessToken (tokens expire after an hour)']
+  }[settings.credentials.kind]
+  const rows: [applies: boolean, explanation: () => Explanation][] = [
+    [
+      error.redirectHost !== undefined,
+      () => ({
+        headline: `Atlas redirected to ${error.redirectHost}; not followed`,
+        hint: `If Atlas really lives at ${error.redirectHost}, set baseUrl to that address.`
+      })
+    ],
+    [
+      error.kind === 'auth' || error.status === 401,
+      () => ({
+        headline: `Atlas refused ${credentials[0]} (${error.status ?? 'auth'})`,
+        hint: `Check ${credentials[1]}.`
+      })
+    ],
+    [
+      error.kind === 'empty',
+      () => ({ headline: error.headline ?? 'nothing to check', hint: `Check ${inputs}, or start one first.` })
+    ],
+    [
+      error.status === 400,
+      () => {
+        const fields = error.body?.badRequestDetail?.fields?.map((f) => `${f.field}: ${f.description}`).join('; ')
+        return {
+          headline: 'Atlas rejected the request (400)',
+          hint: `Atlas rejected the request${fields ? ` (${fields})` : ''}; check ${inputs}.`
+        }
+      }
+    ],
+    [
+      error.status === 403,
+      () => ({
+        headline: `Atlas denied access (403)${step ? ` to ${step.what}` : ''}: needs ${step?.role ?? resource.readRole}`,
+        hint: `${step ? `To ${step.what}, the` : 'The'} credentials need the ${step?.role ?? resource.readRole} role on project ${resource.groupId(settings.ref)}, and the runner's IP address must be on the API access list of the key or service account.`
+      })
+    ],
+    [
+      error.status === 409,
+      () => ({
+        headline: `Atlas refused to ${step?.what ?? 'do that'} (409 conflict)`,
+        hint:
+          step?.conflict ??
+          'Atlas refused because of something under way (its detail above says what): wait for it, or run this step again later.'
+      })
+    ],
+    [error.status === 404 || error.status === 410, () => resource.notFound(error.status as 404 | 410, step?.what)],
+    [
+      error.status === 406,
+      () => ({
+        headline: `Atlas does not accept apiVersion ${step?.apiVersion ?? settings.apiVersion} (406)${step ? ` to ${step.what}` : ''}`,
+        hint: step?.apiVersion
+          ? `This action sends version ${step.apiVersion} to ${step.what}; Atlas's detail above says what it accepts.`
+          : `apiVersion ${settings.apiVersion} is not a version of this resource; use ${DEFAULTS.apiVersion} (the default).`
+      })
+    ],
+    [
+      error.status === 429,
+      () => ({
+        headline:
+          result.unwaitedRetryAfterMs !== undefined
+            ? `rate-limited by Atlas (429), asked to wait ${formatDuration(result.unwaitedRetryAfterMs)}`
+            : `rate-limited by Atlas (429)${tries(result)}`,
+        hint: `Atlas rate-limited the requests even after waiting as asked; run the check later${settings.wait ? ' or raise pollInterval' : ''}.`
+      })
+    ],
+    [
+      // Stryker disable next-line ConditionalExpression: undefined >= 500 is false, as the guard says
+      error.status !== undefined && error.status >= 500,
+      () => ({
+        headline: `Atlas failed (${error.status})${tries(result)}`,
+        hint: 'Atlas (or a proxy in front of it) failed even after retries; try again later.'
+      })
+    ],
+    [
+      error.proxy !== undefined,
+      () => ({
+        headline: `could not reach the proxy (${error.errorCode ?? 'no answer'})${tries(result)}`,
+        hint: `Check the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY): the proxy ${error.proxy} did not take the connection.`
+      })
+    ],
+    [
+      error.kind === 'timeout',
+      () => ({
+        headline: `Atlas did not answer in time${tries(result)}`,
+        hint: 'Atlas did not answer in time; raise requestTimeout or check the network between the runner and Atlas.'
+      })
+    ],
+    [
+      error.kind === 'network' && error.errorCode?.startsWith('PROXY_') === true,
+      () => ({
+        headline: `the proxy refused the connection (${error.errorCode?.slice(6)})`,
+        hint:
+          error.errorCode === 'PROXY_407'
+            ? 'The proxy asks for credentials: put them in the proxy URL, e.g. HTTPS_PROXY=http://user:password@proxy.example:3128.'
+            : 'Check the proxy settings (HTTPS_PROXY, NO_PROXY) and that the proxy may reach Atlas.'
+      })
+    ],
+    [
+      error.kind === 'network',
+      () => ({
+        headline: `could not reach Atlas (${error.errorCode ?? 'network'})${tries(result)}`,
+        hint: isTlsCode(error.errorCode)
+          ? 'If a corporate proxy or CA signs this certificate, give the CA file to the runner with NODE_EXTRA_CA_CERTS.'
+          : result.atlasAnswered
+            ? 'Atlas answered earlier in this run, so the network between the runner and Atlas failed for a while: run the job again.'
+            : `Check baseUrl (${settings.baseUrl.origin}) and the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY).`
+      })
+    ],
+    // Stryker disable next-line ConditionalExpression: an api error always has its status
+    [error.kind === 'api' && error.status !== undefined, () => ({ headline: `Atlas answered ${error.status}` })],
+    [
+      error.kind === 'protocol',
+      () => ({
+        headline:
+          error.status === 200 ? 'Atlas answered, but not with a usable document' : 'unusable answer from Atlas',
+        hint: `Check that baseUrl (${settings.baseUrl.origin}) is the Atlas Admin API and that no proxy or gateway answered in its place.`
+      })
+    ]
+  ]
+  const found = rows.find(([applies]) => applies)?.[1]() ?? {
+    headline: error.status === 200 ? 'Atlas answered, but not with a usable document' : 'unusable answer from Atlas'
+  }
+  // Atlas asked for more patience than the deadline had left, whatever it answered.
+  if (result.unwaitedRetryAfterMs !== undefined && error.redirectHost === undefined)
+    return {
+      headline: found.headline,
+      hint:
+        `Atlas asked to wait ${formatDuration(result.unwaitedRetryAfterMs)} before trying again (Retry-After), which is past the deadline (timeout ${formatDuration(settings.timeoutMs)}), ` +
+        'so the action stopped without waiting. Run the check later, or raise timeout.'
     }
-    case 403:
-      return `${error.step ? `To ${error.step.what}, the` : 'The'} credentials need the ${error.step?.role ?? resource.readRole} role on project ${resource.groupId(settings.ref)}, and the runner's IP address must be on the API access list of the key or service account.`
-    case 409:
-      return (
-        error.step?.conflict ??
-        'Atlas refused because of something under way (its detail above says what): wait for it, or run this step again later.'
-      )
-    case 404:
-    case 410:
-      return resource.notFound(error.status, error.step?.what).hint
-    case 406:
-      return error.step?.apiVersion
-        ? `This action sends version ${error.step.apiVersion} to ${error.step.what}; Atlas's detail above says what it accepts.`
-        : `apiVersion ${settings.apiVersion} is not a version of this resource; use ${DEFAULTS.apiVersion} (the default).`
-    case 429:
-      return settings.wait
-        ? 'Atlas rate-limited the requests even after waiting as asked; run the check later or raise pollInterval.'
-        : 'Atlas rate-limited the requests even after waiting as asked; run the check later.'
-  }
-  // Stryker disable next-line ConditionalExpression: undefined >= 500 is false, as the guard says
-  if (error.status !== undefined && error.status >= 500)
-    return 'Atlas (or a proxy in front of it) failed even after retries; try again later.'
-  if (error.kind === 'timeout')
-    return 'Atlas did not answer in time; raise requestTimeout or check the network between the runner and Atlas.'
-  if (error.kind === 'network') {
-    if (error.errorCode === 'PROXY_407')
-      return 'The proxy asks for credentials: put them in the proxy URL, e.g. HTTPS_PROXY=http://user:password@proxy.example:3128.'
-    if (error.errorCode?.startsWith('PROXY_'))
-      return 'Check the proxy settings (HTTPS_PROXY, NO_PROXY) and that the proxy may reach Atlas.'
-    if (error.message.includes('TLS'))
-      return 'If a corporate proxy or CA signs this certificate, give the CA file to the runner with NODE_EXTRA_CA_CERTS.'
-    if (result.atlasAnswered)
-      return 'Atlas answered earlier in this run, so the network between the runner and Atlas failed for a while: run the job again.'
-    return `Check baseUrl (${settings.baseUrl.origin}) and the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY).`
-  }
-  if (error.kind === 'empty') return `Check ${inputs}, or start one first.`
-  if (error.kind === 'protocol')
-    return `Check that baseUrl (${settings.baseUrl.origin}) is the Atlas Admin API and that no proxy or gateway answered in its place.`
-  return undefined
+  return found
 }
 
 /** "it will not start a second export" as a sentence: running the job again is safe because of it. */
@@ -175,16 +221,17 @@ function stepVerdict(
     const met = faults.length > 4 ? [...faults.slice(0, 3), '…', faults[faults.length - 1]] : faults
     const advice = result.atlasAnswered
       ? `Atlas answered earlier in this run, so these look like passing faults: run the job again later.${rerunSentence(error)}`
-      : `${errorHint(error, settings, resource, result) ?? 'Try again later.'}${rerunSentence(error)}`
+      : `${explain(error, settings, resource, result).hint ?? 'Try again later.'}${rerunSentence(error)}`
     return {
       headline: `could not ${step}: ${faults.length} faults in a row (${met.join(', ')})`,
       message: `Gave up trying to ${step} after ${faults.length} faults in a row (${faults.join(', ')}); the last: ${error.message}.${note}`,
       hint: advice
     }
   }
-  const hint = error.hint ?? errorHint(error, settings, resource, result)
+  const explained = explain(error, settings, resource, result)
+  const hint = error.hint ?? explained.hint
   return {
-    headline: errorHeadline(error, settings, resource, result),
+    headline: explained.headline,
     message,
     hint: hint || error.step?.rerun ? `${hint ?? ''}${rerunSentence(error)}`.trim() : undefined
   }
@@ -268,12 +315,8 @@ export function judge(result: PollResult, settings: Settings, resource: Resource
   }
   if (result.ending === 'error' || !doc) {
     const error = result.error as AtlasError
-    return verdict(
-      false,
-      errorHeadline(error, settings, resource, result),
-      error.message,
-      errorHint(error, settings, resource, result)
-    )
+    const explained = explain(error, settings, resource, result)
+    return verdict(false, explained.headline, error.message, explained.hint)
   }
   if (state === undefined) {
     return verdict(

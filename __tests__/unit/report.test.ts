@@ -582,9 +582,13 @@ describe('the headline and hint of each kind of failure', () => {
     ],
     [
       'a certificate that does not verify',
-      error('Could not reach Atlas: TLS certificate not trusted', { kind: 'network', errorCode: 'CERT_UNTRUSTED' }),
+      // Known by its code, not by the words of its message.
+      error('Could not reach Atlas: certificate not trusted', {
+        kind: 'network',
+        errorCode: 'SELF_SIGNED_CERT_IN_CHAIN'
+      }),
       1,
-      'could not reach Atlas (CERT_UNTRUSTED)',
+      'could not reach Atlas (SELF_SIGNED_CERT_IN_CHAIN)',
       'If a corporate proxy or CA signs this certificate, give the CA file to the runner with NODE_EXTRA_CA_CERTS.'
     ],
     [
@@ -630,8 +634,25 @@ describe('the headline and hint of each kind of failure', () => {
       'If Atlas really lives at elsewhere.example, set baseUrl to that address.'
     ],
     [
+      'an empty list without words of its own',
+      error('Atlas lists nothing', { kind: 'empty' }),
+      1,
+      'nothing to check',
+      'Check groupId, pipelineName and runId, or start one first.'
+    ],
+    [
+      'a certificate error whose message says TLS but whose code is not a certificate one',
+      error('Could not reach Atlas: TLS handshake reset', { kind: 'network', errorCode: 'ECONNRESET' }),
+      1,
+      'could not reach Atlas (ECONNRESET)',
+      "Check baseUrl (https://cloud.mongodb.com) and the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY)."
+    ],
+    [
       'an empty list for latest',
-      error('Atlas lists no runs of pipeline nightly-export', { kind: 'empty' }),
+      error('Atlas lists no runs of pipeline nightly-export', {
+        kind: 'empty',
+        headline: 'nothing to check: no runs of pipeline nightly-export'
+      }),
       1,
       'nothing to check: no runs of pipeline nightly-export',
       'Check groupId, pipelineName and runId, or start one first.'

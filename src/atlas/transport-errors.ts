@@ -14,6 +14,11 @@ const TLS_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID'
 ])
 
+/** True for the error codes of a certificate the runner did not accept. */
+export function isTlsCode(code: string | undefined): boolean {
+  return code !== undefined && TLS_CODES.has(code)
+}
+
 const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
 
 interface ErrorDetails {

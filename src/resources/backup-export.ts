@@ -1,7 +1,7 @@
 import { DEFAULT_MAX_BODY_BYTES } from '../atlas/transport.js'
 import { isObject } from '../atlas/json.js'
 import { formatDuration } from '../units.js'
-import { newest, stepError } from '../resolve.js'
+import { findLatest } from '../resolve.js'
 import { readStartInputs, START_DEFAULTS, startExport, startOnly, STEPS, type StartInputs } from './export-start.js'
 import { locateFiles } from './export-location.js'
 import { api, spanMs, text } from './fields.js'
@@ -215,33 +215,22 @@ export const backupExport: Resource<ExportRef> = {
       return { ref: { ...ref, exportId }, outputs }
     }
     if (ref.exportId !== 'latest') return { ref }
-    const jobs = await resolver.listAll(FIND_LATEST, [
-      'groups',
-      ref.groupId,
-      'clusters',
-      ref.clusterName,
-      'backup',
-      'exports'
-    ])
-    // A job without an id cannot be checked: the newest of those that have one (to the bucket, if given).
-    const candidates = jobs.filter(
-      (job) => typeof job['id'] === 'string' && (ref.bucket === undefined || job['exportBucketId'] === ref.bucket)
-    )
-    const latest = newest(candidates, 'createdAt')
-    const exportId = latest?.['id'] as string | undefined
     const toBucket = ref.bucket ? ` to bucket ${ref.bucket}` : ''
-    if (!latest || exportId === undefined)
-      throw stepError(FIND_LATEST, 'empty', `Atlas lists no export job of cluster ${ref.clusterName}${toBucket}`, {
+    const where = ['groups', ref.groupId, 'clusters', ref.clusterName, 'backup', 'exports']
+    const { id: exportId } = await findLatest(resolver, FIND_LATEST, where, {
+      idField: 'id',
+      dateField: 'createdAt',
+      fits: (job) => ref.bucket === undefined || job['exportBucketId'] === ref.bucket,
+      label: 'export job',
+      ...(ref.bucket ? { among: `to bucket ${ref.bucket}` } : {}),
+      what: 'Export job',
+      none: {
+        message: `Atlas lists no export job of cluster ${ref.clusterName}${toBucket}`,
+        headline: `nothing to check: no export job of cluster ${ref.clusterName}${toBucket}`,
         hint: ref.bucket
           ? `Check clusterName and exportBucketId. For scheduled exports, the cluster's backup policy needs autoExportEnabled and an export to this bucket; the first one runs with the next snapshot of its frequency.`
           : 'Check groupId and clusterName, or start an export first (give exportBucketId instead of exportId).'
-      })
-    const created = text(latest['createdAt']) ?? 'at an unknown time'
-    resolver.log(`Newest export job${toBucket}: ${exportId}, created ${created} (1 of ${jobs.length}).`)
-    resolver.record({
-      what: 'Export job',
-      id: exportId,
-      how: `the newest${toBucket}, created ${created} (of ${jobs.length} listed)`
+      }
     })
     return { ref: { ...ref, exportId } }
   },

@@ -2,7 +2,7 @@ import { DEFAULT_MAX_BODY_BYTES } from '../atlas/transport.js'
 import { isObject, stringifyJson } from '../atlas/json.js'
 import type { Int64 } from '../atlas/types.js'
 import { formatBytes, formatCount, formatDuration } from '../units.js'
-import { newest, stepError } from '../resolve.js'
+import { findLatest } from '../resolve.js'
 import { stateText } from '../text.js'
 import { api, spanMs, text } from './fields.js'
 import { readHexId, type InputReader } from '../inputs.js'
@@ -167,17 +167,21 @@ export const pipelineRun: Resource<RunRef> = {
   async resolve(ref, resolver) {
     if (ref.runId !== 'latest') return { ref }
     const step = { what: 'list the runs of the pipeline', role: 'Project Read Only' }
-    const runs = await resolver.listAll(step, ['groups', ref.groupId, 'pipelines', ref.pipelineName, 'runs'])
-    // A run without an id cannot be checked: the newest of those that have one.
-    const latest = newest(
-      runs.filter((run) => typeof run['_id'] === 'string'),
-      'createdDate'
-    )
-    const runId = latest?.['_id'] as string | undefined
-    if (!latest || runId === undefined)
-      throw stepError(step, 'empty', `Atlas lists no run of pipeline ${ref.pipelineName}`)
-    resolver.log(
-      `Newest run: ${runId}, created ${text(latest['createdDate']) ?? 'at an unknown time'} (1 of ${runs.length}).`
+    const { id: runId } = await findLatest(
+      resolver,
+      step,
+      ['groups', ref.groupId, 'pipelines', ref.pipelineName, 'runs'],
+      {
+        idField: '_id',
+        dateField: 'createdDate',
+        label: 'run',
+        what: 'Run',
+        none: {
+          message: `Atlas lists no run of pipeline ${ref.pipelineName}`,
+          headline: `nothing to check: no run of pipeline ${ref.pipelineName}`,
+          hint: 'Check groupId and pipelineName, or trigger a run first.'
+        }
+      }
     )
     return { ref: { ...ref, runId }, outputs: { runId } }
   },
