@@ -226,7 +226,7 @@ execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', root, '--noEmit',
   stdio: 'inherit'
 })
 const load = (path) => import(pathToFileURL(join(build, 'src', path)).href)
-const { pollRun } = await load('poll.js')
+const { pollUntilDone } = await load('poll.js')
 const { pipelineRun } = await load('resources/pipeline-run.js')
 const { backupExport } = await load('resources/backup-export.js')
 const { AtlasClient } = await load('atlas/client.js')
@@ -294,7 +294,7 @@ async function simulateWait(kind, { pollIntervalMs, timeoutMs, doneAfterPolls, r
   kinds.length = 0
   const heap = []
   let polls = 0
-  const result = await pollRun({
+  const result = await pollUntilDone({
     fetch: (signal) => client.get(subject.path(ref), subject.noun, signal),
     observe: (doc) => ({ state: subject.state(doc), stage: subject.stage(doc) }),
     isTerminal: (state) => subject.terminalStates.includes(state),

@@ -10,7 +10,7 @@ import { AtlasError, errorMessage, isError } from './atlas/errors.js'
 import type { Transport } from './atlas/http.js'
 import { createTransport } from './atlas/transport.js'
 import { formatDuration } from './units.js'
-import { pollRun, type PollResult, type TimelineEntry } from './poll.js'
+import { pollUntilDone, type PollResult, type TimelineEntry } from './poll.js'
 import { logLine, MAX_LOG_LINE } from './report/log-text.js'
 import { buildOutputs } from './report/outputs.js'
 import { commitState, statusReporter } from './report/status.js'
@@ -218,6 +218,48 @@ async function followUpOf<Ref>(
   return followUp
 }
 
+/**
+ * Polls the resource at ref (once, or with wait until a terminal state), within what is left of the
+ * deadline, logging each change, retry and long quiet stretch at info level so a wait never looks hung.
+ */
+async function pollResource<Ref>(
+  resource: Resource<Ref>,
+  settings: Settings<Ref>,
+  client: AtlasClient,
+  signal: AbortSignal,
+  startedAt: number
+): Promise<PollResult> {
+  const segments = resource.path(settings.ref)
+  const stageName = resource.stageName
+  const describe = (entry: TimelineEntry): string =>
+    `state ${entry.state ?? '(none)'}${stageName ? `, ${stageName} ${entry.stage ?? '(none)'}` : ''}`
+  return pollUntilDone({
+    fetch: (requestSignal) => client.get(segments, resource.noun, requestSignal),
+    observe: (doc) => ({ state: resource.state(doc), stage: resource.stage(doc) }),
+    // Stryker disable next-line ConditionalExpression: includes(undefined) is false, as the guard says
+    isTerminal: (state) => state !== undefined && resource.terminalStates.includes(state),
+    wait: settings.wait,
+    timeoutMs: Math.max(0, startedAt + settings.timeoutMs - Date.now()),
+    pollIntervalMs: settings.pollIntervalMs,
+    signal,
+    onChange: (entry) => {
+      // Retries announce themselves (onRetry); a one-shot check says its verdict instead.
+      if (settings.wait && entry.retrying === undefined)
+        core.info(logLine(`[+${formatDuration(entry.at)}] ${describe(entry)}`))
+    },
+    onPoll: (message) => core.debug(logLine(message)),
+    // At info level, so that a step backing off never looks hung.
+    onRetry: ({ error, retry, of, delayMs }) =>
+      core.info(logLine(`${error.message}; retry ${retry} of ${of} in ${formatDuration(delayMs)}`)),
+    onHeartbeat: ({ current, sinceMs, nextPollMs }) =>
+      core.info(
+        logLine(
+          `Still waiting: ${describe(current)} for ${formatDuration(sinceMs)}; next poll in ${formatDuration(nextPollMs)}.`
+        )
+      )
+  })
+}
+
 /** Check (or wait for) the resource, report it, then clean up within CLEANUP_TIMEOUT_MS. */
 async function check<Ref>(
   resource: Resource<Ref>,
@@ -236,9 +278,6 @@ async function check<Ref>(
     const described = resource.describe(settings.ref)
     if (settings.wait) status?.post('pending', `Waiting for ${described.charAt(0).toLowerCase()}${described.slice(1)}`)
     const startedAt = Date.now()
-    const stageName = resource.stageName
-    const describe = (entry: TimelineEntry): string =>
-      `state ${entry.state ?? '(none)'}${stageName ? `, ${stageName} ${entry.stage ?? '(none)'}` : ''}`
     // First the steps that find or start the resource ("latest", start mode), within the same deadline.
     const { resolved, unresolved, requestsBefore, done } = await resolveFirst(
       resource,
@@ -248,34 +287,7 @@ async function check<Ref>(
       startedAt
     )
     const checked = { ...settings, ref: resolved.ref }
-    const segments = resource.path(resolved.ref)
-    const result =
-      unresolved ??
-      (await pollRun({
-        fetch: (signal) => client.get(segments, resource.noun, signal),
-        observe: (doc) => ({ state: resource.state(doc), stage: resource.stage(doc) }),
-        // Stryker disable next-line ConditionalExpression: includes(undefined) is false, as the guard says
-        isTerminal: (state) => state !== undefined && resource.terminalStates.includes(state),
-        wait: settings.wait,
-        timeoutMs: Math.max(0, startedAt + settings.timeoutMs - Date.now()),
-        pollIntervalMs: settings.pollIntervalMs,
-        signal: cancel.work,
-        onChange: (entry) => {
-          // Retries announce themselves (onRetry); a one-shot check says its verdict instead.
-          if (settings.wait && entry.retrying === undefined)
-            core.info(logLine(`[+${formatDuration(entry.at)}] ${describe(entry)}`))
-        },
-        onPoll: (message) => core.debug(logLine(message)),
-        // At info level, so that a step backing off never looks hung.
-        onRetry: ({ error, retry, of, delayMs }) =>
-          core.info(logLine(`${error.message}; retry ${retry} of ${of} in ${formatDuration(delayMs)}`)),
-        onHeartbeat: ({ current, sinceMs, nextPollMs }) =>
-          core.info(
-            logLine(
-              `Still waiting: ${describe(current)} for ${formatDuration(sinceMs)}; next poll in ${formatDuration(nextPollMs)}.`
-            )
-          )
-      }))
+    const result = unresolved ?? (await pollResource(resource, checked, client, cancel.work, startedAt))
     if (!unresolved) {
       // The steps before the check are part of it: their requests and their time count too.
       result.polls += requestsBefore

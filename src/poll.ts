@@ -138,107 +138,137 @@ export function shortly(error: AtlasError): string {
   return error.errorCode ?? error.kind
 }
 
-/**
- * Runs the schedule to its end: every ending is a PollResult. It throws only what is not an
- * AtlasError, a bug of ours, so that it reaches the "unexpected error" path instead of being
- * reported as something Atlas did.
- */
-export async function pollRun(options: PollOptions): Promise<PollResult> {
-  const clock = options.clock ?? systemClock
-  const random = options.random ?? Math.random
-  const baseMs = options.backoffBaseMs ?? 1000
-  const capMs = options.backoffCapMs ?? 30_000
-  const heartbeatMs = options.heartbeatMs ?? HEARTBEAT_MS
-  const signal = options.signal ?? new AbortController().signal
-  const start = clock.now()
-  const deadline = start + options.timeoutMs
-  const timeline: TimelineEntry[] = []
-  let last: AtlasResponse | undefined
-  let lastError: AtlasError | undefined
-  let httpStatus: number | undefined
-  let polls = 0
-  let retries = 0
-  let failures = 0
-  let lastNotice = 0
-  const limit = options.maxFailures ?? failureLimit(options.wait)
-  const result = (ending: PollEnding, error?: AtlasError, extra: Partial<PollResult> = {}): PollResult => ({
-    ending,
-    last,
-    error,
-    polls,
-    retries,
-    failedInARow: failures,
-    httpStatus,
-    elapsedMs: clock.now() - start,
-    timeline,
-    ...extra
-  })
-  const record = (entry: TimelineEntry): void => {
-    timeline.push(entry)
-    lastNotice = entry.at
-    options.onChange?.(entry)
+/** The state of one schedule: what was seen and counted so far, and how each answer or fault moves it on. */
+class Schedule {
+  readonly clock: Clock
+  readonly start: number
+  readonly deadline: number
+  readonly limit: number
+  readonly timeline: TimelineEntry[] = []
+  last?: AtlasResponse
+  lastError?: AtlasError
+  httpStatus?: number
+  polls = 0
+  retries = 0
+  failures = 0
+  lastNotice = 0
+
+  constructor(readonly options: PollOptions) {
+    this.clock = options.clock ?? systemClock
+    this.start = this.clock.now()
+    this.deadline = this.start + options.timeoutMs
+    this.limit = options.maxFailures ?? failureLimit(options.wait)
   }
 
+  result(ending: PollEnding, error?: AtlasError, extra: Partial<PollResult> = {}): PollResult {
+    return {
+      ending,
+      last: this.last,
+      error,
+      polls: this.polls,
+      retries: this.retries,
+      failedInARow: this.failures,
+      httpStatus: this.httpStatus,
+      elapsedMs: this.clock.now() - this.start,
+      timeline: this.timeline,
+      ...extra
+    }
+  }
+
+  record(entry: TimelineEntry): void {
+    this.timeline.push(entry)
+    this.lastNotice = entry.at
+    this.options.onChange?.(entry)
+  }
+
+  /** An answer: the end of the schedule, or how long to wait before the next poll. */
+  answered(response: AtlasResponse): PollResult | number {
+    const { options, timeline } = this
+    this.polls += 1
+    this.last = response
+    this.lastError = undefined
+    this.httpStatus = 200
+    this.failures = 0
+    const { state, stage } = options.observe(response.document)
+    const previous = timeline[timeline.length - 1]
+    const at = this.clock.now() - this.start
+    if (!previous || previous.state !== state || previous.stage !== stage) this.record({ at, state, stage })
+    options.onPoll?.(`poll ${this.polls}: state ${state ?? '(none)'}${stage !== undefined ? `, ${stage}` : ''}`)
+    if (!options.wait || options.isTerminal(state)) return this.result('finished')
+    const delay = pollDelay(options.pollIntervalMs, response)
+    if (at - this.lastNotice >= (options.heartbeatMs ?? HEARTBEAT_MS)) {
+      this.lastNotice = at
+      const current = timeline[timeline.length - 1]!
+      options.onHeartbeat?.({ current, sinceMs: at - current.at, nextPollMs: delay })
+    }
+    return delay
+  }
+
+  /** A failed request: the end of the schedule, or how long to back off before trying again. */
+  faulted(error: AtlasError, signal: AbortSignal, cut: AbortSignal): PollResult | number {
+    const { options, clock } = this
+    if (!error.notSent) this.polls += 1
+    this.httpStatus = error.status
+    if (signal.aborted) return this.result('cancelled', this.lastError)
+    if (cut.aborted) return this.result('timeout', this.lastError)
+    if (error.kind === 'cancelled') return this.result('cancelled', this.lastError)
+    this.lastError = error
+    this.failures += 1
+    options.onPoll?.(`request ${this.polls} failed (${this.failures} in a row): ${error.message}`)
+    if (!error.retryable || this.failures >= this.limit) return this.result('error', error)
+    const backoff = backoffDelay(
+      this.failures,
+      options.backoffBaseMs ?? 1000,
+      options.backoffCapMs ?? 30_000,
+      options.random ?? Math.random
+    )
+    const delay = Math.max(backoff, error.retryAfterMs ?? 0)
+    // Atlas asked for more patience than the deadline leaves: waiting less would be ignored.
+    // Stryker disable next-line ConditionalExpression: without the first test, now + undefined is NaN and NaN > deadline is false
+    if (error.retryAfterMs !== undefined && clock.now() + error.retryAfterMs > this.deadline)
+      return this.result('error', error, { unwaitedRetryAfterMs: error.retryAfterMs })
+    // The time lost to retries is shown as such, not credited to the state seen before (the state
+    // after them then differs from this row, so it is recorded again).
+    if (this.failures === 1 && this.timeline.length > 0)
+      this.record({ at: clock.now() - this.start, retrying: shortly(error) })
+    options.onRetry?.({
+      error,
+      retry: this.failures,
+      of: this.limit - 1,
+      delayMs: Math.min(delay, Math.max(0, this.deadline - clock.now()))
+    })
+    return delay
+  }
+}
+
+/**
+ * Polls any resource by the schedule to its end: every ending is a PollResult. It throws only what
+ * is not an AtlasError, a bug of ours, so that it reaches the "unexpected error" path instead of
+ * being reported as something Atlas did.
+ */
+export async function pollUntilDone(options: PollOptions): Promise<PollResult> {
+  const schedule = new Schedule(options)
+  const { clock, deadline } = schedule
+  const signal = options.signal ?? new AbortController().signal
   for (;;) {
-    if (signal.aborted) return result('cancelled', lastError)
-    let delay: number
-    if (failures > 0) retries += 1
+    if (signal.aborted) return schedule.result('cancelled', schedule.lastError)
+    if (schedule.failures > 0) schedule.retries += 1
     // The overall deadline covers the request in flight too: cut it there (see LAST_LOOK_MS).
     const cut = new AbortController()
     const cancelCut = clock.timer(Math.max(deadline - clock.now(), LAST_LOOK_MS), () => cut.abort())
+    let next: PollResult | number
     try {
-      const response = await options.fetch(AbortSignal.any([signal, cut.signal]))
-      polls += 1
-      last = response
-      lastError = undefined
-      httpStatus = 200
-      failures = 0
-      const { state, stage } = options.observe(response.document)
-      const previous = timeline[timeline.length - 1]
-      const at = clock.now() - start
-      if (!previous || previous.state !== state || previous.stage !== stage) record({ at, state, stage })
-      options.onPoll?.(`poll ${polls}: state ${state ?? '(none)'}${stage !== undefined ? `, ${stage}` : ''}`)
-      if (!options.wait || options.isTerminal(state)) return result('finished')
-      delay = pollDelay(options.pollIntervalMs, response)
-      if (at - lastNotice >= heartbeatMs) {
-        lastNotice = at
-        options.onHeartbeat?.({
-          current: timeline[timeline.length - 1]!,
-          sinceMs: at - timeline[timeline.length - 1]!.at,
-          nextPollMs: delay
-        })
-      }
+      next = schedule.answered(await options.fetch(AbortSignal.any([signal, cut.signal])))
     } catch (error) {
       if (!(error instanceof AtlasError)) throw error
-      if (!error.notSent) polls += 1
-      httpStatus = error.status
-      if (signal.aborted) return result('cancelled', lastError)
-      if (cut.signal.aborted) return result('timeout', lastError)
-      if (error.kind === 'cancelled') return result('cancelled', lastError)
-      lastError = error
-      failures += 1
-      options.onPoll?.(`request ${polls} failed (${failures} in a row): ${error.message}`)
-      if (!error.retryable || failures >= limit) return result('error', error)
-      delay = Math.max(backoffDelay(failures, baseMs, capMs, random), error.retryAfterMs ?? 0)
-      // Atlas asked for more patience than the deadline leaves: waiting less would be ignored.
-      // Stryker disable next-line ConditionalExpression: without the first test, now + undefined is NaN and NaN > deadline is false
-      if (error.retryAfterMs !== undefined && clock.now() + error.retryAfterMs > deadline)
-        return result('error', error, { unwaitedRetryAfterMs: error.retryAfterMs })
-      // The time lost to retries is shown as such, not credited to the state seen before (the state
-      // after them then differs from this row, so it is recorded again).
-      if (failures === 1 && timeline.length > 0) record({ at: clock.now() - start, retrying: shortly(error) })
-      options.onRetry?.({
-        error,
-        retry: failures,
-        of: limit - 1,
-        delayMs: Math.min(delay, Math.max(0, deadline - clock.now()))
-      })
+      next = schedule.faulted(error, signal, cut.signal)
     } finally {
       cancelCut()
     }
+    if (typeof next !== 'number') return next
     const left = deadline - clock.now()
-    if (left <= 0) return result('timeout', lastError)
-    // The last poll lands on the deadline, so a run that finishes at the wire is still seen.
-    await clock.sleep(Math.min(delay, left), signal)
+    if (left <= 0) return schedule.result('timeout', schedule.lastError)
+    // The last poll lands on the deadline, so a resource that finishes at the wire is still seen.
+    await clock.sleep(Math.min(next, left), signal)
   }
 }

@@ -2,7 +2,7 @@ import type { AtlasClient } from './atlas/client.js'
 import { AtlasError, type AtlasErrorFields, type StepInfo } from './atlas/errors.js'
 import { isObject } from './atlas/json.js'
 import { formatDuration } from './units.js'
-import { failureLimit, pollRun, shortly, type Clock, type PollResult } from './poll.js'
+import { failureLimit, pollUntilDone, shortly, type Clock, type PollResult } from './poll.js'
 
 // Steps around the check, which a resource composes: finding "latest", making what it checks,
 // reading what it points to. Each request is one of the check's own (same client, same retries of
@@ -101,56 +101,74 @@ function ended(result: PollResult, step: Step, faults: string[], lastSeen: strin
   return result.error.during(step, { faults })
 }
 
+/** How a step asks: its options, and for a wait, when it is done and how to say what it saw. */
+interface Asking {
+  stepOptions: StepOptions
+  isDone: false | ((doc: Record<string, unknown>) => boolean)
+  describe?: (doc: Record<string, unknown>) => string
+}
+
+/**
+ * One request of a step (or a wait, polling until isDone), on the schedule of the check: the same
+ * retries and deadline. Its error names the step, the faults it met and what it saw last.
+ */
+async function ask(
+  options: ResolverOptions,
+  step: Step,
+  segments: string[],
+  { stepOptions, isDone, describe }: Asking
+): Promise<Record<string, unknown>> {
+  const now = (options.clock ?? { now: Date.now }).now()
+  // The transient faults met in a row, for the message if the step gives up on them.
+  let faults: string[] = []
+  let seen: Record<string, unknown> | undefined
+  const result = await pollUntilDone({
+    fetch: (signal) =>
+      options.client.request(segments, `Atlas's answer to: ${step.what}`, {
+        ...stepOptions,
+        apiVersion: step.apiVersion,
+        signal
+      }),
+    observe: (doc) => {
+      seen = doc
+      faults = []
+      // Stryker disable next-line StringLiteral: any state but 'done' means not yet
+      return { state: isDone && isDone(doc) ? 'done' : describe ? describe(doc) : 'waiting' }
+    },
+    isTerminal: (state) => state === 'done',
+    wait: isDone !== false,
+    timeoutMs: Math.max(0, options.deadline - now),
+    pollIntervalMs: options.pollIntervalMs,
+    signal: options.signal,
+    clock: options.clock,
+    // The steps ride out faults as a wait does; a POST whose answer was lost may have done its
+    // work, so it is never repeated blindly (its caller looks first).
+    maxFailures: stepOptions.body !== undefined ? 1 : failureLimit(true),
+    onChange: (entry) => {
+      if (describe && seen && entry.retrying === undefined)
+        options.log(`[+${formatDuration(entry.at)}] ${describe(seen)}`)
+    },
+    onRetry: ({ error, retry, of, delayMs }) => {
+      faults.push(shortly(error))
+      options.log(`${error.message} (${step.what}); retry ${retry} of ${of} in ${formatDuration(delayMs)}`)
+    }
+  })
+  options.onRequests(result.polls)
+  if (result.ending !== 'finished' || !result.last) {
+    if (result.error && result.ending === 'error') faults.push(shortly(result.error))
+    throw ended(result, step, faults, seen && describe ? describe(seen) : undefined)
+  }
+  return result.last.document
+}
+
 export function createResolver(options: ResolverOptions): Resolver {
-  const now = (): number => (options.clock ?? { now: Date.now }).now()
-  async function poll(
+  const poll = (
     step: Step,
     segments: string[],
     stepOptions: StepOptions,
-    wait: false | ((doc: Record<string, unknown>) => boolean),
-    describe?: (doc: Record<string, unknown>) => string
-  ) {
-    // The transient faults met in a row, for the message if the step gives up on them.
-    let faults: string[] = []
-    let seen: Record<string, unknown> | undefined
-    const result = await pollRun({
-      fetch: (signal) =>
-        options.client.request(segments, `Atlas's answer to: ${step.what}`, {
-          ...stepOptions,
-          apiVersion: step.apiVersion,
-          signal
-        }),
-      observe: (doc) => {
-        seen = doc
-        faults = []
-        // Stryker disable next-line StringLiteral: any state but 'done' means not yet
-        return { state: wait && wait(doc) ? 'done' : describe ? describe(doc) : 'waiting' }
-      },
-      isTerminal: (state) => state === 'done',
-      wait: wait !== false,
-      timeoutMs: Math.max(0, options.deadline - now()),
-      pollIntervalMs: options.pollIntervalMs,
-      signal: options.signal,
-      clock: options.clock,
-      // The steps ride out faults as a wait does; a POST whose answer was lost may have done its
-      // work, so it is never repeated blindly (its caller looks first).
-      maxFailures: stepOptions.body !== undefined ? 1 : failureLimit(true),
-      onChange: (entry) => {
-        if (describe && seen && entry.retrying === undefined)
-          options.log(`[+${formatDuration(entry.at)}] ${describe(seen)}`)
-      },
-      onRetry: ({ error, retry, of, delayMs }) => {
-        faults.push(shortly(error))
-        options.log(`${error.message} (${step.what}); retry ${retry} of ${of} in ${formatDuration(delayMs)}`)
-      }
-    })
-    options.onRequests(result.polls)
-    if (result.ending !== 'finished' || !result.last) {
-      if (result.error && result.ending === 'error') faults.push(shortly(result.error))
-      throw ended(result, step, faults, seen && describe ? describe(seen) : undefined)
-    }
-    return result.last.document
-  }
+    isDone: Asking['isDone'],
+    describe?: Asking['describe']
+  ): Promise<Record<string, unknown>> => ask(options, step, segments, { stepOptions, isDone, describe })
   return {
     env: options.env,
     log: options.log,

@@ -38,138 +38,170 @@ interface Explanation {
   hint?: string
 }
 
+/** What the table of failures reads: the error, and what the step was checking and how. */
+interface FailureContext {
+  error: AtlasError
+  step: StepInfo | undefined
+  settings: Settings
+  resource: Resource
+  result: PollResult
+  /** "groupId, pipelineName and runId" */
+  inputs: string
+  /** The credentials in use: in a headline, and what to check. */
+  credentials: [named: string, check: string]
+}
+
+/** A row of the table: when it applies, and what it says. */
+type Failure = [applies: (c: FailureContext) => boolean, explain: (c: FailureContext) => Explanation]
+
+const CREDENTIALS: Record<Settings['credentials']['kind'], [string, string]> = {
+  oauth: ['the service account', 'clientId and clientSecret (is the service account secret expired?)'],
+  digest: ['the API key', 'publicKey and privateKey (is the API key deleted or disabled?)'],
+  bearer: ['the access token', 'accessToken (tokens expire after an hour)']
+}
+
 /**
  * The one table of failures: each kind of error, in order, with its headline (what went wrong, in
  * words a user knows) and its hint (what the user can change). The first row that applies wins.
  */
-function explain(error: AtlasError, settings: Settings, resource: Resource, result: PollResult): Explanation {
-  const step = error.step
-  const inputs = resource.refInputs.join(', ').replace(/, ([^,]+)$/, ' and $1')
-  const credentials = {
-    oauth: ['the service account', 'clientId and clientSecret (is the service account secret expired?)'],
-    digest: ['the API key', 'publicKey and privateKey (is the API key deleted or disabled?)'],
-    bearer: ['the access token', 'accessToken (tokens expire after an hour)']
-  }[settings.credentials.kind]
-  const rows: [applies: boolean, explanation: () => Explanation][] = [
-    [
-      error.redirectHost !== undefined,
-      () => ({
-        headline: `Atlas redirected to ${error.redirectHost}; not followed`,
-        hint: `If Atlas really lives at ${error.redirectHost}, set baseUrl to that address.`
-      })
-    ],
-    [
-      error.kind === 'auth' || error.status === 401,
-      () => ({
-        headline: `Atlas refused ${credentials[0]} (${error.status ?? 'auth'})`,
-        hint: `Check ${credentials[1]}.`
-      })
-    ],
-    [
-      error.kind === 'empty',
-      () => ({ headline: error.headline ?? 'nothing to check', hint: `Check ${inputs}, or start one first.` })
-    ],
-    [
-      error.status === 400,
-      () => {
-        const fields = error.body?.badRequestDetail?.fields?.map((f) => `${f.field}: ${f.description}`).join('; ')
-        return {
-          headline: 'Atlas rejected the request (400)',
-          hint: `Atlas rejected the request${fields ? ` (${fields})` : ''}; check ${inputs}.`
-        }
+const FAILURES: Failure[] = [
+  [
+    (c) => c.error.redirectHost !== undefined,
+    (c) => ({
+      headline: `Atlas redirected to ${c.error.redirectHost}; not followed`,
+      hint: `If Atlas really lives at ${c.error.redirectHost}, set baseUrl to that address.`
+    })
+  ],
+  [
+    (c) => c.error.kind === 'auth' || c.error.status === 401,
+    (c) => ({
+      headline: `Atlas refused ${c.credentials[0]} (${c.error.status ?? 'auth'})`,
+      hint: `Check ${c.credentials[1]}.`
+    })
+  ],
+  [
+    (c) => c.error.kind === 'empty',
+    (c) => ({ headline: c.error.headline ?? 'nothing to check', hint: `Check ${c.inputs}, or start one first.` })
+  ],
+  [
+    (c) => c.error.status === 400,
+    (c) => {
+      const fields = c.error.body?.badRequestDetail?.fields?.map((f) => `${f.field}: ${f.description}`).join('; ')
+      return {
+        headline: 'Atlas rejected the request (400)',
+        hint: `Atlas rejected the request${fields ? ` (${fields})` : ''}; check ${c.inputs}.`
       }
-    ],
-    [
-      error.status === 403,
-      () => ({
-        headline: `Atlas denied access (403)${step ? ` to ${step.what}` : ''}: needs ${step?.role ?? resource.readRole}`,
-        hint: `${step ? `To ${step.what}, the` : 'The'} credentials need the ${step?.role ?? resource.readRole} role on project ${resource.groupId(settings.ref)}, and the runner's IP address must be on the API access list of the key or service account.`
-      })
-    ],
-    [
-      error.status === 409,
-      () => ({
-        headline: `Atlas refused to ${step?.what ?? 'do that'} (409 conflict)`,
-        hint:
-          step?.conflict ??
-          'Atlas refused because of something under way (its detail above says what): wait for it, or run this step again later.'
-      })
-    ],
-    [error.status === 404 || error.status === 410, () => resource.notFound(error.status as 404 | 410, step?.what)],
-    [
-      error.status === 406,
-      () => ({
-        headline: `Atlas does not accept apiVersion ${step?.apiVersion ?? settings.apiVersion} (406)${step ? ` to ${step.what}` : ''}`,
-        hint: step?.apiVersion
-          ? `This action sends version ${step.apiVersion} to ${step.what}; Atlas's detail above says what it accepts.`
-          : `apiVersion ${settings.apiVersion} is not a version of this resource; use ${DEFAULTS.apiVersion} (the default).`
-      })
-    ],
-    [
-      error.status === 429,
-      () => ({
-        headline:
-          result.unwaitedRetryAfterMs !== undefined
-            ? `rate-limited by Atlas (429), asked to wait ${formatDuration(result.unwaitedRetryAfterMs)}`
-            : `rate-limited by Atlas (429)${tries(result)}`,
-        hint: `Atlas rate-limited the requests even after waiting as asked; run the check later${settings.wait ? ' or raise pollInterval' : ''}.`
-      })
-    ],
-    [
-      // Stryker disable next-line ConditionalExpression: undefined >= 500 is false, as the guard says
-      error.status !== undefined && error.status >= 500,
-      () => ({
-        headline: `Atlas failed (${error.status})${tries(result)}`,
-        hint: 'Atlas (or a proxy in front of it) failed even after retries; try again later.'
-      })
-    ],
-    [
-      error.proxy !== undefined,
-      () => ({
-        headline: `could not reach the proxy (${error.errorCode ?? 'no answer'})${tries(result)}`,
-        hint: `Check the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY): the proxy ${error.proxy} did not take the connection.`
-      })
-    ],
-    [
-      error.kind === 'timeout',
-      () => ({
-        headline: `Atlas did not answer in time${tries(result)}`,
-        hint: 'Atlas did not answer in time; raise requestTimeout or check the network between the runner and Atlas.'
-      })
-    ],
-    [
-      error.kind === 'network' && error.errorCode?.startsWith('PROXY_') === true,
-      () => ({
-        headline: `the proxy refused the connection (${error.errorCode?.slice(6)})`,
-        hint:
-          error.errorCode === 'PROXY_407'
-            ? 'The proxy asks for credentials: put them in the proxy URL, e.g. HTTPS_PROXY=http://user:password@proxy.example:3128.'
-            : 'Check the proxy settings (HTTPS_PROXY, NO_PROXY) and that the proxy may reach Atlas.'
-      })
-    ],
-    [
-      error.kind === 'network',
-      () => ({
-        headline: `could not reach Atlas (${error.errorCode ?? 'network'})${tries(result)}`,
-        hint: isTlsCode(error.errorCode)
-          ? 'If a corporate proxy or CA signs this certificate, give the CA file to the runner with NODE_EXTRA_CA_CERTS.'
-          : result.atlasAnswered
-            ? 'Atlas answered earlier in this run, so the network between the runner and Atlas failed for a while: run the job again.'
-            : `Check baseUrl (${settings.baseUrl.origin}) and the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY).`
-      })
-    ],
-    // Stryker disable next-line ConditionalExpression: an api error always has its status
-    [error.kind === 'api' && error.status !== undefined, () => ({ headline: `Atlas answered ${error.status}` })],
-    [
-      error.kind === 'protocol',
-      () => ({
-        headline:
-          error.status === 200 ? 'Atlas answered, but not with a usable document' : 'unusable answer from Atlas',
-        hint: `Check that baseUrl (${settings.baseUrl.origin}) is the Atlas Admin API and that no proxy or gateway answered in its place.`
-      })
-    ]
+    }
+  ],
+  [
+    (c) => c.error.status === 403,
+    (c) => ({
+      headline: `Atlas denied access (403)${c.step ? ` to ${c.step.what}` : ''}: needs ${c.step?.role ?? c.resource.readRole}`,
+      hint: `${c.step ? `To ${c.step.what}, the` : 'The'} credentials need the ${c.step?.role ?? c.resource.readRole} role on project ${c.resource.groupId(c.settings.ref)}, and the runner's IP address must be on the API access list of the key or service account.`
+    })
+  ],
+  [
+    (c) => c.error.status === 409,
+    (c) => ({
+      headline: `Atlas refused to ${c.step?.what ?? 'do that'} (409 conflict)`,
+      hint:
+        c.step?.conflict ??
+        'Atlas refused because of something under way (its detail above says what): wait for it, or run this step again later.'
+    })
+  ],
+  [
+    (c) => c.error.status === 404 || c.error.status === 410,
+    (c) => c.resource.notFound(c.error.status as 404 | 410, c.step?.what)
+  ],
+  [
+    (c) => c.error.status === 406,
+    (c) => ({
+      headline: `Atlas does not accept apiVersion ${c.step?.apiVersion ?? c.settings.apiVersion} (406)${c.step ? ` to ${c.step.what}` : ''}`,
+      hint: c.step?.apiVersion
+        ? `This action sends version ${c.step.apiVersion} to ${c.step.what}; Atlas's detail above says what it accepts.`
+        : `apiVersion ${c.settings.apiVersion} is not a version of this resource; use ${DEFAULTS.apiVersion} (the default).`
+    })
+  ],
+  [
+    (c) => c.error.status === 429,
+    (c) => ({
+      headline:
+        c.result.unwaitedRetryAfterMs !== undefined
+          ? `rate-limited by Atlas (429), asked to wait ${formatDuration(c.result.unwaitedRetryAfterMs)}`
+          : `rate-limited by Atlas (429)${tries(c.result)}`,
+      hint: `Atlas rate-limited the requests even after waiting as asked; run the check later${c.settings.wait ? ' or raise pollInterval' : ''}.`
+    })
+  ],
+  [
+    // Stryker disable next-line ConditionalExpression: undefined >= 500 is false, as the guard says
+    (c) => c.error.status !== undefined && c.error.status >= 500,
+    (c) => ({
+      headline: `Atlas failed (${c.error.status})${tries(c.result)}`,
+      hint: 'Atlas (or a proxy in front of it) failed even after retries; try again later.'
+    })
+  ],
+  [
+    (c) => c.error.proxy !== undefined,
+    (c) => ({
+      headline: `could not reach the proxy (${c.error.errorCode ?? 'no answer'})${tries(c.result)}`,
+      hint: `Check the proxy settings (HTTPS_PROXY, HTTP_PROXY, NO_PROXY): the proxy ${c.error.proxy} did not take the connection.`
+    })
+  ],
+  [
+    (c) => c.error.kind === 'timeout',
+    (c) => ({
+      headline: `Atlas did not answer in time${tries(c.result)}`,
+      hint: 'Atlas did not answer in time; raise requestTimeout or check the network between the runner and Atlas.'
+    })
+  ],
+  [
+    (c) => c.error.kind === 'network' && c.error.errorCode?.startsWith('PROXY_') === true,
+    (c) => ({
+      headline: `the proxy refused the connection (${c.error.errorCode?.slice(6)})`,
+      hint:
+        c.error.errorCode === 'PROXY_407'
+          ? 'The proxy asks for credentials: put them in the proxy URL, e.g. HTTPS_PROXY=http://user:password@proxy.example:3128.'
+          : 'Check the proxy settings (HTTPS_PROXY, NO_PROXY) and that the proxy may reach Atlas.'
+    })
+  ],
+  [
+    (c) => c.error.kind === 'network',
+    (c) => ({
+      headline: `could not reach Atlas (${c.error.errorCode ?? 'network'})${tries(c.result)}`,
+      hint: isTlsCode(c.error.errorCode)
+        ? 'If a corporate proxy or CA signs this certificate, give the CA file to the runner with NODE_EXTRA_CA_CERTS.'
+        : c.result.atlasAnswered
+          ? 'Atlas answered earlier in this run, so the network between the runner and Atlas failed for a while: run the job again.'
+          : `Check baseUrl (${c.settings.baseUrl.origin}) and the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY).`
+    })
+  ],
+  // Stryker disable next-line ConditionalExpression: an api error always has its status
+  [
+    (c) => c.error.kind === 'api' && c.error.status !== undefined,
+    (c) => ({ headline: `Atlas answered ${c.error.status}` })
+  ],
+  [
+    (c) => c.error.kind === 'protocol',
+    (c) => ({
+      headline:
+        c.error.status === 200 ? 'Atlas answered, but not with a usable document' : 'unusable answer from Atlas',
+      hint: `Check that baseUrl (${c.settings.baseUrl.origin}) is the Atlas Admin API and that no proxy or gateway answered in its place.`
+    })
   ]
-  const found = rows.find(([applies]) => applies)?.[1]() ?? {
+]
+
+/** How a failure is called and what to do about it, from the table (and a Retry-After past the deadline). */
+function explain(error: AtlasError, settings: Settings, resource: Resource, result: PollResult): Explanation {
+  const context: FailureContext = {
+    error,
+    step: error.step,
+    settings,
+    resource,
+    result,
+    inputs: resource.refInputs.join(', ').replace(/, ([^,]+)$/, ' and $1'),
+    credentials: CREDENTIALS[settings.credentials.kind]
+  }
+  const found = FAILURES.find(([applies]) => applies(context))?.[1](context) ?? {
     headline: error.status === 200 ? 'Atlas answered, but not with a usable document' : 'unusable answer from Atlas'
   }
   // Atlas asked for more patience than the deadline had left, whatever it answered.
@@ -265,91 +297,117 @@ function ageVerdict(
   }
 }
 
-/** The verdict for a finished poll: pass only when the state is one of successStates (and, with maxAge, young enough). */
-export function judge(result: PollResult, settings: Settings, resource: Resource, now = Date.now()): Verdict {
-  const subject = oneLine(resource.subject(settings.ref), 64)
-  const described = resource.describe(settings.ref)
-  const verdict = (ok: boolean, headline: string, message: string, hint?: string): Verdict => ({
-    ok,
-    headline: oneLine(`${subject}: ${headline}`, MAX_HEADLINE),
-    message,
-    ...(hint ? { hint } : {})
-  })
+/** A verdict before its subject is put in front of its headline: what every judging step returns. */
+type Judged = { ok: boolean } & Explanation & { message: string }
+
+const failedWith = (headline: string, message: string, hint?: string): Judged => ({
+  ok: false,
+  headline,
+  message,
+  ...(hint ? { hint } : {})
+})
+
+/** A check stopped by the runner (SIGINT, SIGTERM): what it had seen, and that the resource goes on. */
+function judgeCancelled(result: PollResult, resource: Resource): Judged {
   const doc = result.last?.document
   const state = doc ? resource.state(doc) : undefined
   const stage = doc ? resource.stage(doc) : undefined
   const elapsed = formatDuration(result.elapsedMs)
   const polls = plural(result.polls, 'poll')
+  if (doc || !result.error)
+    return failedWith(
+      `cancelled after ${elapsed}, ${doc ? `still ${briefState(state, stage)}` : 'no answer yet'}`,
+      `Cancelled ${doc ? `while the ${resource.noun} was ${stateText(state, stage, { stageName: resource.stageName })}` : 'before Atlas answered'} after ${elapsed} (${polls}).`,
+      doc
+        ? `The ${resource.noun} goes on in Atlas; this check stopped while it was ${briefState(state, stage)}.`
+        : undefined
+    )
+  const last = result.error.status !== undefined ? 'the last answer was' : 'the last request failed'
+  return failedWith(
+    `cancelled after ${elapsed} while retrying`,
+    `Cancelled after ${elapsed} (${polls}) while retrying; ${last}: ${result.error.message}.`
+  )
+}
 
-  // A step before the check failed: the check never ran, so the verdict is about that step.
-  if (!doc && result.error?.step !== undefined) {
-    const failed = stepVerdict(result.error, result, settings, resource)
-    return verdict(false, failed.headline, failed.message, failed.hint)
-  }
-  if (result.ending === 'cancelled') {
-    if (doc || !result.error) {
-      return verdict(
-        false,
-        `cancelled after ${elapsed}, ${doc ? `still ${briefState(state, stage)}` : 'no answer yet'}`,
-        `Cancelled ${doc ? `while the ${resource.noun} was ${stateText(state, stage, { stageName: resource.stageName })}` : 'before Atlas answered'} after ${elapsed} (${polls}).`,
-        doc
-          ? `The ${resource.noun} goes on in Atlas; this check stopped while it was ${briefState(state, stage)}.`
-          : undefined
-      )
-    }
-    const last = result.error.status !== undefined ? 'the last answer was' : 'the last request failed'
-    return verdict(
-      false,
-      `cancelled after ${elapsed} while retrying`,
-      `Cancelled after ${elapsed} (${polls}) while retrying; ${last}: ${result.error.message}.`
-    )
-  }
-  if (result.ending === 'timeout') {
-    const lastError = result.error ? ` The last request failed: ${result.error.message}.` : ''
-    return verdict(
-      false,
-      `timed out after ${elapsed}, still ${briefState(state, stage)}`,
-      `Timed out after ${elapsed} and ${polls}: ${described} is still ${doc ? stateText(state, stage, { stageName: resource.stageName }) : 'unknown (Atlas never answered)'}.${lastError}`,
-      `The ${resource.noun} goes on in Atlas; this check only stopped waiting. Raise timeout if it needs longer, or look at it in the Atlas UI.`
-    )
-  }
-  if (result.ending === 'error' || !doc) {
-    const error = result.error as AtlasError
-    const explained = explain(error, settings, resource, result)
-    return verdict(false, explained.headline, error.message, explained.hint)
-  }
-  if (state === undefined) {
-    return verdict(
-      false,
+/** A wait that reached the deadline: the state it last saw, and that the resource goes on. */
+function judgeTimeout(result: PollResult, resource: Resource, described: string): Judged {
+  const doc = result.last?.document
+  const state = doc ? resource.state(doc) : undefined
+  const stage = doc ? resource.stage(doc) : undefined
+  const elapsed = formatDuration(result.elapsedMs)
+  const lastError = result.error ? ` The last request failed: ${result.error.message}.` : ''
+  return failedWith(
+    `timed out after ${elapsed}, still ${briefState(state, stage)}`,
+    `Timed out after ${elapsed} and ${plural(result.polls, 'poll')}: ${described} is still ${doc ? stateText(state, stage, { stageName: resource.stageName }) : 'unknown (Atlas never answered)'}.${lastError}`,
+    `The ${resource.noun} goes on in Atlas; this check only stopped waiting. Raise timeout if it needs longer, or look at it in the Atlas UI.`
+  )
+}
+
+/** The document Atlas answered: its state against successStates (and its age against maxAge). */
+function judgeDocument(
+  doc: Record<string, unknown>,
+  settings: Settings,
+  resource: Resource,
+  described: string,
+  now: number
+): Judged {
+  const state = resource.state(doc)
+  const stage = resource.stage(doc)
+  if (state === undefined)
+    return failedWith(
       'no state in the answer',
       `Atlas returned ${described} without a state.`,
       `The ${resource.noun} document is incomplete; check it in the Atlas UI.`
     )
-  }
   if (settings.successStates.includes(state)) {
     const stale = ageVerdict(doc, state, settings, resource, now)
-    if (stale) return verdict(false, stale.headline, stale.message, stale.hint)
-    const facts = resource.headlineFacts(doc)
-    return verdict(
-      true,
-      [state, ...facts].join(' · '),
-      `${described} is ${stateText(state, stage, { stageName: resource.stageName })}.`
-    )
+    if (stale) return failedWith(stale.headline, stale.message, stale.hint)
+    return {
+      ok: true,
+      headline: [state, ...resource.headlineFacts(doc)].join(' · '),
+      message: `${described} is ${stateText(state, stage, { stageName: resource.stageName })}.`
+    }
   }
   const expected = `successStates is ${settings.successStates.join(', ')}`
-  if (!resource.states.includes(state)) {
-    return verdict(
-      false,
+  if (!resource.states.includes(state))
+    return failedWith(
       `unknown state "${state}"`,
       `${described} is in state "${state}", which this action does not know.`,
       `Atlas may have added a state; ${expected}.`
     )
-  }
   const judged = resource.judgeState(state, doc, {
     wait: settings.wait,
     successStates: settings.successStates,
     described
   })
-  if (!judged) return verdict(false, `${state}, but ${expected}`, `${described} is ${state}, but ${expected}.`)
-  return verdict(false, judged.headline, judged.message, judged.hint)
+  if (!judged) return failedWith(`${state}, but ${expected}`, `${described} is ${state}, but ${expected}.`)
+  return failedWith(judged.headline, judged.message, judged.hint)
+}
+
+/** The verdict for a finished poll: pass only when the state is one of successStates (and, with maxAge, young enough). */
+export function judge(result: PollResult, settings: Settings, resource: Resource, now = Date.now()): Verdict {
+  const described = resource.describe(settings.ref)
+  const doc = result.last?.document
+  const judged: Judged =
+    // A step before the check failed: the check never ran, so the verdict is about that step.
+    !doc && result.error?.step !== undefined
+      ? { ok: false, ...stepVerdict(result.error, result, settings, resource) }
+      : result.ending === 'cancelled'
+        ? judgeCancelled(result, resource)
+        : result.ending === 'timeout'
+          ? judgeTimeout(result, resource, described)
+          : result.ending === 'error' || !doc
+            ? {
+                ok: false,
+                message: (result.error as AtlasError).message,
+                ...explain(result.error as AtlasError, settings, resource, result)
+              }
+            : judgeDocument(doc, settings, resource, described, now)
+  const subject = oneLine(resource.subject(settings.ref), 64)
+  return {
+    ok: judged.ok,
+    headline: oneLine(`${subject}: ${judged.headline}`, MAX_HEADLINE),
+    message: judged.message,
+    ...(judged.hint ? { hint: judged.hint } : {})
+  }
 }

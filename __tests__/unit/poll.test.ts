@@ -7,7 +7,7 @@ import {
   failureLimit,
   LAST_LOOK_MS,
   pollDelay,
-  pollRun,
+  pollUntilDone,
   systemClock,
   type PollOptions
 } from '../../src/poll.js'
@@ -53,7 +53,7 @@ describe('the poll schedule', () => {
   it('one-shot stops at the first answer, whatever the state', async () => {
     const clock = new FakeClock()
     const { fetch, calls } = scripted(clock, [response('IN_PROGRESS')])
-    const result = await pollRun(options(clock, fetch, { wait: false }))
+    const result = await pollUntilDone(options(clock, fetch, { wait: false }))
     expect(result.ending).toBe('finished')
     expect(calls).toHaveLength(1)
     expect(clock.sleeps).toEqual([])
@@ -69,7 +69,7 @@ describe('the poll schedule', () => {
       response('DONE', 'INGESTION')
     ])
     const changes: string[] = []
-    const result = await pollRun(
+    const result = await pollUntilDone(
       options(clock, fetch, { onChange: (e) => changes.push(`${e.at}:${e.state}/${e.stage}`) })
     )
     expect(result.ending).toBe('finished')
@@ -88,7 +88,7 @@ describe('the poll schedule', () => {
   it.each(['FAILED', 'DATASET_DELETED'])('stops on the terminal state %s', async (state) => {
     const clock = new FakeClock()
     const { fetch } = scripted(clock, [response('IN_PROGRESS'), response(state)])
-    const result = await pollRun(options(clock, fetch))
+    const result = await pollUntilDone(options(clock, fetch))
     expect(result.ending).toBe('finished')
     expect(result.last?.document.state).toBe(state)
   })
@@ -96,7 +96,7 @@ describe('the poll schedule', () => {
   it('keeps polling an unknown state (it may be a new in-between state) until the deadline', async () => {
     const clock = new FakeClock()
     const { fetch } = scripted(clock, [response('QUEUED_FOR_EXPORT')])
-    const result = await pollRun(options(clock, fetch, { timeoutMs: 30_000 }))
+    const result = await pollUntilDone(options(clock, fetch, { timeoutMs: 30_000 }))
     expect(result.ending).toBe('timeout')
   })
 
@@ -104,7 +104,7 @@ describe('the poll schedule', () => {
     const clock = new FakeClock()
     const start = clock.now()
     const { fetch, calls } = scripted(clock, [response('IN_PROGRESS')])
-    const result = await pollRun(options(clock, fetch, { timeoutMs: 25_000 }))
+    const result = await pollUntilDone(options(clock, fetch, { timeoutMs: 25_000 }))
     expect(result.ending).toBe('timeout')
     expect(result.last?.document.state).toBe('IN_PROGRESS')
     expect(calls.map((t) => t - start)).toEqual([0, 10_100, 20_200, 25_000])
@@ -120,7 +120,7 @@ describe('the poll schedule', () => {
       transient(),
       response('DONE')
     ])
-    const result = await pollRun(options(clock, fetch, { backoffBaseMs: 1000 }))
+    const result = await pollUntilDone(options(clock, fetch, { backoffBaseMs: 1000 }))
     expect(result.ending).toBe('finished')
     // random() = 0.5: 3/4 of base * 2^(n-1)
     expect(clock.sleeps).toEqual([750, 1500, 10_000, 750])
@@ -135,7 +135,7 @@ describe('the poll schedule', () => {
       new AtlasError('429', { kind: 'api', status: 429, retryable: true, retryAfterMs: 7000 }),
       response('DONE')
     ])
-    await pollRun(options(clock, fetch))
+    await pollUntilDone(options(clock, fetch))
     expect(clock.sleeps).toEqual([7000])
   })
 
@@ -145,7 +145,7 @@ describe('the poll schedule', () => {
       new AtlasError('429', { kind: 'api', status: 429, retryable: true, retryAfterMs: 120_000 }),
       response('DONE')
     ])
-    const result = await pollRun(options(clock, fetch, { timeoutMs: 60_000 }))
+    const result = await pollUntilDone(options(clock, fetch, { timeoutMs: 60_000 }))
     expect(result.ending).toBe('error')
     expect(result.error?.status).toBe(429)
     expect(result.unwaitedRetryAfterMs).toBe(120_000)
@@ -169,7 +169,7 @@ describe('the poll schedule', () => {
         clock.fire()
       })
     }
-    const result = await pollRun(options(clock, fetch, { timeoutMs: 60_000 }))
+    const result = await pollUntilDone(options(clock, fetch, { timeoutMs: 60_000 }))
     expect(result.ending).toBe('timeout')
     expect(cutAt).toEqual([1_000_000 + 60_000])
     expect(result.error?.status).toBe(503)
@@ -183,7 +183,7 @@ describe('the poll schedule', () => {
       bounds.push(Math.min(...[...clock.timers].map((t) => t.due)) - clock.now())
       return response('IN_PROGRESS')
     }
-    const result = await pollRun(options(clock, fetch, { timeoutMs: 25_000, pollIntervalMs: 10_000 }))
+    const result = await pollUntilDone(options(clock, fetch, { timeoutMs: 25_000, pollIntervalMs: 10_000 }))
     expect(result.ending).toBe('timeout')
     // Polls at 0, 10 s, 20 s and on the deadline (25 s): each is cut at the deadline, the last gets LAST_LOOK_MS.
     expect(bounds).toEqual([25_000, 15_000, 5_000, LAST_LOOK_MS])
@@ -195,7 +195,7 @@ describe('the poll schedule', () => {
   ])('ends after the failure limit of its mode (wait %s: %i in a row) with the last error', async (wait, limit) => {
     const clock = new FakeClock()
     const { fetch, calls } = scripted(clock, [transient()])
-    const result = await pollRun(options(clock, fetch, { wait, timeoutMs: 3_600_000 }))
+    const result = await pollUntilDone(options(clock, fetch, { wait, timeoutMs: 3_600_000 }))
     expect(result.ending).toBe('error')
     expect(calls).toHaveLength(limit)
     expect(failureLimit(wait)).toBe(limit)
@@ -205,7 +205,7 @@ describe('the poll schedule', () => {
   it('ends at once on an error that retrying cannot fix', async () => {
     const clock = new FakeClock()
     const { fetch, calls } = scripted(clock, [new AtlasError('401', { kind: 'api', status: 401 })])
-    const result = await pollRun(options(clock, fetch))
+    const result = await pollUntilDone(options(clock, fetch))
     expect(result.ending).toBe('error')
     expect(calls).toHaveLength(1)
   })
@@ -217,7 +217,7 @@ describe('the poll schedule', () => {
       response('IN_PROGRESS', 'EXPORT', { limit: 100, remaining: 50 }),
       response('DONE')
     ])
-    await pollRun(options(clock, fetch))
+    await pollUntilDone(options(clock, fetch))
     expect(clock.sleeps).toEqual([20_000, 10_000])
   })
 
@@ -231,14 +231,14 @@ describe('the poll schedule', () => {
         throw new AtlasError('cancelled', { kind: 'cancelled' })
       }
     ])
-    const result = await pollRun(options(clock, fetch, { signal: controller.signal }))
+    const result = await pollUntilDone(options(clock, fetch, { signal: controller.signal }))
     expect(result.ending).toBe('cancelled')
     expect(result.last?.document.state).toBe('IN_PROGRESS')
   })
 
   it('lets a bug of ours (anything but an AtlasError) through, instead of blaming Atlas', async () => {
     const clock = new FakeClock()
-    const run = pollRun(
+    const run = pollUntilDone(
       options(clock, async () => {
         throw new TypeError('boom')
       })
@@ -250,12 +250,12 @@ describe('the poll schedule', () => {
   it('reports the status of the last answer, and none when the last request got no answer', async () => {
     const clock = new FakeClock()
     const reset = new AtlasError('Could not reach Atlas (ECONNRESET)', { kind: 'network', retryable: true })
-    const afterReset = await pollRun(options(clock, scripted(clock, [response('IN_PROGRESS'), reset]).fetch))
+    const afterReset = await pollUntilDone(options(clock, scripted(clock, [response('IN_PROGRESS'), reset]).fetch))
     expect(afterReset.ending).toBe('error')
     expect(afterReset.httpStatus).toBeUndefined()
-    const after503 = await pollRun(options(clock, scripted(clock, [response('IN_PROGRESS'), transient()]).fetch))
+    const after503 = await pollUntilDone(options(clock, scripted(clock, [response('IN_PROGRESS'), transient()]).fetch))
     expect(after503.httpStatus).toBe(503)
-    const done = await pollRun(options(clock, scripted(clock, [transient(), response('DONE')]).fetch))
+    const done = await pollUntilDone(options(clock, scripted(clock, [transient(), response('DONE')]).fetch))
     expect(done.httpStatus).toBe(200)
   })
 
@@ -268,7 +268,7 @@ describe('the poll schedule', () => {
       response('IN_PROGRESS', 'INGESTION'),
       response('DONE')
     ]
-    await pollRun(
+    await pollUntilDone(
       options(clock, scripted(clock, steps, 0).fetch, {
         heartbeatMs: 30_000,
         onHeartbeat: ({ current, sinceMs, nextPollMs }) => beats.push(`${current.stage} ${sinceMs} ${nextPollMs}`)
@@ -285,7 +285,7 @@ describe('the poll schedule', () => {
     ] as const) {
       const clock = new FakeClock()
       const retries: string[] = []
-      await pollRun(
+      await pollUntilDone(
         options(clock, scripted(clock, [transient(), transient(), response('DONE')]).fetch, {
           wait,
           onRetry: ({ error, retry, of, delayMs }) => retries.push(`${error.status} ${retry}/${of} ${delayMs}`)
@@ -315,14 +315,14 @@ describe('backoff', () => {
 describe('what the schedule reports', () => {
   it('counts no retry when every request succeeds', async () => {
     const clock = new FakeClock()
-    const result = await pollRun(options(clock, scripted(clock, [response('IN_PROGRESS'), response('DONE')]).fetch))
+    const result = await pollUntilDone(options(clock, scripted(clock, [response('IN_PROGRESS'), response('DONE')]).fetch))
     expect(result.retries).toBe(0)
   })
 
   it('does not count a request that was never sent (the token request failed first)', async () => {
     const clock = new FakeClock()
     const tokenFailed = new AtlasError('token 503', { kind: 'api', status: 503, retryable: true, notSent: true })
-    const result = await pollRun(options(clock, scripted(clock, [tokenFailed, response('DONE')]).fetch))
+    const result = await pollUntilDone(options(clock, scripted(clock, [tokenFailed, response('DONE')]).fetch))
     expect(result.polls).toBe(1)
     expect(result.retries).toBe(1)
   })
@@ -337,7 +337,7 @@ describe('what the schedule reports', () => {
       response('IN_PROGRESS'),
       response('DONE')
     ])
-    const result = await pollRun(options(clock, fetch))
+    const result = await pollUntilDone(options(clock, fetch))
     expect(result.timeline).toEqual([
       { at: 100, state: 'IN_PROGRESS', stage: 'EXPORT' },
       { at: 10_200, retrying: 'Atlas API 429 RATE_LIMITED' },
@@ -353,7 +353,7 @@ describe('what the schedule reports', () => {
     [new AtlasError('slow', { kind: 'timeout', retryable: true }), 'timeout']
   ])('names a retried error shortly in the timeline: %s', async (error, named) => {
     const clock = new FakeClock()
-    const result = await pollRun(
+    const result = await pollUntilDone(
       options(clock, scripted(clock, [response('IN_PROGRESS'), error, response('DONE')]).fetch)
     )
     expect(result.timeline[1]?.retrying).toBe(named)
@@ -361,7 +361,7 @@ describe('what the schedule reports', () => {
 
   it('adds no retry row before the first state is known', async () => {
     const clock = new FakeClock()
-    const result = await pollRun(options(clock, scripted(clock, [transient(), response('DONE')]).fetch))
+    const result = await pollUntilDone(options(clock, scripted(clock, [transient(), response('DONE')]).fetch))
     expect(result.timeline).toEqual([{ at: 950, state: 'DONE', stage: 'EXPORT' }])
   })
 
@@ -371,7 +371,7 @@ describe('what the schedule reports', () => {
     const noPhase: AtlasResponse = { document: { state: 'PENDING' }, rateLimit: {} }
     const noState: AtlasResponse = { document: {}, rateLimit: {} }
     const { fetch } = scripted(clock, [noPhase, noState, transient(), response('DONE')])
-    await pollRun(options(clock, fetch, { onPoll: (line) => lines.push(line) }))
+    await pollUntilDone(options(clock, fetch, { onPoll: (line) => lines.push(line) }))
     expect(lines).toEqual([
       'poll 1: state PENDING',
       'poll 2: state (none)',
@@ -383,7 +383,7 @@ describe('what the schedule reports', () => {
   it('caps the announced retry delay at the time left', async () => {
     const clock = new FakeClock()
     const delays: number[] = []
-    await pollRun(
+    await pollUntilDone(
       options(clock, scripted(clock, [transient(), response('DONE')]).fetch, {
         timeoutMs: 500,
         backoffBaseMs: 2000,
@@ -399,7 +399,7 @@ describe('the schedule at its boundaries', () => {
     const clock = new FakeClock()
     const asked = new AtlasError('429', { kind: 'api', status: 429, retryable: true, retryAfterMs: 59_900 })
     const { fetch, calls } = scripted(clock, [asked, response('DONE')])
-    const result = await pollRun(options(clock, fetch, { timeoutMs: 60_000 }))
+    const result = await pollUntilDone(options(clock, fetch, { timeoutMs: 60_000 }))
     expect(result.unwaitedRetryAfterMs).toBeUndefined()
     expect(clock.sleeps).toEqual([59_900])
     expect(calls).toHaveLength(2)
@@ -427,7 +427,7 @@ describe('the schedule at its boundaries', () => {
         throw transient()
       }
     ])
-    const result = await pollRun(
+    const result = await pollUntilDone(
       options(clock, fetch, { signal: controller.signal, onRetry: ({ retry }) => retried.push(retry) })
     )
     expect(result.ending).toBe('cancelled')
@@ -439,7 +439,7 @@ describe('the schedule at its boundaries', () => {
   it('ends as cancelled when a request was cancelled from elsewhere, without a retry', async () => {
     const clock = new FakeClock()
     const { fetch, calls } = scripted(clock, [new AtlasError('aborted', { kind: 'cancelled' }), response('DONE')])
-    const result = await pollRun(options(clock, fetch))
+    const result = await pollUntilDone(options(clock, fetch))
     expect(result.ending).toBe('cancelled')
     expect(calls).toHaveLength(1)
   })
@@ -452,7 +452,7 @@ describe('the schedule at its boundaries', () => {
       controller.abort()
     }
     const { fetch, calls } = scripted(clock, [response('IN_PROGRESS')])
-    const result = await pollRun(options(clock, fetch, { signal: controller.signal }))
+    const result = await pollUntilDone(options(clock, fetch, { signal: controller.signal }))
     expect(result.ending).toBe('cancelled')
     expect(calls).toHaveLength(1)
   })
@@ -460,7 +460,7 @@ describe('the schedule at its boundaries', () => {
   it('says the wait goes on every five minutes by default, counting from the last change', async () => {
     const clock = new FakeClock()
     const beats: number[] = []
-    await pollRun(
+    await pollUntilDone(
       options(clock, scripted(clock, [response('IN_PROGRESS')], 100).fetch, {
         timeoutMs: 11 * 60_000,
         pollIntervalMs: 60_000,
@@ -473,7 +473,7 @@ describe('the schedule at its boundaries', () => {
 
   it('goes on without a heartbeat listener', async () => {
     const clock = new FakeClock()
-    const result = await pollRun(
+    const result = await pollUntilDone(
       options(clock, scripted(clock, [response('IN_PROGRESS')], 0).fetch, {
         timeoutMs: 11 * 60_000,
         pollIntervalMs: 60_000

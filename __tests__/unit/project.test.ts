@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
+import ts from 'typescript'
 import { parse } from 'yaml'
 import { AtlasError } from '../../src/atlas/errors.js'
 import { buildOutputs } from '../../src/report/outputs.js'
@@ -106,6 +107,27 @@ describe('the project', () => {
       )
     ).toEqual([])
     for (const [file] of atlas) expect(readFileSync(file, 'utf8')).not.toMatch(/from '@actions\//)
+  })
+
+  it('has no function in src/ longer than 70 lines', () => {
+    const long: string[] = []
+    for (const file of importGraph().keys()) {
+      if (!file.endsWith('.ts')) continue
+      const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true)
+      const visit = (node: ts.Node): void => {
+        if (ts.isFunctionLike(node) && 'body' in node && node.body) {
+          const lines =
+            source.getLineAndCharacterOfPosition(node.getEnd()).line -
+            source.getLineAndCharacterOfPosition(node.getStart()).line +
+            1
+          if (lines > 70)
+            long.push(`${file}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1} (${lines} lines)`)
+        }
+        ts.forEachChild(node, visit)
+      }
+      visit(source)
+    }
+    expect(long).toEqual([])
   })
 
   it('sends the version of package.json in its User-Agent', () => {
