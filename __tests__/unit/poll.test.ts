@@ -315,7 +315,9 @@ describe('backoff', () => {
 describe('what the schedule reports', () => {
   it('counts no retry when every request succeeds', async () => {
     const clock = new FakeClock()
-    const result = await pollUntilDone(options(clock, scripted(clock, [response('IN_PROGRESS'), response('DONE')]).fetch))
+    const result = await pollUntilDone(
+      options(clock, scripted(clock, [response('IN_PROGRESS'), response('DONE')]).fetch)
+    )
     expect(result.retries).toBe(0)
   })
 
