@@ -1,5 +1,7 @@
-// Reading inputs: how the step's inputs reach the code, and the readers the resources share
-// (the rules of the spec's patterns, said in words).
+import { formatDuration, parseDuration } from './units.js'
+
+// Reading inputs: how the step's inputs reach the code, and one reader per kind of input
+// (boolean, duration, id, list), each naming the input and its rule in the problem it reports.
 
 /** Reads one input as @actions/core does: trimmed, "" when not given. */
 export type InputReader = (name: string) => string
@@ -16,4 +18,49 @@ export function readHexId(input: InputReader, name: string, what: string, proble
       `${name} "${value}" must be 24 hexadecimal characters (digits and lowercase a to f), like 32b6e34b3d91647abb20e7b8`
     )
   return value
+}
+
+/** A boolean as YAML 1.2 and @actions/core's getBooleanInput write it; undefined for anything else. */
+export function parseBoolean(value: string): boolean | undefined {
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  return undefined
+}
+
+/** A boolean input: fallback when not given; a problem, and fallback, when it is neither true nor false. */
+export function readBoolean(input: InputReader, name: string, problems: string[], fallback: boolean): boolean {
+  const value = input(name)
+  if (value === '') return fallback
+  const parsed = parseBoolean(value)
+  if (parsed === undefined) problems.push(`${name} is "${value}"; it must be true or false`)
+  return parsed ?? fallback
+}
+
+/**
+ * A duration input ("90", "90s", "15m", "1h30m") within limits: undefined when not given, or with a
+ * problem when it is no duration or out of range. examples are named in the problem.
+ */
+export function readDuration(
+  input: InputReader,
+  name: string,
+  { min, max }: { min: number; max: number },
+  problems: string[],
+  examples = '90, 90s, 15m or 1h30m'
+): number | undefined {
+  const value = input(name)
+  if (value === '') return undefined
+  const ms = parseDuration(value)
+  if (ms === undefined) problems.push(`${name} is "${value}"; write a duration such as ${examples}`)
+  else if (ms < min || ms > max)
+    problems.push(`${name} is "${value}"; it must be from ${formatDuration(min)} to ${formatDuration(max)}`)
+  else return ms
+  return undefined
+}
+
+/** A list input: its items, split at separator, trimmed, the empty ones left out. */
+export function readList(input: InputReader, name: string, separator: RegExp): string[] {
+  return input(name)
+    .split(separator)
+    .map((item) => item.trim())
+    .filter(Boolean)
 }

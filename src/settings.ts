@@ -1,10 +1,10 @@
 import { unsendableReason } from './atlas/header-text.js'
-import type { InputReader } from './inputs.js'
+import { parseBoolean, readBoolean, readDuration, readList, type InputReader } from './inputs.js'
 import { isLoopbackHost } from './atlas/loopback.js'
 import { proxyProblems } from './atlas/proxy-env.js'
 import type { Resource } from './resources/resource.js'
 import { workflowRunUrl } from './runner.js'
-import { formatDuration, parseDuration } from './units.js'
+import { parseDuration } from './units.js'
 
 // Every input, and the environment fallbacks, become one validated Settings object here; nothing
 // below this module reads an input. All problems are reported at once, before any request.
@@ -113,20 +113,6 @@ export const SECRET_INPUTS = [...CREDENTIAL_PAIRS.flatMap((p) => [p.id, p.secret
 /** Environment variables that may hold a secret (the credential fallbacks). */
 export const SECRET_ENV = CREDENTIAL_PAIRS.flatMap((p) => [p.idEnv, p.secretEnv])
 
-function readBoolean(
-  input: InputReader,
-  name: 'envelope' | 'pretty' | 'summary' | 'wait',
-  problems: string[],
-  fallback: boolean = DEFAULTS[name] === 'true'
-): boolean {
-  const value = input(name)
-  if (value === '') return fallback
-  if (['true', 'True', 'TRUE'].includes(value)) return true
-  if (['false', 'False', 'FALSE'].includes(value)) return false
-  problems.push(`${name} is "${value}"; it must be true or false`)
-  return fallback
-}
-
 function readCredentials(
   input: InputReader,
   env: Record<string, string | undefined>,
@@ -223,24 +209,14 @@ function readBaseUrl(value: string, problems: string[]): URL {
   return url
 }
 
-function readDuration(
+/** A duration input of the engine, its default when not given or not valid (the problem is reported). */
+function readEngineDuration(
   input: InputReader,
   name: Exclude<keyof typeof DURATION_LIMITS, 'maxAge'>,
   problems: string[]
 ): number {
-  const fallback = DEFAULTS[name]
-  const value = input(name) || fallback
-  const ms = parseDuration(value)
-  const { min, max } = DURATION_LIMITS[name]
-  if (ms === undefined) {
-    problems.push(`${name} is "${value}"; write a duration such as 90, 90s, 15m or 1h30m`)
-    return parseDuration(fallback) as number
-  }
-  if (ms < min || ms > max) {
-    problems.push(`${name} is "${value}"; it must be from ${formatDuration(min)} to ${formatDuration(max)}`)
-    return parseDuration(fallback) as number
-  }
-  return ms
+  const ms = readDuration((n) => input(n) || DEFAULTS[name], name, DURATION_LIMITS[name], problems)
+  return ms ?? (parseDuration(DEFAULTS[name]) as number)
 }
 
 /** maxAge: a duration, and only where there is a newest one to measure (the resource's latest). */
@@ -259,19 +235,13 @@ function readMaxAge<Ref>(
     )
     return undefined
   }
-  const ms = parseDuration(value)
-  const { min, max } = DURATION_LIMITS.maxAge
-  if (ms === undefined) problems.push(`maxAge is "${value}"; write a duration such as 26h, 90m or 1h30m`)
-  else if (ms < min || ms > max)
-    problems.push(`maxAge is "${value}"; it must be from ${formatDuration(min)} to ${formatDuration(max)}`)
-  else return ms
-  return undefined
+  return readDuration(input, 'maxAge', DURATION_LIMITS.maxAge, problems, '26h, 90m or 1h30m')
 }
 
 /** successStates: a list of the resource's states, in any case and spacing, each once, written as the spec writes them. */
 function readSuccessStates(input: InputReader, resource: Resource<unknown>, problems: string[]): string[] {
   const given = input('successStates')
-  const tokens = (given || resource.defaultSuccessStates).split(/[,\s]+/).filter(Boolean)
+  const tokens = readList((n) => input(n) || resource.defaultSuccessStates, 'successStates', /[,\s]+/)
   const canonical = tokens.map((t) => resource.states.find((s) => s.toLowerCase() === t.toLowerCase()))
   const unknown = tokens.filter((_t, i) => canonical[i] === undefined)
   if (unknown.length > 0 || tokens.length === 0) {
@@ -327,14 +297,19 @@ export function readSettings<Ref>(
 
   const successStates = readSuccessStates(input, resource, problems)
 
-  const envelope = readBoolean(input, 'envelope', problems)
-  const pretty = readBoolean(input, 'pretty', problems)
-  const summary = readBoolean(input, 'summary', problems)
+  const envelope = readBoolean(input, 'envelope', problems, parseBoolean(DEFAULTS.envelope) === true)
+  const pretty = readBoolean(input, 'pretty', problems, parseBoolean(DEFAULTS.pretty) === true)
+  const summary = readBoolean(input, 'summary', problems, parseBoolean(DEFAULTS.summary) === true)
   // A step that starts an export waits for it unless told otherwise.
-  const wait = readBoolean(input, 'wait', problems, resource.waitByDefault?.(ref))
-  const timeoutMs = readDuration(input, 'timeout', problems)
-  const pollIntervalMs = readDuration(input, 'pollInterval', problems)
-  const requestTimeoutMs = readDuration(input, 'requestTimeout', problems)
+  const wait = readBoolean(
+    input,
+    'wait',
+    problems,
+    resource.waitByDefault?.(ref) ?? parseBoolean(DEFAULTS.wait) === true
+  )
+  const timeoutMs = readEngineDuration(input, 'timeout', problems)
+  const pollIntervalMs = readEngineDuration(input, 'pollInterval', problems)
+  const requestTimeoutMs = readEngineDuration(input, 'requestTimeout', problems)
   const maxAgeMs = readMaxAge(input, resource, ref, problems)
   // The runner's proxy variables are settings too: one that is no address would stop the action before any request.
   problems.push(...proxyProblems(env))

@@ -1,7 +1,7 @@
 import { AtlasError } from '../atlas/errors.js'
 import { newest, stepError, type Resolver, type Step } from '../resolve.js'
 import { workflowRunUrl } from '../runner.js'
-import { readHexId, type InputReader } from '../inputs.js'
+import { parseBoolean, readBoolean, readHexId, readList, type InputReader } from '../inputs.js'
 
 // Start mode of backup-export: choose a snapshot (given, taken now, or the newest completed one),
 // start its export with provenance in customData, and hand the new job to the check. Never twice:
@@ -80,7 +80,7 @@ export function startOnly(input: InputReader, problems: string[], why: string): 
   for (const name of ['snapshotId', 'customData'])
     if (input(name) !== '')
       problems.push(`${name} is set but ${why}; ${name} only applies when the step starts an export`)
-  if (/^true$/i.test(input('takeSnapshot')))
+  if (parseBoolean(input('takeSnapshot')) === true)
     problems.push(`takeSnapshot is true but ${why}; takeSnapshot only applies when the step starts an export`)
 }
 
@@ -95,10 +95,7 @@ export function readStartInputs(input: InputReader, problems: string[]): StartIn
   const snapshotId =
     // Stryker disable next-line StringLiteral: the words name an empty id, and an empty snapshotId is not read
     input('snapshotId') === '' ? undefined : readHexId(input, 'snapshotId', 'the snapshot id', problems)
-  // Stryker disable next-line Regex: a value that is not exactly true or false is refused just below
-  const takeSnapshot = /^true$/i.test(input('takeSnapshot') || START_DEFAULTS.takeSnapshot)
-  if (!/^(true|false|)$/i.test(input('takeSnapshot')))
-    problems.push(`takeSnapshot is "${input('takeSnapshot')}"; it must be true or false`)
+  const takeSnapshot = readBoolean(input, 'takeSnapshot', problems, parseBoolean(START_DEFAULTS.takeSnapshot) === true)
   if (snapshotId && takeSnapshot)
     problems.push(
       'snapshotId and takeSnapshot: true exclude each other; give one, or neither for the newest completed snapshot'
@@ -107,10 +104,7 @@ export function readStartInputs(input: InputReader, problems: string[]): StartIn
   if (!/^[1-9]\d{0,4}$/.test(days))
     problems.push(`snapshotRetentionDays is "${days}"; it must be a whole number of days, at least 1`)
   const customData: Label[] = []
-  for (const line of input('customData')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)) {
+  for (const line of readList(input, 'customData', /\n/)) {
     const at = line.indexOf('=')
     if (at <= 0) problems.push(`customData line "${line}" must be key=value`)
     else customData.push({ key: line.slice(0, at).trim(), value: line.slice(at + 1).trim() })
