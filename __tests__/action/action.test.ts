@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   BEARER_INPUTS,
-  check,
+  runWithoutLeaksOrCrash,
   DIGEST_INPUTS,
   errorAnnotation,
   OAUTH_INPUTS,
@@ -19,7 +19,7 @@ const runRequests = () => shared.atlas.requests.filter((r) => r.kind === 'run')
 
 describe('a DONE run', () => {
   it('passes with an API key over Digest: a challenge, then one signed request', async () => {
-    const result = await check(shared.atlas.url, DIGEST_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, DIGEST_INPUTS)
     expect(result.code).toBe(0)
     expect(result.outputs).toMatchObject({
       state: 'DONE',
@@ -45,7 +45,7 @@ describe('a DONE run', () => {
   })
 
   it('passes with a service account: token, run, revoke', async () => {
-    const result = await check(shared.atlas.url, OAUTH_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, OAUTH_INPUTS)
     expect(result.code).toBe(0)
     expect(shared.atlas.requests.map((r) => r.kind)).toEqual(['token', 'run', 'revoke'])
     const [token, run, revoke] = shared.atlas.requests
@@ -60,7 +60,7 @@ describe('a DONE run', () => {
   })
 
   it('passes with a ready bearer token in one request', async () => {
-    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(0)
     expect(shared.atlas.requests.map((r) => `${r.kind} ${r.auth}`)).toEqual(['run bearer'])
   })
@@ -72,13 +72,17 @@ describe('a DONE run', () => {
     ],
     [{ MONGODB_ATLAS_PUBLIC_API_KEY: DEMO.publicKey, MONGODB_ATLAS_PRIVATE_API_KEY: DEMO.privateKey }, ['run', 'run']]
   ])('takes credentials from the environment %#', async (env, kinds) => {
-    const result = await check(shared.atlas.url, {}, env)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, {}, env)
     expect(result.code).toBe(0)
     expect(shared.atlas.requests.map((r) => r.kind)).toEqual(kinds)
   })
 
   it('sends envelope and pretty when asked, and unwraps the envelope', async () => {
-    const result = await check(shared.atlas.url, { ...BEARER_INPUTS, envelope: 'true', pretty: 'true' })
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, {
+      ...BEARER_INPUTS,
+      envelope: 'true',
+      pretty: 'true'
+    })
     expect(result.code).toBe(0)
     expect(shared.atlas.requests[0]!.query).toEqual({ envelope: 'true', pretty: 'true' })
     expect(result.outputs['state']).toBe('DONE')
@@ -87,7 +91,7 @@ describe('a DONE run', () => {
   it('percent-encodes a pipelineName so that Atlas receives it intact', async () => {
     const pipelineName = 'nightly#1?x&y%z+é'
     shared.atlas.script([{ run: runDocument() }], { pipelineName })
-    const result = await check(shared.atlas.url, { ...BEARER_INPUTS, pipelineName })
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, { ...BEARER_INPUTS, pipelineName })
     expect(result.code).toBe(0)
     expect(shared.atlas.requests[0]!.pipelineName).toBe(pipelineName)
     expect(shared.atlas.requests[0]!.rawPath).toContain('/pipelines/nightly%231%3Fx%26y%25z%2B%C3%A9/runs/')
@@ -100,13 +104,13 @@ describe('a DONE run', () => {
         contentType: 'application/json'
       }
     ])
-    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.outputs['bytesExported']).toBe('9223372036854775807')
     expect(result.outputs['stats']).toBe('{"bytesExported":9223372036854775807,"numDocs":1234567}')
   })
 
   it('writes no summary when summary is false', async () => {
-    const result = await check(shared.atlas.url, { ...BEARER_INPUTS, summary: 'false' })
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, { ...BEARER_INPUTS, summary: 'false' })
     expect(result.code).toBe(0)
     expect(result.summary).toBe('')
   })
@@ -121,7 +125,7 @@ describe('a run that is not DONE', () => {
     ['SOMETHING_NEW', 'is in state "SOMETHING_NEW", which this action does not know', 'Atlas may have added a state']
   ])('fails the step on %s, with outputs set', async (state, message, hint) => {
     shared.atlas.script([{ run: runDocument({ state }) }])
-    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain(message)
     expect(errorAnnotation(result)).toContain(hint)
@@ -131,7 +135,10 @@ describe('a run that is not DONE', () => {
 
   it('passes a state listed in successStates', async () => {
     shared.atlas.script([{ run: runDocument({ state: 'DATASET_DELETED' }) }])
-    const result = await check(shared.atlas.url, { ...BEARER_INPUTS, successStates: 'DONE,DATASET_DELETED' })
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, {
+      ...BEARER_INPUTS,
+      successStates: 'DONE,DATASET_DELETED'
+    })
     expect(result.code).toBe(0)
   })
 })
@@ -144,7 +151,7 @@ describe('Atlas errors', () => {
     [410, 'VERSION_GONE', 'https://dochub.mongodb.org/core/data-lake-deprecation']
   ])('fails at once on %i %s with a hint', async (status, errorCode, hint) => {
     shared.atlas.script([apiError(status, errorCode, `detail for ${status}`)])
-    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain(`Atlas API ${status} ${errorCode}: detail for ${status}`)
     expect(errorAnnotation(result)).toContain(hint)
@@ -155,7 +162,7 @@ describe('Atlas errors', () => {
   })
 
   it('fails on 406 for a wrong apiVersion', async () => {
-    const result = await check(shared.atlas.url, { ...BEARER_INPUTS, apiVersion: '2024-05-30' })
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, { ...BEARER_INPUTS, apiVersion: '2024-05-30' })
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain('Atlas API 406 INVALID_VERSION_DATE')
     expect(errorAnnotation(result)).toContain('use 2023-01-01')
@@ -164,13 +171,13 @@ describe('Atlas errors', () => {
 
   it('judges by the status inside the envelope', async () => {
     shared.atlas.script([apiError(404, 'RESOURCE_NOT_FOUND', 'gone')])
-    const result = await check(shared.atlas.url, { ...BEARER_INPUTS, envelope: 'true' })
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, { ...BEARER_INPUTS, envelope: 'true' })
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain('Atlas API 404 RESOURCE_NOT_FOUND: gone')
   })
 
   it('fails once on a refused bearer token, without retrying', async () => {
-    const result = await check(shared.atlas.url, { accessToken: 'not-a-valid-token-1234' }, {}, [
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, { accessToken: 'not-a-valid-token-1234' }, {}, [
       'not-a-valid-token-1234'
     ])
     expect(result.code).toBe(1)
@@ -180,7 +187,7 @@ describe('Atlas errors', () => {
   })
 
   it('fails on a wrong API key after one challenge, without looping', async () => {
-    const result = await check(
+    const result = await runWithoutLeaksOrCrash(
       shared.atlas.url,
       { publicKey: DEMO.publicKey, privateKey: 'wrong-private-key-99' },
       {},
@@ -193,7 +200,7 @@ describe('Atlas errors', () => {
   })
 
   it('fails on a wrong service account secret without asking for the run', async () => {
-    const result = await check(
+    const result = await runWithoutLeaksOrCrash(
       shared.atlas.url,
       { clientId: DEMO.clientId, clientSecret: 'wrong-secret-value-77' },
       {},
@@ -209,14 +216,14 @@ describe('Atlas errors', () => {
 
   it('warns but passes when the token cannot be revoked', async () => {
     shared.atlas.scriptRevoke([{ status: 500, body: { error: 'server_error' } }])
-    const result = await check(shared.atlas.url, OAUTH_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, OAUTH_INPUTS)
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('::warning::Could not revoke an Atlas access token (HTTP 500)')
   })
 
   it('refuses a redirect and names where it pointed, sending nothing there', async () => {
     shared.atlas.script([{ status: 302, body: {}, headers: { location: 'https://elsewhere.example.net/steal' } }])
-    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain('redirect to elsewhere.example.net')
     expect(shared.atlas.requests).toHaveLength(1)
@@ -226,7 +233,7 @@ describe('Atlas errors', () => {
 describe('transient faults', () => {
   it('retries a 503 and then passes', async () => {
     shared.atlas.script([apiError(503, 'SERVICE_UNAVAILABLE', 'busy'), { run: runDocument() }])
-    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(0)
     expect(runRequests()).toHaveLength(2)
   })
@@ -236,7 +243,7 @@ describe('transient faults', () => {
       { ...apiError(429, 'RATE_LIMITED', 'slow down'), headers: { 'retry-after': '2' } },
       { run: runDocument() }
     ])
-    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(0)
     const [first, second] = runRequests()
     expect(second!.at - first!.at).toBeGreaterThanOrEqual(2000)
@@ -244,14 +251,14 @@ describe('transient faults', () => {
 
   it('retries after a connection reset', async () => {
     shared.atlas.script([{ reset: true }, { run: runDocument() }])
-    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(0)
     expect(runRequests()).toHaveLength(2)
   })
 
   it('gives up on a persistent 500 after a bounded number of tries', async () => {
     shared.atlas.script([apiError(500, 'UNEXPECTED_ERROR', 'boom')])
-    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
     expect(runRequests()).toHaveLength(4)
     expect(errorAnnotation(result)).toContain('Atlas API 500 UNEXPECTED_ERROR: boom')
@@ -267,7 +274,7 @@ describe('answers that are not a run', () => {
     ['null', 'application/json', 'is JSON but not an object (null)']
   ])('fails clearly on %j', async (raw, contentType, message) => {
     shared.atlas.script([{ raw, contentType, status: 200 }])
-    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain(`Atlas answered 200 but the body ${message}`)
     expect(runRequests()).toHaveLength(1)

@@ -1,11 +1,11 @@
 // The backup-export action, action-level: dist/backup-export.js (what backup-export/action.yml
 // runs) against the Atlas-like server on 127.0.0.1. Every state, wait mode through Queued →
 // InProgress → Successful and → Failed, every kind of credentials, the failure classes, outputs
-// on failure, and no secret anywhere (checkExport() asserts that, and an empty stderr).
+// on failure, and no secret anywhere (runExportWithoutLeaksOrCrash() asserts that, and an empty stderr).
 import { describe, expect, it } from '@jest/globals'
 import {
   BEARER_INPUTS,
-  checkExport,
+  runExportWithoutLeaksOrCrash,
   DIGEST_INPUTS,
   errorAnnotation,
   OAUTH_INPUTS,
@@ -34,7 +34,7 @@ const JOB = `Export job ${DEMO.exportId} of cluster Cluster0`
 
 describe('backup-export: one-shot check', () => {
   it('passes a Successful job: outputs, summary, and the request it made', async () => {
-    const result = await checkExport(shared.atlas.url, BEARER_INPUTS)
+    const result = await runExportWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(0)
     expect(result.stdout).toContain(`${JOB} is Successful.`)
     expect(result.outputs).toMatchObject({
@@ -84,7 +84,7 @@ describe('backup-export: one-shot check', () => {
     ]
   ])('fails %s, saying so and what to do', async (_name, step, headline, hint) => {
     shared.atlas.scriptExport([step])
-    const result = await checkExport(shared.atlas.url, BEARER_INPUTS)
+    const result = await runExportWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain(hint)
     expect(result.summary.split('\n')[0]).toBe(`### ❌ Cluster0 export: ${headline}`)
@@ -97,7 +97,7 @@ describe('backup-export: one-shot check', () => {
       stateReason: { errorCode: 'EXPORT_BUCKET_ACCESS_DENIED', message: 'Atlas could not write to the bucket.' }
     })
     shared.atlas.scriptExport([{ run: failed }])
-    const result = await checkExport(shared.atlas.url, BEARER_INPUTS)
+    const result = await runExportWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
     const [message, hint] = errorAnnotation(result).split('\n')
     expect(message).toBe(`${JOB} Failed: EXPORT_BUCKET_ACCESS_DENIED: Atlas could not write to the bucket.`)
@@ -114,12 +114,15 @@ describe('backup-export: one-shot check', () => {
 
   it('passes a Cancelled job when successStates says so, in any case', async () => {
     shared.atlas.scriptExport([{ run: exportDocument({ state: 'Cancelled' }) }])
-    const result = await checkExport(shared.atlas.url, { ...BEARER_INPUTS, successStates: 'successful, cancelled' })
+    const result = await runExportWithoutLeaksOrCrash(shared.atlas.url, {
+      ...BEARER_INPUTS,
+      successStates: 'successful, cancelled'
+    })
     expect(result.code).toBe(0)
   })
 
   it('refuses pipeline states and bad ids by name, before any request', async () => {
-    const result = await checkExport(shared.atlas.url, {
+    const result = await runExportWithoutLeaksOrCrash(shared.atlas.url, {
       ...BEARER_INPUTS,
       successStates: 'DONE',
       clusterName: '-bad',
@@ -145,7 +148,7 @@ describe('backup-export: wait mode', () => {
     ['a bearer token', BEARER_INPUTS]
   ])('waits Queued → InProgress → Successful with %s, one request per poll', async (_name, inputs) => {
     shared.atlas.scriptExport([queued, inProgress, inProgress, { run: exportDocument() }])
-    const result = await checkExport(shared.atlas.url, { ...inputs, wait: 'true', pollInterval: '1s' })
+    const result = await runExportWithoutLeaksOrCrash(shared.atlas.url, { ...inputs, wait: 'true', pollInterval: '1s' })
     expect(result.code).toBe(0)
     expect(exportsSeen().filter((r) => r.authResult !== 'challenge')).toHaveLength(4) // one per poll, after a Digest challenge
     const changes = result.stdout.split('\n').filter((l: string) => /^\[\+\d/.test(l))
@@ -171,7 +174,11 @@ describe('backup-export: wait mode', () => {
       inProgress,
       { run: exportDocument({ state: 'Failed', stateReason: { errorCode: 'TIMEOUT', message: 'took too long' } }) }
     ])
-    const result = await checkExport(shared.atlas.url, { ...BEARER_INPUTS, wait: 'true', pollInterval: '1s' })
+    const result = await runExportWithoutLeaksOrCrash(shared.atlas.url, {
+      ...BEARER_INPUTS,
+      wait: 'true',
+      pollInterval: '1s'
+    })
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toMatch(/Failed: TIMEOUT: took too long\.\nAtlas does not retry a failed export/)
     expect(result.summary).toMatch(/✅ Queued 1s → ✅ InProgress 1s → ❌ Failed/)
@@ -179,7 +186,7 @@ describe('backup-export: wait mode', () => {
 
   it('times out with the last state, and says the export goes on in Atlas', async () => {
     shared.atlas.scriptExport([inProgress])
-    const result = await checkExport(shared.atlas.url, {
+    const result = await runExportWithoutLeaksOrCrash(shared.atlas.url, {
       ...BEARER_INPUTS,
       wait: 'true',
       pollInterval: '1s',
@@ -207,7 +214,7 @@ describe('backup-export: failure classes', () => {
     [400, 'INVALID_PARAMETER', 'Atlas rejected the request (400)', 'check groupId, clusterName and exportId']
   ])('HTTP %i: a headline that says so, and a hint for this operation', async (status, code, headline, hint) => {
     shared.atlas.scriptExport([apiError(status, code, 'detail from Atlas')])
-    const result = await checkExport(shared.atlas.url, BEARER_INPUTS)
+    const result = await runExportWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain(`Atlas API ${status} ${code}: detail from Atlas`)
     expect(errorAnnotation(result)).toContain(hint)
@@ -217,7 +224,7 @@ describe('backup-export: failure classes', () => {
 
   it('retries a 503, then reports it with the number of tries; the last job seen stays in the outputs', async () => {
     shared.atlas.scriptExport([inProgress, apiError(503, 'SERVICE_UNAVAILABLE', 'busy')])
-    const result = await checkExport(shared.atlas.url, {
+    const result = await runExportWithoutLeaksOrCrash(shared.atlas.url, {
       ...BEARER_INPUTS,
       wait: 'true',
       pollInterval: '1s',
@@ -231,7 +238,7 @@ describe('backup-export: failure classes', () => {
 
   it('names itself in an unexpected error', async () => {
     shared.atlas.scriptExport([{ raw: '<html>login</html>', status: 200 }])
-    const result = await checkExport(shared.atlas.url, BEARER_INPUTS)
+    const result = await runExportWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain(
       'Atlas answered 200 but the body is not JSON; expected an export job document'

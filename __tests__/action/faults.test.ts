@@ -1,11 +1,11 @@
 // The fault matrix, action-level: each fault ends with a clear message, exit code 1, the outputs
-// that are known, nothing on stderr, and no secret anywhere (check() asserts the last two).
+// that are known, nothing on stderr, and no secret anywhere (runWithoutLeaksOrCrash() asserts the last two).
 import { describe, expect, it } from '@jest/globals'
 import { createServer } from 'node:net'
 import { resolve } from 'node:path'
 import {
   BEARER_INPUTS,
-  check,
+  runWithoutLeaksOrCrash,
   DIGEST_INPUTS,
   errorAnnotation,
   leakedSecrets,
@@ -32,7 +32,7 @@ async function closedPort(): Promise<number> {
 describe('network faults', () => {
   it('connection refused: retried, then named with a hint about baseUrl and proxies', async () => {
     const port = await closedPort()
-    const result = await check(`http://127.0.0.1:${port}`, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(`http://127.0.0.1:${port}`, BEARER_INPUTS)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain(`Could not reach Atlas at http://127.0.0.1:${port} (ECONNREFUSED)`)
     expect(errorAnnotation(result)).toContain('HTTPS_PROXY')
@@ -41,7 +41,7 @@ describe('network faults', () => {
 
   it('reset before the headers, every time: a bounded number of tries', async () => {
     shared.atlas.script([{ reset: true }])
-    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toMatch(
       /Could not reach Atlas at http:\/\/127\.0\.0\.1:\d+ \((ECONNRESET|UND_ERR_SOCKET)\)/
@@ -57,7 +57,7 @@ describe('network faults', () => {
         resetMidBody: true
       }
     ])
-    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toMatch(/Could not reach Atlas at .* \((ECONNRESET|UND_ERR_SOCKET)\)/)
     expect(runs()).toHaveLength(4)
@@ -66,7 +66,11 @@ describe('network faults', () => {
   it('a hang past the request timeout ends at the overall deadline with the last error', async () => {
     shared.atlas.script([{ hang: true }])
     const started = Date.now()
-    const result = await check(shared.atlas.url, { ...BEARER_INPUTS, requestTimeout: '1s', timeout: '3s' })
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, {
+      ...BEARER_INPUTS,
+      requestTimeout: '1s',
+      timeout: '3s'
+    })
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toMatch(
       /^Timed out after \ds and \d polls: .* is still unknown \(Atlas never answered\)\. The last request failed: Atlas at http:\/\/127\.0\.0\.1:\d+ did not answer within the request timeout\./
@@ -86,7 +90,7 @@ describe('answers that are not Atlas', () => {
     ]
   ])('%s', async (_name, step, message) => {
     shared.atlas.script([step])
-    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain(message)
     expect(runs()).toHaveLength(1)
@@ -96,7 +100,7 @@ describe('answers that are not Atlas', () => {
     shared.atlas.script([
       { raw: '<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>', status: 502 }
     ])
-    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain('Atlas API 502 (the body is not JSON)')
     expect(errorAnnotation(result)).not.toContain('<html>')
@@ -109,7 +113,7 @@ describe('answers that are not Atlas', () => {
     ['another host', 'https://attacker.example.org/x', /redirect to attacker\.example\.org/]
   ])('a redirect to %s is refused, credentials stay home', async (_name, location, message) => {
     shared.atlas.script([{ status: 307, body: {}, headers: { location } }])
-    const result = await check(shared.atlas.url, DIGEST_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, DIGEST_INPUTS)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toMatch(message)
     expect(result.outputs['httpStatus']).toBe('307')
@@ -123,7 +127,7 @@ describe('authentication faults', () => {
       digest: { challenge: 'Digest realm="MMS Public API", nonce="abc", algorithm=SHA-1, qop="auth"' }
     })
     try {
-      const result = await check(server.url, DIGEST_INPUTS)
+      const result = await runWithoutLeaksOrCrash(server.url, DIGEST_INPUTS)
       expect(result.code).toBe(1)
       expect(errorAnnotation(result)).toContain(
         'Atlas offered Digest with an algorithm this action does not support (SHA-1)'
@@ -155,7 +159,7 @@ describe('authentication faults', () => {
     ]
   ])('a token endpoint that %s', async (_name, steps, message, tokenRequests) => {
     shared.atlas.scriptToken(Array.from({ length: 4 }, () => steps[0]!))
-    const result = await check(shared.atlas.url, OAUTH_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, OAUTH_INPUTS)
     shared.atlas.state.tokenScript.length = 0
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain(message)
@@ -198,7 +202,12 @@ describe('reported as what happened', () => {
 
   it('httpStatus is the status of the answer that decided, none after a network failure', async () => {
     shared.atlas.script([{ run: runDocument({ state: 'IN_PROGRESS' }) }, { reset: true }])
-    const result = await check(shared.atlas.url, { ...BEARER_INPUTS, wait: 'true', pollInterval: '1s', timeout: '4s' })
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, {
+      ...BEARER_INPUTS,
+      wait: 'true',
+      pollInterval: '1s',
+      timeout: '4s'
+    })
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toMatch(
       /The last request failed: Could not reach Atlas at .* \((ECONNRESET|UND_ERR_SOCKET)\)/
@@ -212,7 +221,7 @@ describe('reported as what happened', () => {
       { status: 503, body: { error: 503, errorCode: 'SERVICE_UNAVAILABLE', detail: 'busy' } },
       { run: runDocument() }
     ])
-    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(0)
     const retries = result.stdout.split('\n').filter((line: string) => line.includes('; retry '))
     expect(retries).toEqual([expect.stringMatching(/^Atlas API 503 SERVICE_UNAVAILABLE: busy; retry 1 of 3 in [01]s$/)])
@@ -236,7 +245,7 @@ describe('injection through API text', () => {
     shared.atlas.script([
       { run: runDocument({ state: 'FAILED', datasetName: hostile, phase: 'EXPORT\n::set-output name=state::DONE' }) }
     ])
-    const result = await check(shared.atlas.url, { ...BEARER_INPUTS, wait: 'true' })
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, { ...BEARER_INPUTS, wait: 'true' })
     // Wait mode logs each phase change: API text must not start a workflow command of its own.
     expect(result.stdout.split('\n').filter((l: string) => l.startsWith('::set-output'))).toEqual([])
     expect(result.stdout).toContain('phase EXPORT ::set-output name=state::DONE')
@@ -254,7 +263,7 @@ describe('injection through API text', () => {
 
   it('cannot break the summary through an error detail', async () => {
     shared.atlas.script([{ status: 404, body: { error: 404, errorCode: 'RESOURCE_NOT_FOUND', detail: hostile } }])
-    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
     expectInert(renderGfm(result.summary))
     expect(result.outputs['errorCode']).toBe('RESOURCE_NOT_FOUND')
@@ -263,7 +272,7 @@ describe('injection through API text', () => {
   it('a pipeline named "." or ".." is sent as itself, not as a dot-segment', async () => {
     for (const pipelineName of ['.', '..']) {
       shared.atlas.script([{ run: runDocument() }], { pipelineName })
-      const result = await check(shared.atlas.url, { ...BEARER_INPUTS, pipelineName })
+      const result = await runWithoutLeaksOrCrash(shared.atlas.url, { ...BEARER_INPUTS, pipelineName })
       expect(result.code).toBe(0)
       expect(shared.atlas.requests[shared.atlas.requests.length - 1]!.pipelineName).toBe(pipelineName)
     }

@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process'
 import { createServer, type Server } from 'node:http'
 import {
   BEARER_INPUTS,
-  check,
+  runWithoutLeaksOrCrash,
   DIGEST_INPUTS,
   errorAnnotation,
   expectNoSecrets,
@@ -134,7 +134,7 @@ describe('timeout is the overall deadline', () => {
   ])('cuts the request in flight at the deadline when %s', async (_name, inputs, arrange) => {
     arrange(await serve())
     const started = Date.now()
-    const result = await check(atlas!.url, { ...inputs, timeout: '3s', requestTimeout: '20s' })
+    const result = await runWithoutLeaksOrCrash(atlas!.url, { ...inputs, timeout: '3s', requestTimeout: '20s' })
     const took = Date.now() - started
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toMatch(
@@ -147,7 +147,12 @@ describe('timeout is the overall deadline', () => {
   it('still takes a last look at the deadline in wait mode', async () => {
     await serve()
     atlas!.script([running(), running(), { run: runDocument() }])
-    const result = await check(atlas!.url, { ...BEARER_INPUTS, wait: 'true', pollInterval: '1s', timeout: '2s' })
+    const result = await runWithoutLeaksOrCrash(atlas!.url, {
+      ...BEARER_INPUTS,
+      wait: 'true',
+      pollInterval: '1s',
+      timeout: '2s'
+    })
     expect(result.code).toBe(0)
     expect(result.outputs).toMatchObject({ state: 'DONE', polls: '3' })
   })
@@ -159,7 +164,10 @@ describe('loopback means loopback everywhere', () => {
     async (variable) => {
       const proxy = await recordingProxy()
       await serve({ host: '127.0.0.2' })
-      const result = await check(atlas!.url, BEARER_INPUTS, { [variable]: proxy.url, HTTPS_PROXY: proxy.url })
+      const result = await runWithoutLeaksOrCrash(atlas!.url, BEARER_INPUTS, {
+        [variable]: proxy.url,
+        HTTPS_PROXY: proxy.url
+      })
       expect(result.code).toBe(0)
       expect(proxy.seen).toEqual([])
       expect(atlas!.requests).toHaveLength(1)
@@ -208,7 +216,7 @@ describe('bytes that cannot be sent in a header', () => {
     atlas!.scriptToken([
       { status: 200, body: { access_token: 'tok\r\nX-Injected: 1', token_type: 'Bearer', expires_in: 3600 } }
     ])
-    const result = await check(atlas!.url, OAUTH_INPUTS)
+    const result = await runWithoutLeaksOrCrash(atlas!.url, OAUTH_INPUTS)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain(
       'The token endpoint answered 200 with an access_token that cannot be sent in an HTTP header (it contains a line break at character 4)'
@@ -240,7 +248,7 @@ describe('what Atlas says stays bounded and inert', () => {
   it('clips a 3 MB error detail in the annotation and the log', async () => {
     await serve()
     atlas!.script([apiError(400, 'INVALID_ATTRIBUTE', 'x'.repeat(3_000_000))])
-    const result = await check(atlas!.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(atlas!.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
     const longest = Math.max(...result.stdout.split('\n').map((l: string) => l.length))
     expect(longest).toBeLessThan(5000)
@@ -252,7 +260,7 @@ describe('what Atlas says stays bounded and inert', () => {
     const detail =
       'bad\u001b[31m red \u001b]8;;https://evil.example\u0007click\u001b]8;;\u0007\nsecond line\r\nthird \u202eline'
     atlas!.script([apiError(400, 'INVALID_ATTRIBUTE', detail)])
-    const result = await check(atlas!.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(atlas!.url, BEARER_INPUTS)
     const [message, hint, ...more] = errorAnnotation(result).split('\n')
     expect(more).toEqual([])
     expect(hint).toMatch(/^Atlas rejected the request/)
@@ -264,7 +272,7 @@ describe('what Atlas says stays bounded and inert', () => {
   it('shows controls in a state logged during a wait', async () => {
     await serve()
     atlas!.script([{ run: runDocument({ state: 'IN_PROGRESS', phase: 'EX\u001b[2JPORT' }) }, { run: runDocument() }])
-    const result = await check(atlas!.url, { ...BEARER_INPUTS, wait: 'true', pollInterval: '1s' })
+    const result = await runWithoutLeaksOrCrash(atlas!.url, { ...BEARER_INPUTS, wait: 'true', pollInterval: '1s' })
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('phase EX\\x1b[2JPORT')
     expect(result.stdout).not.toContain('\u001b')
@@ -274,7 +282,7 @@ describe('what Atlas says stays bounded and inert', () => {
     await serve()
     const deep = `{"state":"DONE","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`
     atlas!.script([{ raw: deep, contentType: 'application/json' }])
-    const result = await check(atlas!.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(atlas!.url, BEARER_INPUTS)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain('Atlas answered 200 but the body is JSON nested deeper than 256 levels')
     expect(errorAnnotation(result)).not.toContain('not JSON')
@@ -285,7 +293,12 @@ describe('replaced tokens are revoked too', () => {
   it('revokes every token it obtained: the refreshed one at once, the last at the end', async () => {
     await serve({ tokenExpiresIn: 3 })
     atlas!.script([running(), running(), running(), running(), { run: runDocument() }])
-    const result = await check(atlas!.url, { ...OAUTH_INPUTS, wait: 'true', pollInterval: '1s', timeout: '30s' })
+    const result = await runWithoutLeaksOrCrash(atlas!.url, {
+      ...OAUTH_INPUTS,
+      wait: 'true',
+      pollInterval: '1s',
+      timeout: '30s'
+    })
     expect(result.code).toBe(0)
     const issued = [
       ...new Set(
@@ -301,7 +314,12 @@ describe('replaced tokens are revoked too', () => {
   it('revokes a token that Atlas refused before fetching the next', async () => {
     await serve({ tokenLifetimeMs: 1500 })
     atlas!.script([running(), running(), running(), { run: runDocument() }])
-    const result = await check(atlas!.url, { ...OAUTH_INPUTS, wait: 'true', pollInterval: '1s', timeout: '30s' })
+    const result = await runWithoutLeaksOrCrash(atlas!.url, {
+      ...OAUTH_INPUTS,
+      wait: 'true',
+      pollInterval: '1s',
+      timeout: '30s'
+    })
     expect(result.code).toBe(0)
     expect(kinds().filter((k) => k === 'token')).toHaveLength(2)
     expect(atlas!.state.revoked).toHaveLength(2)
@@ -312,7 +330,7 @@ describe('messages that say what happened', () => {
   it('a Retry-After beyond the deadline: stopped without waiting, and says so', async () => {
     await serve()
     atlas!.script([{ ...apiError(429, 'RATE_LIMITED', 'slow down'), headers: { 'retry-after': '3600' } }])
-    const result = await check(atlas!.url, { ...BEARER_INPUTS, timeout: '30s' })
+    const result = await runWithoutLeaksOrCrash(atlas!.url, { ...BEARER_INPUTS, timeout: '30s' })
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain(
       'Atlas asked to wait 1h before trying again (Retry-After), which is past the deadline (timeout 30s), so the action stopped without waiting'
@@ -323,7 +341,7 @@ describe('messages that say what happened', () => {
 
   it('a dead proxy is named as the proxy, not as Atlas', async () => {
     const port = await freePort()
-    const result = await check(
+    const result = await runWithoutLeaksOrCrash(
       'https://atlas.example.test',
       DIGEST_INPUTS,
       { HTTPS_PROXY: `http://corp-user:proxy-pa55@127.0.0.1:${port}` },

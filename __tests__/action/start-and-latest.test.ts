@@ -2,7 +2,13 @@
 // latest run) against an Atlas-like server on 127.0.0.1 that lists, creates and advances export
 // jobs and snapshots. Each test gets a fresh server: lists and POSTs keep state.
 import { afterEach, describe, expect, it } from '@jest/globals'
-import { BEARER_INPUTS, check, checkExport, errorAnnotation, OAUTH_INPUTS } from '../support/action.js'
+import {
+  BEARER_INPUTS,
+  runWithoutLeaksOrCrash,
+  runExportWithoutLeaksOrCrash,
+  errorAnnotation,
+  OAUTH_INPUTS
+} from '../support/action.js'
 import { DEMO, exportDocument, runDocument, startFakeAtlas } from '../../scripts/fake-atlas.mjs'
 
 type Atlas = Awaited<ReturnType<typeof startFakeAtlas>>
@@ -54,7 +60,7 @@ describe('latest', () => {
     atlas.state.lists.exports = unordered(1200, (i, createdAt) => exportDocument({ id: hex(i), createdAt }))
     const id = hex(newestIndex(1200))
     atlas.scriptExport([{ run: exportDocument({ id }) }], { exportId: id })
-    const result = await checkExport(atlas.url, { ...BEARER_INPUTS, exportId: 'latest' })
+    const result = await runExportWithoutLeaksOrCrash(atlas.url, { ...BEARER_INPUTS, exportId: 'latest' })
     expect(result.code).toBe(0)
     expect(kinds()).toEqual(['list-exports', 'list-exports', 'list-exports', 'export', 'bucket'])
     expect(atlas.requests[0]!.query).toMatchObject({ pageNum: '1', itemsPerPage: '500' })
@@ -67,7 +73,7 @@ describe('latest', () => {
     atlas.state.lists.runs = unordered(700, (i, createdDate) => runDocument({ _id: hex(i), createdDate }))
     const id = hex(newestIndex(700))
     atlas.script([{ run: runDocument({ _id: id }) }], { runId: id })
-    const result = await check(atlas.url, { ...BEARER_INPUTS, runId: 'latest' })
+    const result = await runWithoutLeaksOrCrash(atlas.url, { ...BEARER_INPUTS, runId: 'latest' })
     expect(result.code).toBe(0)
     expect(kinds()).toEqual(['list-runs', 'list-runs', 'run'])
     expect(result.outputs).toMatchObject({ runId: id, state: 'DONE' })
@@ -76,7 +82,7 @@ describe('latest', () => {
 
   it('says plainly when there is no job at all', async () => {
     await serve()
-    const result = await checkExport(atlas.url, { ...BEARER_INPUTS, exportId: 'latest' })
+    const result = await runExportWithoutLeaksOrCrash(atlas.url, { ...BEARER_INPUTS, exportId: 'latest' })
     expect(result.code).toBe(1)
     expect(result.summary.split('\n')[0]).toBe(
       '### ❌ Cluster0 export: nothing to check: no export job of cluster Cluster0'
@@ -92,7 +98,7 @@ describe('start mode', () => {
       { id: hex(9001), status: 'inProgress', createdAt: '2027-01-01T00:00:00Z' },
       { id: hex(9002), status: 'failed', createdAt: '2027-01-02T00:00:00Z' }
     ]
-    const result = await checkExport(
+    const result = await runExportWithoutLeaksOrCrash(
       atlas.url,
       { ...OAUTH_INPUTS, ...START, customData: 'release=v42\nteam = data' },
       RUNNER
@@ -140,7 +146,11 @@ describe('start mode', () => {
 
   it('exports the snapshot it is given, without listing snapshots', async () => {
     await serve()
-    const result = await checkExport(atlas.url, { ...BEARER_INPUTS, ...START, snapshotId: hex(77) }, RUNNER)
+    const result = await runExportWithoutLeaksOrCrash(
+      atlas.url,
+      { ...BEARER_INPUTS, ...START, snapshotId: hex(77) },
+      RUNNER
+    )
     expect(result.code).toBe(0)
     expect(kinds()).toEqual(['list-exports', 'post-exports', 'export', 'export', 'bucket'])
     expect(posts('exports')[0].snapshotId).toBe(hex(77))
@@ -148,7 +158,7 @@ describe('start mode', () => {
 
   it('takes a snapshot first, waits until it is completed, then exports it', async () => {
     await serve()
-    const result = await checkExport(
+    const result = await runExportWithoutLeaksOrCrash(
       atlas.url,
       { ...BEARER_INPUTS, ...START, takeSnapshot: 'true', snapshotRetentionDays: '3' },
       RUNNER
@@ -183,7 +193,11 @@ describe('start mode', () => {
       { run: { id: hex(5), status: 'inProgress' } },
       { run: { id: hex(5), status: 'completed' } }
     ])
-    const result = await checkExport(atlas.url, { ...BEARER_INPUTS, ...START, takeSnapshot: 'true' }, RUNNER)
+    const result = await runExportWithoutLeaksOrCrash(
+      atlas.url,
+      { ...BEARER_INPUTS, ...START, takeSnapshot: 'true' },
+      RUNNER
+    )
     expect(result.code).toBe(0)
     expect(kinds()).not.toContain('post-snapshots')
     expect(result.stdout).toContain(
@@ -209,7 +223,11 @@ describe('start mode', () => {
       }
     ]
     atlas.scriptSnapshot(hex(7), [{ run: { id: hex(7), status: 'completed' } }])
-    const result = await checkExport(atlas.url, { ...BEARER_INPUTS, ...START, takeSnapshot: 'true' }, RUNNER)
+    const result = await runExportWithoutLeaksOrCrash(
+      atlas.url,
+      { ...BEARER_INPUTS, ...START, takeSnapshot: 'true' },
+      RUNNER
+    )
     expect(result.code).toBe(0)
     expect(kinds()).not.toContain('post-snapshots')
     expect(result.stdout).toContain(`This workflow run took snapshot ${hex(7)} before; using it.`)
@@ -219,7 +237,11 @@ describe('start mode', () => {
   it('fails, saying so, when the snapshot it took failed', async () => {
     await serve()
     atlas.state.snapshotOutcome = 'failed'
-    const result = await checkExport(atlas.url, { ...BEARER_INPUTS, ...START, takeSnapshot: 'true' }, RUNNER)
+    const result = await runExportWithoutLeaksOrCrash(
+      atlas.url,
+      { ...BEARER_INPUTS, ...START, takeSnapshot: 'true' },
+      RUNNER
+    )
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toMatch(
       /^Atlas could not take snapshot [0-9a-f]{24}: it failed\. No export was started\.\n/
@@ -239,7 +261,7 @@ describe('never twice', () => {
     })
     atlas.state.lists.exports = [exportDocument({ id: hex(30), customData: provenance('1', '999') }), earlier]
     atlas.scriptExport([{ run: { ...earlier, state: 'Successful' } }], { exportId: hex(31) })
-    const result = await checkExport(atlas.url, { ...BEARER_INPUTS, ...START }, RUNNER)
+    const result = await runExportWithoutLeaksOrCrash(atlas.url, { ...BEARER_INPUTS, ...START }, RUNNER)
     expect(result.code).toBe(0)
     expect(kinds()).toEqual(['list-exports', 'export', 'bucket'])
     expect(result.stdout).toContain(
@@ -253,7 +275,11 @@ describe('never twice', () => {
     atlas.state.lists.exports = [
       exportDocument({ id: hex(31), state: 'Failed', exportBucketId: BUCKET, customData: provenance('1') })
     ]
-    const result = await checkExport(atlas.url, { ...BEARER_INPUTS, ...START, snapshotId: hex(8) }, RUNNER)
+    const result = await runExportWithoutLeaksOrCrash(
+      atlas.url,
+      { ...BEARER_INPUTS, ...START, snapshotId: hex(8) },
+      RUNNER
+    )
     expect(result.code).toBe(0)
     expect(posts('exports')).toHaveLength(1)
     expect(result.outputs['started']).toBe('true')
@@ -266,7 +292,11 @@ describe('never twice', () => {
       status: 503,
       body: { error: 503, errorCode: 'SERVICE_UNAVAILABLE' }
     })
-    const result = await checkExport(atlas.url, { ...BEARER_INPUTS, ...START, snapshotId: hex(8) }, RUNNER)
+    const result = await runExportWithoutLeaksOrCrash(
+      atlas.url,
+      { ...BEARER_INPUTS, ...START, snapshotId: hex(8) },
+      RUNNER
+    )
     expect(result.code).toBe(0)
     expect(posts('exports')).toHaveLength(1)
     expect(atlas.state.lists.exports).toHaveLength(1)
@@ -285,7 +315,11 @@ describe('never twice', () => {
         detail: 'An export of this snapshot is in progress.'
       }
     })
-    const result = await checkExport(atlas.url, { ...BEARER_INPUTS, ...START, snapshotId: hex(8) }, RUNNER)
+    const result = await runExportWithoutLeaksOrCrash(
+      atlas.url,
+      { ...BEARER_INPUTS, ...START, snapshotId: hex(8) },
+      RUNNER
+    )
     expect(result.code).toBe(1)
     expect(result.summary.split('\n')[0]).toBe(
       '### ❌ Cluster0 export: Atlas refused to start the export (409 conflict)'
@@ -303,7 +337,7 @@ describe('least privilege', () => {
     await serve()
     atlas.state.lists.snapshots = [{ id: hex(4), status: 'completed', createdAt: '2026-11-28T00:00:00Z' }]
     atlas.state.forbidden[kind] = 'This API key lacks the role.'
-    const result = await checkExport(atlas.url, { ...BEARER_INPUTS, ...START, ...extra }, RUNNER)
+    const result = await runExportWithoutLeaksOrCrash(atlas.url, { ...BEARER_INPUTS, ...START, ...extra }, RUNNER)
     expect(result.code).toBe(1)
     expect(result.summary.split('\n')[0]).toBe(
       `### ❌ Cluster0 export: Atlas denied access (403) to ${step}: needs ${role}`
@@ -326,7 +360,7 @@ describe('the gate of a scheduled export: latest to one bucket, within maxAge', 
       exportDocument({ id: hex(2), exportBucketId: OTHER, createdAt: new Date().toISOString() })
     ]
     atlas.scriptExport([{ run: exportDocument({ id: hex(1), createdAt: recent }) }], { exportId: hex(1) })
-    const result = await checkExport(atlas.url, gate)
+    const result = await runExportWithoutLeaksOrCrash(atlas.url, gate)
     expect(result.code).toBe(0)
     expect(kinds()).toEqual(['list-exports', 'export', 'bucket'])
     expect(result.outputs).toMatchObject({
@@ -341,7 +375,7 @@ describe('the gate of a scheduled export: latest to one bucket, within maxAge', 
     const old = new Date(Date.now() - 21 * 24 * 3_600_000).toISOString()
     atlas.state.lists.exports = [exportDocument({ id: hex(1), createdAt: old })]
     atlas.scriptExport([{ run: exportDocument({ id: hex(1), createdAt: old }) }], { exportId: hex(1) })
-    const result = await checkExport(atlas.url, gate)
+    const result = await runExportWithoutLeaksOrCrash(atlas.url, gate)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result).split('\n')[0]).toBe(
       `Export job ${hex(1)} of cluster Cluster0 is Successful, but it was created at ${old}, 21d ago: older than maxAge (26h).`
@@ -352,7 +386,7 @@ describe('the gate of a scheduled export: latest to one bucket, within maxAge', 
 
   it('refuses maxAge without latest, naming it, before any request', async () => {
     await serve()
-    const result = await checkExport(atlas.url, { ...BEARER_INPUTS, maxAge: '26h' })
+    const result = await runExportWithoutLeaksOrCrash(atlas.url, { ...BEARER_INPUTS, maxAge: '26h' })
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toBe(
       'Invalid input: maxAge is set but exportId is not latest; maxAge only applies to the newest export job (exportId: latest)'
@@ -375,7 +409,7 @@ describe('sharded clusters', () => {
         createdAt: '2026-11-29T00:00:00Z'
       }
     ]
-    const result = await checkExport(atlas.url, { ...BEARER_INPUTS, ...START }, RUNNER)
+    const result = await runExportWithoutLeaksOrCrash(atlas.url, { ...BEARER_INPUTS, ...START }, RUNNER)
     expect(result.code).toBe(0)
     expect(kinds()).toEqual([
       'list-exports',
@@ -399,7 +433,7 @@ describe('sharded clusters', () => {
       { exportId: hex(13), replicaSetName: 'atlas-abc-config-0' }
     ]
     atlas.scriptExport([{ run: exportDocument({ components }) }])
-    const result = await checkExport(atlas.url, BEARER_INPUTS)
+    const result = await runExportWithoutLeaksOrCrash(atlas.url, BEARER_INPUTS)
     expect(result.code).toBe(0)
     expect(result.summary).toContain('| Collections | Shards | Export took |')
     expect(result.summary).toContain(`atlas-abc-shard-1 (${hex(12)})`)
@@ -416,7 +450,7 @@ describe('faults before the check', () => {
       { reset: true },
       { status: 503, body: { error: 503, errorCode: 'SERVICE_UNAVAILABLE', detail: 'later' } }
     ]
-    const result = await checkExport(atlas.url, { ...BEARER_INPUTS, ...START, timeout: '45s' }, RUNNER)
+    const result = await runExportWithoutLeaksOrCrash(atlas.url, { ...BEARER_INPUTS, ...START, timeout: '45s' }, RUNNER)
     expect(result.code).toBe(0)
     expect(kinds().filter((k) => k === 'post-exports')).toHaveLength(1)
     expect(result.stdout).toMatch(/; retry 4 of 5 in \d+s$/m)

@@ -4,7 +4,14 @@ import { afterEach, describe, expect, it } from '@jest/globals'
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { BEARER_INPUTS, check, errorAnnotation, OAUTH_INPUTS, RUN_INPUTS, useSharedAtlas } from '../support/action.js'
+import {
+  BEARER_INPUTS,
+  runWithoutLeaksOrCrash,
+  errorAnnotation,
+  OAUTH_INPUTS,
+  RUN_INPUTS,
+  useSharedAtlas
+} from '../support/action.js'
 import { runDocument } from '../../scripts/fake-atlas.mjs'
 import { startFakeGitHub } from '../support/fake-github.mjs'
 import { runAction } from '../../scripts/run-action.mjs'
@@ -48,9 +55,12 @@ const STATUS = { statusContext: 'atlas/nightly-export', githubToken: GITHUB_TOKE
 describe('commit status', () => {
   it('posts success with the state, the context and a link to the workflow run', async () => {
     github = await startFakeGitHub()
-    const result = await check(shared.atlas.url, { ...BEARER_INPUTS, ...STATUS }, workflowEnv(github.url), [
-      GITHUB_TOKEN
-    ])
+    const result = await runWithoutLeaksOrCrash(
+      shared.atlas.url,
+      { ...BEARER_INPUTS, ...STATUS },
+      workflowEnv(github.url),
+      [GITHUB_TOKEN]
+    )
     expect(result.code).toBe(0)
     expect(github.requests).toHaveLength(1)
     const [post] = github.requests
@@ -70,7 +80,7 @@ describe('commit status', () => {
   it('posts failure on invalid inputs, on the pull request head, before any request to Atlas', async () => {
     github = await startFakeGitHub()
     const event = { pull_request: { head: { sha: HEAD_SHA } } }
-    const result = await check(
+    const result = await runWithoutLeaksOrCrash(
       shared.atlas.url,
       { ...BEARER_INPUTS, ...STATUS, runId: 'latets', timeout: 'soon' },
       workflowEnv(github.url, event),
@@ -92,7 +102,7 @@ describe('commit status', () => {
       { run: runDocument({ state: 'FAILED', phase: 'EXPORT' }) }
     ])
     const event = { pull_request: { number: 7, head: { sha: HEAD_SHA } } }
-    const result = await check(
+    const result = await runWithoutLeaksOrCrash(
       shared.atlas.url,
       { ...BEARER_INPUTS, ...STATUS, wait: 'true', pollInterval: '1s' },
       { ...workflowEnv(github.url, event), GITHUB_EVENT_NAME: 'pull_request' },
@@ -110,9 +120,12 @@ describe('commit status', () => {
   it('posts error when Atlas could not be asked', async () => {
     github = await startFakeGitHub()
     shared.atlas.script([{ status: 404, body: { error: 404, errorCode: 'RESOURCE_NOT_FOUND', detail: 'gone' } }])
-    const result = await check(shared.atlas.url, { ...OAUTH_INPUTS, ...STATUS }, workflowEnv(github.url), [
-      GITHUB_TOKEN
-    ])
+    const result = await runWithoutLeaksOrCrash(
+      shared.atlas.url,
+      { ...OAUTH_INPUTS, ...STATUS },
+      workflowEnv(github.url),
+      [GITHUB_TOKEN]
+    )
     expect(result.code).toBe(1)
     expect(github.requests.map((r) => r.body.state)).toEqual(['error'])
   })
@@ -122,9 +135,12 @@ describe('commit status', () => {
     [500, false]
   ])('warns when GitHub answers %i, and the verdict stands (permission hint: %s)', async (status, hint) => {
     github = await startFakeGitHub({ failWith: status })
-    const result = await check(shared.atlas.url, { ...BEARER_INPUTS, ...STATUS }, workflowEnv(github.url), [
-      GITHUB_TOKEN
-    ])
+    const result = await runWithoutLeaksOrCrash(
+      shared.atlas.url,
+      { ...BEARER_INPUTS, ...STATUS },
+      workflowEnv(github.url),
+      [GITHUB_TOKEN]
+    )
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('::warning::Could not post the success commit status "atlas/nightly-export"')
     expect(result.stdout.includes('statuses: write permission')).toBe(hint)

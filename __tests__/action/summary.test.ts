@@ -2,7 +2,7 @@
 // demo's pages), and the tests read the HTML: the headline, no empty table, a link into Atlas,
 // API text that stays text, and a summary even for invalid inputs.
 import { describe, expect, it } from '@jest/globals'
-import { BEARER_INPUTS, check, DIGEST_INPUTS, useSharedAtlas } from '../support/action.js'
+import { BEARER_INPUTS, runWithoutLeaksOrCrash, DIGEST_INPUTS, useSharedAtlas } from '../support/action.js'
 import { apiError, DEMO, runDocument } from '../../scripts/fake-atlas.mjs'
 import { renderGfm } from '../../scripts/render-markdown.mjs'
 import { runAction } from '../../scripts/run-action.mjs'
@@ -45,7 +45,7 @@ describe('the rendered job summary', () => {
     '%s: says what happened in the headline, links into Atlas, and has no empty table',
     async (_name, steps, extra, expected) => {
       shared.atlas.script(steps)
-      const result = await check(shared.atlas.url, { ...BEARER_INPUTS, ...extra })
+      const result = await runWithoutLeaksOrCrash(shared.atlas.url, { ...BEARER_INPUTS, ...extra })
       const html = renderGfm(result.summary)
       expect(headline(html)).toBe(expected)
       expect(html).toContain(`<a href="${shared.atlas.url}/v2/${DEMO.groupId}#/overview">Open the project in Atlas</a>`)
@@ -55,7 +55,10 @@ describe('the rendered job summary', () => {
   )
 
   it('names the credentials Atlas refused, without blaming the body', async () => {
-    const result = await check(shared.atlas.url, { publicKey: DEMO.publicKey, privateKey: 'not-the-key' })
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, {
+      publicKey: DEMO.publicKey,
+      privateKey: 'not-the-key'
+    })
     const html = renderGfm(result.summary)
     expect(headline(html)).toBe('❌ nightly-export: Atlas refused the API key (401)')
     expect(html).toContain('Check publicKey and privateKey')
@@ -68,7 +71,11 @@ describe('the rendered job summary', () => {
       { run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT' }) },
       { run: runDocument() }
     ])
-    const result = await check(shared.atlas.url, { ...DIGEST_INPUTS, wait: 'true', pollInterval: '1s' })
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, {
+      ...DIGEST_INPUTS,
+      wait: 'true',
+      pollInterval: '1s'
+    })
     expect(renderGfm(result.summary)).toMatch(/<p>✅ Snapshot 1s → ✅ Export 1s → ✅ Ingestion<\/p>/)
   })
 
@@ -76,7 +83,7 @@ describe('the rendered job summary', () => {
     shared.atlas.script([
       { run: runDocument({ state: 'FAILED', datasetName: 'see https://evil.example **now** <img src=x>' }) }
     ])
-    const result = await check(shared.atlas.url, BEARER_INPUTS)
+    const result = await runWithoutLeaksOrCrash(shared.atlas.url, BEARER_INPUTS)
     const html = renderGfm(result.summary)
     expect(html).toContain('<code>see https://evil.example **now** &lt;img src=x&gt;</code>')
     expect(html).not.toContain('href="https://evil.example')

@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals'
 import {
   BEARER_INPUTS,
-  check,
+  runWithoutLeaksOrCrash,
   DIGEST_INPUTS,
   errorAnnotation,
   expectNoSecrets,
@@ -38,7 +38,7 @@ describe('wait mode', () => {
       running(),
       { run: runDocument() }
     ])
-    const result = await check(atlas.url, { ...BEARER_INPUTS, ...WAIT })
+    const result = await runWithoutLeaksOrCrash(atlas.url, { ...BEARER_INPUTS, ...WAIT })
     expect(result.code).toBe(0)
     expect(kinds()).toEqual(['run', 'run', 'run', 'run'])
     const changes = result.stdout.split('\n').filter((l: string) => /^\[\+\d/.test(l))
@@ -65,7 +65,7 @@ describe('wait mode', () => {
       running(),
       { run: runDocument({ state: 'FAILED', phase: 'EXPORT', stats: { bytesExported: 10, numDocs: 0 } }) }
     ])
-    const result = await check(atlas.url, { ...BEARER_INPUTS, ...WAIT })
+    const result = await runWithoutLeaksOrCrash(atlas.url, { ...BEARER_INPUTS, ...WAIT })
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain('FAILED in phase EXPORT')
     expect(result.outputs).toMatchObject({
@@ -82,7 +82,12 @@ describe('wait mode', () => {
     await serve()
     atlas.script([running('INGESTION')])
     const started = Date.now()
-    const result = await check(atlas.url, { ...BEARER_INPUTS, wait: 'true', pollInterval: '1s', timeout: '3s' })
+    const result = await runWithoutLeaksOrCrash(atlas.url, {
+      ...BEARER_INPUTS,
+      wait: 'true',
+      pollInterval: '1s',
+      timeout: '3s'
+    })
     const took = Date.now() - started
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toMatch(
@@ -105,7 +110,7 @@ describe('wait mode', () => {
       { ...apiError(429, 'RATE_LIMITED', 'slow down'), headers: { 'retry-after': '2' } },
       { run: runDocument() }
     ])
-    const result = await check(atlas.url, { ...BEARER_INPUTS, ...WAIT })
+    const result = await runWithoutLeaksOrCrash(atlas.url, { ...BEARER_INPUTS, ...WAIT })
     expect(result.code).toBe(0)
     const [, limited, after] = runs()
     expect(after!.at - limited!.at).toBeGreaterThanOrEqual(2000)
@@ -115,7 +120,7 @@ describe('wait mode', () => {
   it('rides out a connection reset and a hang past the request timeout', async () => {
     await serve()
     atlas.script([running(), { reset: true }, { hang: true }, running(), { run: runDocument() }])
-    const result = await check(atlas.url, { ...BEARER_INPUTS, ...WAIT, requestTimeout: '1s' })
+    const result = await runWithoutLeaksOrCrash(atlas.url, { ...BEARER_INPUTS, ...WAIT, requestTimeout: '1s' })
     expect(result.code).toBe(0)
     expect(runs()).toHaveLength(5)
     expect(result.outputs['polls']).toBe('5')
@@ -124,7 +129,7 @@ describe('wait mode', () => {
   it('ends after six failed polls in a row with the last error', async () => {
     await serve()
     atlas.script([running(), apiError(503, 'SERVICE_UNAVAILABLE', 'down for maintenance')])
-    const result = await check(atlas.url, { ...BEARER_INPUTS, ...WAIT, timeout: '5m' })
+    const result = await runWithoutLeaksOrCrash(atlas.url, { ...BEARER_INPUTS, ...WAIT, timeout: '5m' })
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain('Atlas API 503 SERVICE_UNAVAILABLE: down for maintenance')
     expect(runs()).toHaveLength(1 + 6)
@@ -134,7 +139,7 @@ describe('wait mode', () => {
   it('keeps one Digest nonce for the whole wait, nc counting up', async () => {
     await serve()
     atlas.script([running(), running(), running(), { run: runDocument() }])
-    const result = await check(atlas.url, { ...DIGEST_INPUTS, ...WAIT })
+    const result = await runWithoutLeaksOrCrash(atlas.url, { ...DIGEST_INPUTS, ...WAIT })
     expect(result.code).toBe(0)
     expect(atlas.requests.map((r) => r.authResult)).toEqual(['challenge', 'ok', 'ok', 'ok', 'ok'])
     expect(atlas.requests.slice(1).map((r) => r.digest.nc)).toEqual(['00000001', '00000002', '00000003', '00000004'])
@@ -144,7 +149,7 @@ describe('wait mode', () => {
   it('pays one extra round trip when the nonce goes stale', async () => {
     await serve({ digest: { nonceUses: 2 } })
     atlas.script([running(), running(), running(), { run: runDocument() }])
-    const result = await check(atlas.url, { ...DIGEST_INPUTS, ...WAIT })
+    const result = await runWithoutLeaksOrCrash(atlas.url, { ...DIGEST_INPUTS, ...WAIT })
     expect(result.code).toBe(0)
     expect(atlas.requests.map((r) => r.authResult)).toEqual(['challenge', 'ok', 'ok', 'stale', 'ok', 'ok'])
     const after = atlas.requests[4]!.digest
@@ -155,7 +160,7 @@ describe('wait mode', () => {
   it('asks for one token, refreshes it shortly before it expires, and revokes each once', async () => {
     await serve({ tokenExpiresIn: 3 })
     atlas.script([running(), running(), running(), running(), { run: runDocument() }])
-    const result = await check(atlas.url, { ...OAUTH_INPUTS, ...WAIT })
+    const result = await runWithoutLeaksOrCrash(atlas.url, { ...OAUTH_INPUTS, ...WAIT })
     expect(result.code).toBe(0)
     // The replaced token is revoked in the background, so its revoke may land around the next poll.
     expect(kinds().filter((k: string) => k !== 'revoke')).toEqual(['token', 'run', 'run', 'run', 'token', 'run', 'run'])
@@ -168,7 +173,7 @@ describe('wait mode', () => {
   it('fetches a new token once when Atlas refuses one that used to work', async () => {
     await serve({ tokenLifetimeMs: 1500 })
     atlas.script([running(), running(), running(), { run: runDocument() }])
-    const result = await check(atlas.url, { ...OAUTH_INPUTS, ...WAIT })
+    const result = await runWithoutLeaksOrCrash(atlas.url, { ...OAUTH_INPUTS, ...WAIT })
     expect(result.code).toBe(0)
     const seen = atlas.requests.map((r) => `${r.kind}${r.authResult ? ` ${r.authResult}` : ''}`)
     expect(seen.filter((k: string) => k !== 'revoke')).toEqual([

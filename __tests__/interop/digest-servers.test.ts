@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { check, DIGEST_INPUTS, errorAnnotation } from '../support/action.js'
+import { runWithoutLeaksOrCrash, DIGEST_INPUTS, errorAnnotation } from '../support/action.js'
 import { DEMO, runDocument } from '../../scripts/fake-atlas.mjs'
 import { freePort, httpGet, startServer, type RunningServer } from '../support/processes.js'
 
@@ -95,7 +95,7 @@ describe('Apache httpd, mod_auth_digest (MD5, qop=auth)', () => {
 
   it('passes with the right key: a challenge, then one signed request', async () => {
     const before = accessLog().length
-    const result = await check(baseUrl, DIGEST_INPUTS)
+    const result = await runWithoutLeaksOrCrash(baseUrl, DIGEST_INPUTS)
     expect(result.code).toBe(0)
     expect(result.outputs['state']).toBe('DONE')
     expect(
@@ -107,7 +107,7 @@ describe('Apache httpd, mod_auth_digest (MD5, qop=auth)', () => {
 
   it('fails clearly with the wrong key, without looping', async () => {
     const before = accessLog().length
-    const result = await check(baseUrl, WRONG, {}, [WRONG.privateKey])
+    const result = await runWithoutLeaksOrCrash(baseUrl, WRONG, {}, [WRONG.privateKey])
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain('Atlas API 401')
     expect(errorAnnotation(result)).toContain('Check publicKey and privateKey')
@@ -119,7 +119,12 @@ describe('Apache httpd, mod_auth_digest (MD5, qop=auth)', () => {
     const before = accessLog().length
     const done = setTimeout(() => writeRun(root, 'DONE'), 4500)
     try {
-      const result = await check(baseUrl, { ...DIGEST_INPUTS, wait: 'true', pollInterval: '1s', timeout: '30s' })
+      const result = await runWithoutLeaksOrCrash(baseUrl, {
+        ...DIGEST_INPUTS,
+        wait: 'true',
+        pollInterval: '1s',
+        timeout: '30s'
+      })
       expect(result.code).toBe(0)
       const statuses = accessLog()
         .slice(before)
@@ -176,13 +181,13 @@ describe('lighttpd, mod_auth (SHA-256)', () => {
     const challenge = String((await httpGet(`${baseUrl}/${RUN_PATH.join('/')}`)).headers['www-authenticate'])
     expect(challenge).toMatch(/^Digest .*algorithm=SHA-256/)
     expect(challenge).not.toMatch(/MD5/)
-    const result = await check(baseUrl, DIGEST_INPUTS)
+    const result = await runWithoutLeaksOrCrash(baseUrl, DIGEST_INPUTS)
     expect(result.code).toBe(0)
     expect(result.outputs['state']).toBe('DONE')
   })
 
   it('fails clearly with the wrong key', async () => {
-    const result = await check(baseUrl, WRONG, {}, [WRONG.privateKey])
+    const result = await runWithoutLeaksOrCrash(baseUrl, WRONG, {}, [WRONG.privateKey])
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain('Atlas API 401')
     expect(errorAnnotation(result)).toContain('Check publicKey and privateKey')
@@ -223,7 +228,7 @@ describe('npm http-auth digest server (refuses a reused nc)', () => {
   })
 
   it('accepts a wait where every poll counts nc up on one nonce', async () => {
-    const result = await check(baseUrl, { ...DIGEST_INPUTS, wait: 'true', pollInterval: '1s' })
+    const result = await runWithoutLeaksOrCrash(baseUrl, { ...DIGEST_INPUTS, wait: 'true', pollInterval: '1s' })
     expect(result.code).toBe(0)
     expect(seen.map((s) => `${s.nc ?? '-'} ${s.status}`)).toEqual([
       '- 401',

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { check, DIGEST_INPUTS, errorAnnotation, type FakeAtlas } from '../support/action.js'
+import { runWithoutLeaksOrCrash, DIGEST_INPUTS, errorAnnotation, type FakeAtlas } from '../support/action.js'
 import { runDocument, startFakeAtlas } from '../../scripts/fake-atlas.mjs'
 import { freePort, startServer, type RunningServer } from '../support/processes.js'
 
@@ -72,7 +72,7 @@ const atlasPort = () => new URL(atlas.url).port
 describe('TLS with a private CA', () => {
   it('refuses the certificate by default, saying what to do', async () => {
     atlas.requests.length = 0
-    const result = await check(atlas.url, DIGEST_INPUTS)
+    const result = await runWithoutLeaksOrCrash(atlas.url, DIGEST_INPUTS)
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toMatch(
       /The TLS certificate of https:\/\/127\.0\.0\.1:\d+ was not accepted \((SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)\)/
@@ -83,7 +83,7 @@ describe('TLS with a private CA', () => {
   })
 
   it('succeeds with the CA given in NODE_EXTRA_CA_CERTS, as on a runner behind a corporate CA', async () => {
-    const result = await check(atlas.url, DIGEST_INPUTS, { NODE_EXTRA_CA_CERTS: caFile })
+    const result = await runWithoutLeaksOrCrash(atlas.url, DIGEST_INPUTS, { NODE_EXTRA_CA_CERTS: caFile })
     expect(result.code).toBe(0)
     expect(result.outputs['state']).toBe('DONE')
   })
@@ -139,7 +139,11 @@ describe('through a forward proxy', () => {
   it('sends every request through HTTPS_PROXY', async () => {
     const before = connects(proxy)
     atlas.requests.length = 0
-    const result = await check(baseUrl(), DIGEST_INPUTS, via({ HTTPS_PROXY: `http://127.0.0.1:${proxyPort}` }))
+    const result = await runWithoutLeaksOrCrash(
+      baseUrl(),
+      DIGEST_INPUTS,
+      via({ HTTPS_PROXY: `http://127.0.0.1:${proxyPort}` })
+    )
     expect(result.code).toBe(0)
     expect(connects(proxy) - before).toBeGreaterThanOrEqual(1)
     expect(atlas.requests.map((r) => r.authResult)).toEqual(['challenge', 'ok'])
@@ -147,14 +151,18 @@ describe('through a forward proxy', () => {
 
   it('honours the lower-case https_proxy too', async () => {
     const before = connects(proxy)
-    const result = await check(baseUrl(), DIGEST_INPUTS, via({ https_proxy: `http://127.0.0.1:${proxyPort}` }))
+    const result = await runWithoutLeaksOrCrash(
+      baseUrl(),
+      DIGEST_INPUTS,
+      via({ https_proxy: `http://127.0.0.1:${proxyPort}` })
+    )
     expect(result.code).toBe(0)
     expect(connects(proxy) - before).toBeGreaterThanOrEqual(1)
   })
 
   it('goes direct for a host in NO_PROXY', async () => {
     const before = connects(proxy)
-    const result = await check(
+    const result = await runWithoutLeaksOrCrash(
       baseUrl(),
       DIGEST_INPUTS,
       via({ HTTPS_PROXY: `http://127.0.0.1:${proxyPort}`, NO_PROXY: `localhost,${HOST}` })
@@ -167,7 +175,7 @@ describe('through a forward proxy', () => {
     const plain = await startFakeAtlas()
     try {
       const before = proxy.output().length
-      const result = await check(plain.url, DIGEST_INPUTS, {
+      const result = await runWithoutLeaksOrCrash(plain.url, DIGEST_INPUTS, {
         HTTPS_PROXY: `http://127.0.0.1:${proxyPort}`,
         HTTP_PROXY: `http://127.0.0.1:${proxyPort}`
       })
@@ -180,7 +188,7 @@ describe('through a forward proxy', () => {
   })
 
   it('passes credentials given in the proxy URL, and fails clearly without them', async () => {
-    const withCredentials = await check(
+    const withCredentials = await runWithoutLeaksOrCrash(
       baseUrl(),
       DIGEST_INPUTS,
       via({ HTTPS_PROXY: `http://${PROXY_USER}:${PROXY_PASSWORD}@127.0.0.1:${authProxyPort}` }),
@@ -188,7 +196,11 @@ describe('through a forward proxy', () => {
     )
     expect(withCredentials.code).toBe(0)
     atlas.requests.length = 0
-    const without = await check(baseUrl(), DIGEST_INPUTS, via({ HTTPS_PROXY: `http://127.0.0.1:${authProxyPort}` }))
+    const without = await runWithoutLeaksOrCrash(
+      baseUrl(),
+      DIGEST_INPUTS,
+      via({ HTTPS_PROXY: `http://127.0.0.1:${authProxyPort}` })
+    )
     expect(without.code).toBe(1)
     expect(errorAnnotation(without)).toContain(
       `The proxy refused to connect to https://${HOST}:${atlasPort()} (HTTP 407)`
@@ -200,7 +212,7 @@ describe('through a forward proxy', () => {
 
   it('keeps polling through the proxy in wait mode', async () => {
     atlas.script([{ run: runDocument({ state: 'IN_PROGRESS' }) }, { run: runDocument() }])
-    const result = await check(
+    const result = await runWithoutLeaksOrCrash(
       baseUrl(),
       { ...DIGEST_INPUTS, wait: 'true', pollInterval: '1s' },
       via({ HTTPS_PROXY: `http://127.0.0.1:${proxyPort}` })

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import Provider from 'oidc-provider'
-import { check, errorAnnotation, OAUTH_INPUTS } from '../support/action.js'
+import { runWithoutLeaksOrCrash, errorAnnotation, OAUTH_INPUTS } from '../support/action.js'
 import { DEMO, runDocument } from '../../scripts/fake-atlas.mjs'
 
 let server: Server
@@ -63,7 +63,7 @@ afterAll(async () => {
 describe('against oidc-provider', () => {
   it('gets a token with client_secret_basic, uses it, and revokes it at the end', async () => {
     runRequests.length = 0
-    const result = await check(baseUrl, OAUTH_INPUTS)
+    const result = await runWithoutLeaksOrCrash(baseUrl, OAUTH_INPUTS)
     expect(result.code).toBe(0)
     expect(result.outputs['state']).toBe('DONE')
     expect(runRequests).toHaveLength(1)
@@ -76,7 +76,7 @@ describe('against oidc-provider', () => {
   it('fails clearly when the server refuses the client secret', async () => {
     runRequests.length = 0
     const wrong = 'not-the-client-secret-1234'
-    const result = await check(baseUrl, { clientId: DEMO.clientId, clientSecret: wrong }, {}, [
+    const result = await runWithoutLeaksOrCrash(baseUrl, { clientId: DEMO.clientId, clientSecret: wrong }, {}, [
       wrong,
       Buffer.from(`${DEMO.clientId}:${wrong}`).toString('base64')
     ])

@@ -49,20 +49,23 @@ export function expectNoSecrets(result: ActionResult, extraSecrets: string[] = [
 }
 
 /**
- * Runs the action against a fake Atlas at baseUrl with the run inputs, then checks that no secret
+ * Runs the pipeline action against a fake Atlas at baseUrl with the run inputs, and asserts that no secret
  * leaked and that nothing reached stderr (no crash, no unhandled rejection, no stack trace).
  */
-export async function check(
+export async function runWithoutLeaksOrCrash(
   baseUrl: string,
   inputs: Record<string, string>,
   env: Record<string, string> = {},
   extraSecrets: string[] = []
 ): Promise<ActionResult> {
-  return checked({ inputs: { ...RUN_INPUTS, baseUrl, ...inputs }, env }, extraSecrets)
+  return runExpectingNoLeakOrCrash({ inputs: { ...RUN_INPUTS, baseUrl, ...inputs }, env }, extraSecrets)
 }
 
 /** Runs the action, then asserts what every run must hold: no secret anywhere, nothing on stderr, no crash. */
-async function checked(options: Parameters<typeof runAction>[0], extraSecrets: string[]): Promise<ActionResult> {
+async function runExpectingNoLeakOrCrash(
+  options: Parameters<typeof runAction>[0],
+  extraSecrets: string[]
+): Promise<ActionResult> {
   const result = await runAction(options)
   expectNoSecrets(result, extraSecrets)
   expect(result.stderr).toBe('')
@@ -70,14 +73,17 @@ async function checked(options: Parameters<typeof runAction>[0], extraSecrets: s
   return result
 }
 
-/** check() for the backup-export action: dist/backup-export.js with the export job inputs. */
-export async function checkExport(
+/** runWithoutLeaksOrCrash() for the backup-export action: dist/backup-export.js with the export job inputs. */
+export async function runExportWithoutLeaksOrCrash(
   baseUrl: string,
   inputs: Record<string, string>,
   env: Record<string, string> = {},
   extraSecrets: string[] = []
 ): Promise<ActionResult> {
-  return checked({ inputs: { ...EXPORT_INPUTS, baseUrl, ...inputs }, env, entry: EXPORT_ENTRY }, extraSecrets)
+  return runExpectingNoLeakOrCrash(
+    { inputs: { ...EXPORT_INPUTS, baseUrl, ...inputs }, env, entry: EXPORT_ENTRY },
+    extraSecrets
+  )
 }
 
 /** The ::error:: annotation text the action printed (URL-decoded as the runner shows it). */

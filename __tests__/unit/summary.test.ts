@@ -1,16 +1,17 @@
-// The whole job summary of two waits, line by line as a reader sees it: what each section shows,
+// The job summary, line by line as a reader sees it: what each section shows,
 // in which order, and what is left out. The parts (escaping, bounds, hints) have their own tests in
-// report.test.ts; these pin how they fit together.
+// markdown.test.ts and verdict.test.ts; these pin how they fit together.
 import { describe, expect, it } from '@jest/globals'
 import { AtlasError } from '../../src/atlas/errors.js'
 import type { PollResult } from '../../src/poll.js'
-import { renderSummary } from '../../src/report/summary.js'
+import { renderInputSummary, renderSummary } from '../../src/report/summary.js'
 import { backupExport } from '../../src/resources/backup-export.js'
 import { pipelineRun } from '../../src/resources/pipeline-run.js'
 import { readSettings } from '../../src/settings.js'
 import { judge } from '../../src/verdict.js'
 import { exportDocument } from '../../scripts/fake-atlas.mjs'
-import { failed } from '../support/poll-results.js'
+import { failed, finished } from '../support/poll-results.js'
+import { judgeRun, renderRunSummary, runSettings } from '../support/run-verdicts.js'
 
 const STARTED = Date.UTC(2026, 10, 28, 2, 0, 0)
 
@@ -245,8 +246,7 @@ describe('the parts of a wait that depend on its length', () => {
     expect(rows.at(-1)).toBe(
       `| ${new Date(STARTED + (changes - 1) * 1000).toISOString().replace('.000', '')} | +${changes - 1}s | IN_PROGRESS · ${changes % 2 ? 'SNAPSHOT' : 'EXPORT'} | 1s |`
     )
-    if (elided === undefined) expect(md).not.toContain('in the middle')
-    else expect(md).toContain(`\n\n${elided}\n`)
+    expect(md.match(/\n\n(\d+ changes? in the middle (?:is|are) not shown\.)\n/)?.[1]).toBe(elided)
   })
 
   it('keeps a workflow run link whole when its address has parentheses or spaces', () => {
@@ -364,5 +364,153 @@ describe('the job summary of start mode', () => {
       '> [!WARNING]\n> Could not read \\*this\\*',
       '[Open the project in Atlas](https://cloud.mongodb.com/v2/32b6e34b3d91647abb20e7b8#/overview)'
     ])
+  })
+})
+
+describe('the job summary', () => {
+  const done = {
+    state: 'DONE',
+    phase: 'INGESTION',
+    datasetName: 'ds',
+    stats: { bytesExported: 1288490188, numDocs: 1234567 },
+    createdDate: '2026-11-27T02:00:00Z',
+    lastUpdatedDate: '2026-11-27T02:41:17Z'
+  }
+
+  it('leads a pass with the headline and the figures, says it once, and folds ids and dates away', () => {
+    const md = renderRunSummary(
+      finished(done),
+      judgeRun(finished(done), runSettings()),
+      runSettings(),
+      Date.UTC(2026, 10, 28)
+    )
+    expect(md.split('\n')[0]).toBe('### ✅ nightly-export: DONE · 1,234,567 documents · 1.2 GiB')
+    expect(md).toContain(
+      '| Documents | Exported | Run took |\n| ---: | ---: | ---: |\n| 1,234,567 | 1.2 GiB (1,288,490,188 bytes) | 41m 17s |'
+    )
+    expect(md.match(/DONE/g)).toHaveLength(2) // the headline, and the folded details
+    expect(md).toContain('<details><summary>Pipeline run details</summary>')
+    expect(md).toContain('| Created | `2026-11-27T02:00:00Z` |')
+    expect(md).toContain('| Field | Value |')
+    expect(md).not.toContain('Timeline')
+    expect(md).not.toContain('&#95;')
+  })
+
+  it('links the project in the Atlas UI, Atlas for Government included', () => {
+    const md = renderRunSummary(finished(done), judgeRun(finished(done), runSettings()), runSettings(), 0)
+    expect(md).toContain('[Open the project in Atlas](https://cloud.mongodb.com/v2/32b6e34b3d91647abb20e7b8#/overview)')
+    const gov = runSettings({ baseUrl: 'https://cloud.mongodbgov.com' })
+    expect(renderRunSummary(finished(done), judgeRun(finished(done), gov), gov, 0)).toContain(
+      '(https://cloud.mongodbgov.com/v2/32b6e34b3d91647abb20e7b8#/overview)'
+    )
+  })
+
+  it('escapes API text so it cannot break the table, inject HTML or become a link', () => {
+    const run = {
+      state: 'DONE',
+      datasetName: 'a|b<script>alert(1)</script>`x` https://evil.example\n| injected | row |'
+    }
+    const md = renderRunSummary(finished(run), judgeRun(finished(run), runSettings()), runSettings(), 0)
+    const row = md.split('\n').find((l) => l.startsWith('| Dataset'))!
+    expect(row).toBe(
+      '| Dataset | ``a\\|b<script>alert(1)</script>`x` https://evil.example \\| injected \\| row \\|`` |'
+    )
+    expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(4)
+  })
+
+  it('shows what Atlas answered once, as fields, with the hint — and no empty timeline', () => {
+    const error = new AtlasError('Atlas API 404 RESOURCE_NOT_FOUND: gone', {
+      kind: 'api',
+      status: 404,
+      errorCode: 'RESOURCE_NOT_FOUND',
+      detail: 'gone'
+    })
+    const md = renderRunSummary(failed(error), judgeRun(failed(error), runSettings()), runSettings(), 0)
+    expect(md.split('\n')[0]).toBe(
+      '### ❌ nightly-export: run not found (404) — Data Lake Pipelines were sunset on 2025-09-30'
+    )
+    expect(md).toContain('| Error code | `RESOURCE_NOT_FOUND` |')
+    expect(md).toContain('| Detail | `gone` |')
+    expect(md).not.toContain('> Atlas API 404')
+    expect(md).toContain('**What to do:** Data Lake Pipelines were sunset')
+    expect(md).toContain(
+      '(see [https://dochub.mongodb.org/core/data-lake-deprecation](https://dochub.mongodb.org/core/data-lake-deprecation))'
+    )
+    expect(md).not.toContain('Timeline')
+  })
+
+  it('draws the phases of a wait as one line, a Gantt chart and a table, counting retries', () => {
+    const result = finished(done, {
+      polls: 6,
+      retries: 1,
+      elapsedMs: 180_000,
+      timeline: [
+        { at: 0, state: 'PENDING', stage: 'SNAPSHOT' },
+        { at: 3000, state: 'IN_PROGRESS', stage: 'EXPORT' },
+        { at: 6000, retrying: 'Atlas API 503' },
+        { at: 9000, state: 'IN_PROGRESS', stage: 'EXPORT' },
+        { at: 60_000, state: 'IN_PROGRESS', stage: 'INGESTION' },
+        { at: 180_000, state: 'DONE', stage: 'INGESTION' }
+      ]
+    })
+    const wait = runSettings({ wait: 'true' })
+    const md = renderRunSummary(result, judgeRun(result, wait), wait, Date.UTC(2026, 10, 28))
+    expect(md).toContain('✅ Snapshot 3s → ✅ Export 57s → ✅ Ingestion')
+    expect(md).toContain('<details><summary>Timeline: 6 requests, 1 retry over 3m</summary>')
+    expect(md).toContain('```mermaid\ngantt')
+    expect(md).toContain('| 2026-11-28T00:00:06Z | +6s | retrying: Atlas API 503 | 3s |')
+    expect(md).toContain('| This check waited |')
+  })
+
+  it('marks the last phase by how the wait ended', () => {
+    const timeline = [
+      { at: 0, state: 'IN_PROGRESS', stage: 'EXPORT' },
+      { at: 5000, state: 'IN_PROGRESS', stage: 'INGESTION' }
+    ]
+    const wait = runSettings({ wait: 'true' })
+    const failedRun = finished({ state: 'FAILED', phase: 'INGESTION' }, { timeline, elapsedMs: 9000 })
+    expect(renderRunSummary(failedRun, judgeRun(failedRun, wait), wait, 0)).toContain('✅ Export 5s → ❌ Ingestion')
+    const timedOut = finished(
+      { state: 'IN_PROGRESS', phase: 'INGESTION' },
+      { ending: 'timeout', timeline, elapsedMs: 9000 }
+    )
+    expect(renderRunSummary(timedOut, judgeRun(timedOut, wait), wait, 0)).toContain('✅ Export 5s → ⏳ Ingestion')
+  })
+
+  it('stays small however long the wait', () => {
+    const timeline = Array.from({ length: 5000 }, (_, i) => ({
+      at: i * 1000,
+      state: i % 2 ? 'IN_PROGRESS' : 'PENDING',
+      stage: 'x'.repeat(2000)
+    }))
+    const result: PollResult = {
+      ending: 'timeout',
+      last: { document: { state: 'IN_PROGRESS', datasetName: 'y'.repeat(100_000) }, rateLimit: {} },
+      polls: 5000,
+      retries: 0,
+      failedInARow: 0,
+      elapsedMs: 5_000_000,
+      timeline
+    }
+    const md = renderRunSummary(
+      result,
+      judgeRun(result, runSettings({ wait: 'true' })),
+      runSettings({ wait: 'true' }),
+      0
+    )
+    expect(md).toContain('<details><summary>Timeline: 5000 requests over 1h 23m 20s</summary>')
+    expect(md).toContain('4960 changes in the middle are not shown.')
+    expect(Buffer.byteLength(md)).toBeLessThan(200 * 1024)
+  })
+
+  it('lists invalid inputs, saying nothing was sent', () => {
+    const md = renderInputSummary([
+      'groupId "x" must be 24 hexadecimal characters',
+      'timeout is "9d"; write a duration'
+    ])
+    expect(md).toBe(
+      '### ❌ Invalid inputs — nothing was sent to Atlas\n\n- groupId "x" must be 24 hexadecimal characters\n- timeout is "9d"; write a duration\n\n' +
+        'Fix the inputs of this step in the workflow file; the table of inputs in the README says what each one takes.\n'
+    )
   })
 })

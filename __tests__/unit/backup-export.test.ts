@@ -1,33 +1,11 @@
-// The resource modules: what differs between a pipeline run and an export job, as pure data and
-// functions. The engine's behaviour with each is covered by the action-level suites; here, what
-// each module says about its own documents.
+// The export job resource: its inputs, states and verdicts, its figures and outputs, latest and
+// latest to one bucket, and the words of its steps.
 import { describe, expect, it } from '@jest/globals'
 import { backupExport } from '../../src/resources/backup-export.js'
 import { pipelineRun } from '../../src/resources/pipeline-run.js'
 import { exportDocument, runDocument } from '../../scripts/fake-atlas.mjs'
 import { atlasFailure } from '../support/atlas-failure.js'
-import type { Resolver } from '../../src/resolve.js'
-import { api, spanMs, text } from '../../src/resources/fields.js'
-
-const exportRef = {
-  groupId: '32b6e34b3d91647abb20e7b8',
-  clusterName: 'Cluster0',
-  exportId: '6750a1b2c3d4e5f6a7b8c9d0'
-}
-const context = (wait = false) => ({
-  wait,
-  successStates: ['Successful'],
-  described: 'Export job X of cluster Cluster0'
-})
-
-function problemsFor(resource: typeof backupExport | typeof pipelineRun, inputs: Record<string, string>): string[] {
-  const problems: string[] = []
-  ;(resource.readRef as (input: (name: string) => string, problems: string[]) => unknown)(
-    (name) => inputs[name] ?? '',
-    problems
-  )
-  return problems
-}
+import { context, exportRef, listing, problemsFor } from '../support/resource-helpers.js'
 
 describe('the export job resource', () => {
   it('reads its three inputs, naming each rule in words', () => {
@@ -197,96 +175,7 @@ describe('the export job resource', () => {
   })
 })
 
-describe('the pipeline run resource', () => {
-  it('keeps every digit of int64 stats in its outputs and headline', () => {
-    const run = runDocument({ stats: { bytesExported: 2n ** 63n, numDocs: 9007199254740993n } })
-    expect(pipelineRun.outputs(run)).toMatchObject({
-      bytesExported: '9223372036854775808',
-      numDocs: '9007199254740993'
-    })
-    expect(pipelineRun.headlineFacts(run)).toEqual(['9,007,199,254,740,993 documents', '8.0 EiB'])
-    expect(pipelineRun.headlineFacts(runDocument({ stats: undefined }))).toEqual([])
-  })
-
-  it('works out how long the run took, only from dates in order', () => {
-    expect(pipelineRun.keyFigures(runDocument())).toContainEqual(['Run took', '41m 17s'])
-    expect(pipelineRun.keyFigures(runDocument({ lastUpdatedDate: '2026-11-26T00:00:00Z' }))).toContainEqual([
-      'Run took',
-      undefined
-    ])
-  })
-
-  it('points a 404 and a 410 to the sunset and the export action', () => {
-    expect(pipelineRun.notFound(404).hint).toContain('backup-export action')
-    expect(pipelineRun.notFound(410).hint).toMatch(/gone for good.*backup-export action/)
-    expect(pipelineRun.notFound(410).hint).not.toContain('check groupId')
-  })
-})
-
-/** A resolver that lists the items given and records the log; a step it was not meant to take fails the test. */
-function listing(items: Record<string, unknown>[]) {
-  const lines: string[] = []
-  const listed: string[][] = []
-  const done: string[] = []
-  const resolver: Resolver = {
-    env: {},
-    log: (line) => lines.push(line),
-    record: ({ what, id, how }) => done.push(`${what} ${id}: ${how}`),
-    listAll: async (_step, segments) => {
-      listed.push(segments)
-      return items
-    },
-    call: async () => {
-      throw new Error('no call expected')
-    },
-    waitFor: async () => {
-      throw new Error('no wait expected')
-    }
-  }
-  return { resolver, lines, listed, done }
-}
-
 describe('latest', () => {
-  const runRef = { groupId: '32b6e34b3d91647abb20e7b8', pipelineName: 'nightly', runId: 'latest' }
-
-  it('is the newest run of the pipeline that has an id, said in the log and set as the runId output', async () => {
-    const { resolver, lines, listed } = listing([
-      { _id: 'a'.repeat(24), createdDate: '2026-11-27T00:00:00Z' },
-      { _id: 'b'.repeat(24), createdDate: '2026-11-28T00:00:00Z' },
-      { _id: 7, createdDate: '2026-11-29T00:00:00Z' }
-    ])
-    const resolved = await pipelineRun.resolve(runRef, resolver)
-    expect(resolved).toEqual({ ref: { ...runRef, runId: 'b'.repeat(24) }, outputs: { runId: 'b'.repeat(24) } })
-    expect(listed).toEqual([['groups', runRef.groupId, 'pipelines', 'nightly', 'runs']])
-    expect(lines).toEqual([`Newest run: ${'b'.repeat(24)}, created 2026-11-28T00:00:00Z (1 of 3).`])
-  })
-
-  it('fails when the newest run has no id, or there is none, naming the step', async () => {
-    for (const runs of [[], [{ createdDate: '2026-11-28T00:00:00Z' }]]) {
-      const error = await atlasFailure(pipelineRun.resolve(runRef, listing(runs).resolver))
-      expect([error.kind, error.message, error.step?.what, error.step?.role]).toEqual([
-        'empty',
-        'Atlas lists no run of pipeline nightly',
-        'list the runs of the pipeline',
-        'Project Read Only'
-      ])
-    }
-  })
-
-  it('says when the newest run has no date', async () => {
-    const { resolver, lines } = listing([{ _id: 'c'.repeat(24) }])
-    await pipelineRun.resolve(runRef, resolver)
-    expect(lines).toEqual([`Newest run: ${'c'.repeat(24)}, created at an unknown time (1 of 1).`])
-  })
-
-  it('is not looked up for a run id', async () => {
-    const { resolver, listed } = listing([])
-    const ref = { ...runRef, runId: 'd'.repeat(24) }
-    expect(await pipelineRun.resolve(ref, resolver)).toEqual({ ref })
-    expect(await backupExport.resolve(exportRef, resolver)).toEqual({ ref: exportRef })
-    expect(listed).toEqual([])
-  })
-
   it('is the newest export job of the cluster that has an id', async () => {
     const { resolver, lines, listed } = listing([
       { id: 'a'.repeat(24), createdAt: '2026-11-28T00:00:00Z' },
@@ -365,136 +254,6 @@ describe('a step before the check that Atlas answers 404', () => {
   })
 })
 
-describe('the pipeline run, field by field', () => {
-  const ref = { groupId: '32b6e34b3d91647abb20e7b8', pipelineName: 'nightly', runId: '6650f1a2b3c4d5e6f7a8b9c0' }
-
-  it('reads its inputs, naming each rule in words', () => {
-    expect(problemsFor(pipelineRun, { ...ref })).toEqual([])
-    expect(problemsFor(pipelineRun, { ...ref, runId: 'latest' })).toEqual([])
-    expect(problemsFor(pipelineRun, {})).toEqual([
-      'groupId is required: the Atlas project id, 24 hexadecimal characters like 32b6e34b3d91647abb20e7b8',
-      'pipelineName is required: the name of the Data Lake pipeline',
-      'runId is required: the pipeline run id, or latest, 24 hexadecimal characters like 32b6e34b3d91647abb20e7b8'
-    ])
-    expect(problemsFor(pipelineRun, { ...ref, runId: `${ref.runId}0`, pipelineName: 'a\uDC00' })).toEqual([
-      'pipelineName contains a broken Unicode character (a lone surrogate) that cannot be sent in a URL',
-      `runId "${ref.runId}0" must be 24 hexadecimal characters (digits and lowercase a to f), like 32b6e34b3d91647abb20e7b8`
-    ])
-    expect(problemsFor(pipelineRun, { ...ref, groupId: `x${ref.groupId}` })).toEqual([
-      `groupId "x${ref.groupId}" must be 24 hexadecimal characters (digits and lowercase a to f), like 32b6e34b3d91647abb20e7b8`
-    ])
-  })
-
-  it('names itself and its rows', () => {
-    expect(pipelineRun.describe(ref)).toBe('Pipeline run 6650f1a2b3c4d5e6f7a8b9c0 of nightly')
-    expect(pipelineRun.describe({ ...ref, runId: 'latest' })).toBe('The latest run of nightly')
-    expect(pipelineRun.subject(ref)).toBe('nightly')
-    expect(pipelineRun.refRows(ref)).toEqual([
-      ['Pipeline', { api: 'nightly' }],
-      ['Run', { api: ref.runId }],
-      ['Project', { api: ref.groupId }]
-    ])
-    expect(pipelineRun.groupId(ref)).toBe(ref.groupId)
-    expect(pipelineRun.stage({ phase: 'EXPORT' })).toBe('EXPORT')
-    expect(pipelineRun.state({ state: 3 })).toBe('3')
-  })
-
-  it('shows every detail it has, the retention policy as one value', () => {
-    const run = runDocument({
-      datasetRetentionPolicy: { value: 7, units: 'DAYS' },
-      backupFrequencyType: 'DAILY',
-      scheduledDeletionDate: '2026-12-27T00:00:00Z',
-      snapshotId: 's1',
-      pipelineId: 'p1'
-    })
-    expect(pipelineRun.details(run)).toEqual([
-      ['State', { api: run['state'] }],
-      ['Phase', { api: run['phase'] }],
-      ['Dataset', run['datasetName'] === undefined ? undefined : { api: run['datasetName'] }],
-      ['Backup frequency', { api: 'DAILY' }],
-      ['Retention', { api: '7 DAYS' }],
-      ['Created', { api: run['createdDate'] }],
-      ['Last updated', { api: run['lastUpdatedDate'] }],
-      ['Scheduled deletion', { api: '2026-12-27T00:00:00Z' }],
-      ['Snapshot', { api: 's1' }],
-      ['Pipeline id', { api: 'p1' }]
-    ])
-    const partial = Object.fromEntries(pipelineRun.details({ datasetRetentionPolicy: { units: 'WEEKS' } }))
-    expect(partial['Retention']).toEqual({ api: 'WEEKS' })
-    expect(Object.fromEntries(pipelineRun.details({ datasetRetentionPolicy: {} }))['Retention']).toBeUndefined()
-  })
-
-  it('shows the figures it has: documents, bytes exported, and how long the run took', () => {
-    expect(
-      pipelineRun.keyFigures({
-        stats: { bytesExported: 2048, numDocs: 3 },
-        createdDate: '2026-11-28T00:00:00Z',
-        lastUpdatedDate: '2026-11-28T00:00:05Z'
-      })
-    ).toEqual([
-      ['Documents', '3'],
-      ['Exported', '2.0 KiB (2,048 bytes)'],
-      ['Run took', '5s']
-    ])
-    expect(pipelineRun.keyFigures({ stats: { bytesExported: '2048', numDocs: null } })).toEqual([
-      ['Documents', undefined],
-      ['Exported', undefined],
-      ['Run took', undefined]
-    ])
-    expect(pipelineRun.headlineFacts({ stats: { bytesExported: 1024 } })).toEqual(['1.0 KiB'])
-  })
-
-  it('sets the stats outputs only when Atlas sent stats', () => {
-    const outputs = pipelineRun.outputs({ state: 'DONE', stats: { numDocs: 5 } })
-    expect(outputs).toMatchObject({ state: 'DONE', stats: '{"numDocs":5}', numDocs: '5', bytesExported: undefined })
-    expect(Object.keys(pipelineRun.outputs({ state: 'DONE' }))).not.toContain('stats')
-  })
-
-  it.each([
-    ['PENDING', 'EXPORT', false, 'not finished, PENDING (EXPORT)', 'has not finished: it is PENDING (phase EXPORT).'],
-    ['IN_PROGRESS', undefined, true, 'not finished, IN_PROGRESS', 'has not finished: it is IN_PROGRESS.'],
-    ['FAILED', 'INGESTION', false, 'FAILED in INGESTION', 'FAILED in phase INGESTION.'],
-    ['FAILED', undefined, false, 'FAILED', 'FAILED.']
-  ])('judges %s in phase %s (wait %s)', (state, phase, wait, headline, message) => {
-    const judged = pipelineRun.judgeState(state, phase === undefined ? {} : { phase }, {
-      wait,
-      successStates: ['DONE'],
-      described: 'Run R'
-    })
-    expect(judged?.headline).toBe(headline)
-    expect(judged?.message).toBe(`Run R ${message}`)
-    if (state === 'IN_PROGRESS') expect(judged?.hint).toBeUndefined()
-  })
-
-  it('names every success state when a run is DATASET_DELETED', () => {
-    const judged = pipelineRun.judgeState(
-      'DATASET_DELETED',
-      {},
-      {
-        wait: false,
-        successStates: ['DONE', 'FAILED'],
-        described: 'Run R'
-      }
-    )
-    expect(judged).toEqual({
-      headline: 'DATASET_DELETED: its dataset has been deleted',
-      message: 'Run R is DATASET_DELETED: its dataset has been deleted.',
-      hint: 'Trigger a new run, or add DATASET_DELETED to successStates if that is expected (successStates is DONE, FAILED).'
-    })
-  })
-
-  it('says exactly what a 404 and a 410 mean now', () => {
-    expect(pipelineRun.notFound(404)).toEqual({
-      headline: 'run not found (404) — Data Lake Pipelines were sunset on 2025-09-30',
-      hint: 'Data Lake Pipelines were sunset on 2025-09-30, so Atlas may no longer serve this run at all (see https://dochub.mongodb.org/core/data-lake-deprecation); the backup-export action of this repository checks their successor, snapshot export jobs. If the pipeline still exists, check groupId, pipelineName and runId.'
-    })
-    expect(pipelineRun.notFound(410)).toEqual({
-      headline: 'run gone (410) — Data Lake Pipelines were sunset on 2025-09-30',
-      hint: 'Atlas says this run is gone for good: Data Lake Pipelines were sunset on 2025-09-30 (see https://dochub.mongodb.org/core/data-lake-deprecation). Cloud Backup snapshot exports replace them: see the backup-export action of this repository.'
-    })
-  })
-})
-
 describe('the export job, field by field', () => {
   it('names itself by what the step does', () => {
     expect(backupExport.describe({ ...exportRef, exportId: '' })).toBe(
@@ -570,34 +329,5 @@ describe('the export job, field by field', () => {
     expect(backupExport.notFound(404).hint).toBe(
       'Check groupId, clusterName and exportId: the export jobs of a cluster are under Backup, Snapshots, Export in the Atlas UI, and the id is the one POST /backup/exports returned.'
     )
-  })
-})
-
-describe('fields', () => {
-  it('reads text, numbers and int64 as text, and nothing else', () => {
-    expect([text('a'), text(''), text(3), text(2n ** 64n), text(true), text(null), text({})]).toEqual([
-      'a',
-      '',
-      '3',
-      '18446744073709551616',
-      undefined,
-      undefined,
-      undefined
-    ])
-    expect([api(5), api(undefined)]).toEqual([{ api: '5' }, undefined])
-  })
-
-  it('measures a span only between two readable dates in order', () => {
-    const a = '2026-11-28T00:00:00Z'
-    const b = '2026-11-28T00:01:00Z'
-    expect([
-      spanMs(a, b),
-      spanMs(a, a),
-      spanMs(b, a),
-      spanMs(a, 'x'),
-      spanMs('x', b),
-      spanMs(1, b),
-      spanMs(a, 2)
-    ]).toEqual([60_000, 0, undefined, undefined, undefined, undefined, undefined])
   })
 })

@@ -1,0 +1,52 @@
+// What the tests of the resource modules share: an export job's ref, a judging context, the
+// problems a ref's inputs give, and a resolver that only lists.
+import { backupExport } from '../../src/resources/backup-export.js'
+import { pipelineRun } from '../../src/resources/pipeline-run.js'
+import type { Resolver } from '../../src/resolve.js'
+
+export const exportRef = {
+  groupId: '32b6e34b3d91647abb20e7b8',
+  clusterName: 'Cluster0',
+  exportId: '6750a1b2c3d4e5f6a7b8c9d0'
+}
+export const context = (wait = false) => ({
+  wait,
+  successStates: ['Successful'],
+  described: 'Export job X of cluster Cluster0'
+})
+
+/** The problems that reading a resource's ref from inputs reports. */
+export function problemsFor(
+  resource: typeof backupExport | typeof pipelineRun,
+  inputs: Record<string, string>
+): string[] {
+  const problems: string[] = []
+  ;(resource.readRef as (input: (name: string) => string, problems: string[]) => unknown)(
+    (name) => inputs[name] ?? '',
+    problems
+  )
+  return problems
+}
+
+/** A resolver that lists the items given and records the log; a step it was not meant to take fails the test. */
+export function listing(items: Record<string, unknown>[]) {
+  const lines: string[] = []
+  const listed: string[][] = []
+  const done: string[] = []
+  const resolver: Resolver = {
+    env: {},
+    log: (line) => lines.push(line),
+    record: ({ what, id, how }) => done.push(`${what} ${id}: ${how}`),
+    listAll: async (_step, segments) => {
+      listed.push(segments)
+      return items
+    },
+    call: async () => {
+      throw new Error('no call expected')
+    },
+    waitFor: async () => {
+      throw new Error('no wait expected')
+    }
+  }
+  return { resolver, lines, listed, done }
+}
