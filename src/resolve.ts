@@ -229,11 +229,11 @@ export interface LatestQuery {
   dateField: string
   /** Only the items that fit count (all by default). */
   fits?: (item: Record<string, unknown>) => boolean
-  /** The item in words, for the log: "run", "export job". */
+  /** The item in words, for the log: the resource's word for it. */
   label: string
-  /** Which items fit, in words, when not all do: "to bucket …". */
+  /** Which items fit, in words, when not all do ("to …"). */
   among?: string
-  /** The kind of item, for the summary: "Run", "Export job". */
+  /** The kind of item, for the summary, capitalised. */
   what: string
   /** What to say when no item fits: the message, its headline and what to do. */
   none: { message: string; headline: string; hint: string }

@@ -7,9 +7,9 @@
 export function workflowRunUrl(env: Record<string, string | undefined>, { attempt = true } = {}): string | undefined {
   const server = env['GITHUB_SERVER_URL'] || 'https://github.com'
   const repository = env['GITHUB_REPOSITORY']
-  const runId = env['GITHUB_RUN_ID']
-  if (!repository || !runId) return undefined
+  const run = env['GITHUB_RUN_ID']
+  if (!repository || !run) return undefined
   const number = env['GITHUB_RUN_ATTEMPT']
   const attemptPath = attempt && number && number !== '1' ? `/attempts/${number}` : ''
-  return `${server}/${repository}/actions/runs/${runId}${attemptPath}`
+  return `${server}/${repository}/actions/runs/${run}${attemptPath}`
 }

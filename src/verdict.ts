@@ -45,7 +45,7 @@ interface FailureContext {
   settings: Settings
   resource: Resource
   result: PollResult
-  /** "groupId, pipelineName and runId" */
+  /** The inputs that name the resource, in words: "a, b and c". */
   inputs: string
   /** The credentials in use: in a headline, and what to check. */
   credentials: [named: string, check: string]

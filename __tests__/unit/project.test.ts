@@ -109,6 +109,27 @@ describe('the project', () => {
     for (const [file] of atlas) expect(readFileSync(file, 'utf8')).not.toMatch(/from '@actions\//)
   })
 
+  it('has an engine that knows no resource: outside resources/ and actions/, src/ names none', () => {
+    const words = /snapshot|pipeline|bucket|cluster|export job|exportId|runId|backup/i
+    const mentions = [...importGraph().keys()]
+      .filter((file) => !/^src\/(resources|actions|misc)\//.test(file))
+      .flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .map((line, i) => ({ line, where: `${file}:${i + 1}` }))
+          // The product's name is the one exception: it is the action's, not a resource's.
+          .filter(({ line }) =>
+            words.test(
+              line
+                .replace(/atlas-pipeline-run-action/g, '')
+                .replace(/GITHUB_RUN_ID|\brunId\b(?= =|\))|!runId|\$\{runId\}/g, '')
+            )
+          )
+          .map(({ where }) => where)
+      )
+    expect(mentions).toEqual([])
+  })
+
   it('has no function in src/ longer than 70 lines', () => {
     const long: string[] = []
     for (const file of importGraph().keys()) {
