@@ -3,7 +3,8 @@
 // wire itself (undici, proxies, timeouts) is transport.test.ts's; the action suites run it all.
 import { describe, expect, it } from '@jest/globals'
 import { bearerAuthenticator, type Authenticator } from '../../src/atlas/auth/authenticator.js'
-import { AtlasClient, type ClientOptions } from '../../src/atlas/client.js'
+import { AtlasClient, encodeSegment, resourcePath, type ClientOptions } from '../../src/atlas/client.js'
+import { pipelineRun } from '../../src/resources/pipeline-run.js'
 import { AtlasError } from '../../src/atlas/errors.js'
 import type { Transport } from '../../src/atlas/http.js'
 import { scriptedTransport } from '../support/scripted-transport.js'
@@ -46,6 +47,33 @@ function client(transport: Transport, extra: Partial<ClientOptions> = {}): Atlas
 }
 
 const RUN = ['groups', 'g', 'pipelines', 'p', 'runs', 'r']
+
+const ref = { groupId: '32b6e34b3d91647abb20e7b8', pipelineName: 'nightly', runId: '6650f1a2b3c4d5e6f7a8b9c0' }
+
+describe('the path of a resource', () => {
+  it('builds the run path under a gateway prefix, with the query only when asked', () => {
+    expect(
+      resourcePath(new URL('https://cloud.mongodb.com/'), pipelineRun.path(ref), { envelope: false, pretty: false })
+    ).toBe('/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/pipelines/nightly/runs/6650f1a2b3c4d5e6f7a8b9c0')
+    expect(
+      resourcePath(new URL('https://gw.example/atlas/'), pipelineRun.path(ref), { envelope: true, pretty: true })
+    ).toBe(
+      '/atlas/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/pipelines/nightly/runs/6650f1a2b3c4d5e6f7a8b9c0?envelope=true&pretty=true'
+    )
+  })
+
+  it('encodes a segment so that no parser can read it as another path', () => {
+    expect(['..', '.', 'a.b', 'x?y#z', 'a b', '%2e%2e', 'é'].map(encodeSegment)).toEqual([
+      '%2E%2E',
+      '%2E',
+      'a%2Eb',
+      'x%3Fy%23z',
+      'a%20b',
+      '%252e%252e',
+      '%C3%A9'
+    ])
+  })
+})
 
 describe('a token obtained elsewhere', () => {
   it('is sent as it is, never renewed after a refusal, and leaves nothing to revoke', async () => {

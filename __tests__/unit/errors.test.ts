@@ -1,13 +1,9 @@
+// The one error type of the Atlas layer: what it carries, which statuses are worth retrying, and
+// how long Atlas asked to wait.
 import { describe, expect, it } from '@jest/globals'
-import { encodeSegment, resourcePath } from '../../src/atlas/client.js'
-import { pipelineRun } from '../../src/resources/pipeline-run.js'
 import { AtlasError, isRetryableStatus, parseRetryAfter } from '../../src/atlas/errors.js'
-import { unsendableReason } from '../../src/atlas/header-text.js'
-import { isLoopbackHost } from '../../src/atlas/loopback.js'
 
-const ref = { groupId: '32b6e34b3d91647abb20e7b8', pipelineName: 'nightly', runId: '6650f1a2b3c4d5e6f7a8b9c0' }
-
-describe('the Atlas layer', () => {
+describe('Atlas errors', () => {
   it('reads Retry-After as seconds or as an HTTP date', () => {
     const now = Date.UTC(2026, 10, 28, 12, 0, 0)
     expect(parseRetryAfter('7', now)).toBe(7000)
@@ -31,29 +27,6 @@ describe('the Atlas layer', () => {
   it('retries rate limits and server faults only', () => {
     expect([429, 500, 502, 503, 504].every(isRetryableStatus)).toBe(true)
     expect([400, 401, 403, 404, 406, 410, 501].some(isRetryableStatus)).toBe(false)
-  })
-
-  it('builds the run path under a gateway prefix, with the query only when asked', () => {
-    expect(
-      resourcePath(new URL('https://cloud.mongodb.com/'), pipelineRun.path(ref), { envelope: false, pretty: false })
-    ).toBe('/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/pipelines/nightly/runs/6650f1a2b3c4d5e6f7a8b9c0')
-    expect(
-      resourcePath(new URL('https://gw.example/atlas/'), pipelineRun.path(ref), { envelope: true, pretty: true })
-    ).toBe(
-      '/atlas/api/atlas/v2/groups/32b6e34b3d91647abb20e7b8/pipelines/nightly/runs/6650f1a2b3c4d5e6f7a8b9c0?envelope=true&pretty=true'
-    )
-  })
-
-  it('encodes a segment so that no parser can read it as another path', () => {
-    expect(['..', '.', 'a.b', 'x?y#z', 'a b', '%2e%2e', 'é'].map(encodeSegment)).toEqual([
-      '%2E%2E',
-      '%2E',
-      'a%2Eb',
-      'x%3Fy%23z',
-      'a%20b',
-      '%252e%252e',
-      '%C3%A9'
-    ])
   })
 
   it('marks an error from before the request was sent, keeping all it says', () => {
@@ -85,19 +58,5 @@ describe('the Atlas layer', () => {
       during.status,
       during.notSent
     ]).toEqual(['start the export', 'Project Backup Export Operator', 'N.', 'r', ['Atlas API 503'], 'seen', 503, false])
-  })
-
-  it('counts only 127.0.0.0/8, localhost and [::1] as loopback, anchored at both ends', () => {
-    expect(['localhost', '127.0.0.1', '127.1.2.3', '[::1]'].map(isLoopbackHost)).toEqual([true, true, true, true])
-    expect(
-      ['a127.0.0.1', '127.0.0.1.evil.example', '1127.0.0.1', 'localhost.example', '[::2]'].map(isLoopbackHost)
-    ).toEqual([false, false, false, false, false])
-  })
-
-  it('lets Latin-1 into a header and refuses what lies beyond it', () => {
-    expect(unsendableReason('caf\u00e9 \u00ff')).toBeUndefined()
-    expect(unsendableReason('a\u0100')).toBe('a character outside Latin-1 at character 2')
-    expect(unsendableReason('\u007f')).toBe('a control character at character 1')
-    expect(unsendableReason('ok\r')).toBe('a line break at character 3')
   })
 })
