@@ -7,6 +7,7 @@ import { buildOutputs } from '../../src/report/outputs.js'
 import { pipelineRun } from '../../src/resources/pipeline-run.js'
 import { failed, finished } from '../support/poll-results.js'
 import { buildRunOutputs } from '../support/run-verdicts.js'
+import { widgetBuild } from '../fixtures/widget-resource.js'
 
 describe('outputs', () => {
   it('sets every known field, with int64 stats kept to the digit', () => {
@@ -72,6 +73,25 @@ describe('outputs, whole', () => {
       polls: '1',
       waitedSeconds: '62',
       url: 'https://github.com/acme/data/actions/runs/42'
+    })
+  })
+})
+
+describe('outputs of any resource', () => {
+  it('come from the resource: a widget build defined only in the tests', () => {
+    const outputs = buildOutputs(
+      finished({ status: 'READY', size: 3 }),
+      { ok: true, headline: '', message: '' },
+      widgetBuild
+    )
+    expect(outputs).toStrictEqual({
+      state: 'READY',
+      size: '3',
+      widget: '{"status":"READY","size":3}',
+      httpStatus: '200',
+      succeeded: 'true',
+      polls: '1',
+      waitedSeconds: '0'
     })
   })
 })

@@ -12,6 +12,7 @@ import { judge } from '../../src/verdict.js'
 import { exportDocument } from '../../scripts/fake-atlas.mjs'
 import { failed, finished } from '../support/poll-results.js'
 import { judgeRun, renderRunSummary, runSettings } from '../support/run-verdicts.js'
+import { widgetBuild } from '../fixtures/widget-resource.js'
 
 const STARTED = Date.UTC(2026, 10, 28, 2, 0, 0)
 
@@ -512,5 +513,20 @@ describe('the job summary', () => {
       '### ❌ Invalid inputs — nothing was sent to Atlas\n\n- groupId "x" must be 24 hexadecimal characters\n- timeout is "9d"; write a duration\n\n' +
         'Fix the inputs of this step in the workflow file; the table of inputs in the README says what each one takes.\n'
     )
+  })
+})
+
+describe('the summary of any resource', () => {
+  it('shows its figures and its details under its own noun', () => {
+    const settings = readSettings(
+      widgetBuild,
+      (name) => ({ groupId: '32b6e34b3d91647abb20e7b8', widgetId: 'a'.repeat(24), accessToken: 't' })[name] ?? '',
+      {}
+    )
+    const result = finishedWait({ status: 'READY', size: 3 }, {})
+    const md = renderSummary(result, judge(result, settings, widgetBuild), settings, widgetBuild, STARTED)
+    expect(md.split('\n\n').slice(0, 2)).toEqual(['### ✅ widgets: READY · 3 parts', '| Parts |\n| ---: |\n| 3 |'])
+    expect(md).toContain(`<details><summary>Widget build details</summary>`)
+    expect(md).toContain('| Status | `READY` |')
   })
 })

@@ -14,6 +14,7 @@ import { judge as judgeWith, MAX_HEADLINE } from '../../src/verdict.js'
 import { exportDocument, runDocument } from '../../scripts/fake-atlas.mjs'
 import { failed, finished } from '../support/poll-results.js'
 import { judgeRun, renderRunSummary, RUN, runSettings } from '../support/run-verdicts.js'
+import { widgetBuild } from '../fixtures/widget-resource.js'
 
 const GROUP = '32b6e34b3d91647abb20e7b8'
 const BUCKET = '6750f0e1d2c3b4a596877869'
@@ -774,5 +775,51 @@ describe('verdicts that end the step before a judgement of the state', () => {
     const fits = judgeRun(finished({ state: 'S'.repeat(room) }), runSettings())
     expect(fits.headline).toHaveLength(MAX_HEADLINE)
     expect(fits.headline.endsWith('S"')).toBe(true)
+  })
+})
+
+describe('the verdict of any resource', () => {
+  const settings = readSettings(
+    widgetBuild,
+    (name) => ({ groupId: GROUP, widgetId: 'a'.repeat(24), accessToken: 't' })[name] ?? '',
+    {}
+  )
+
+  it('passes its success state, with its own facts in the headline', () => {
+    expect(judgeWith(finished({ status: 'READY', size: 3 }), settings, widgetBuild)).toEqual({
+      ok: true,
+      headline: 'widgets: READY · 3 parts',
+      message: `Widget build ${'a'.repeat(24)} is READY.`
+    })
+  })
+
+  it("fails a state in its own words, and one it has no words for in the engine's", () => {
+    expect(judgeWith(finished({ status: 'BROKEN' }), settings, widgetBuild)).toEqual({
+      ok: false,
+      headline: 'widgets: BROKEN',
+      message: `Widget build ${'a'.repeat(24)} is BROKEN.`,
+      hint: 'Build the widget again.'
+    })
+    expect(judgeWith(finished({ status: 'QUEUED' }), settings, widgetBuild).headline).toBe(
+      'widgets: QUEUED, but successStates is READY'
+    )
+    expect(judgeWith(finished({ status: 'MELTED' }), settings, widgetBuild).headline).toBe(
+      'widgets: unknown state "MELTED"'
+    )
+  })
+
+  it('names its role on a 403, and its own words on a 404', () => {
+    const denied = judgeWith(
+      failed(new AtlasError('Atlas API 403', { kind: 'api', status: 403 })),
+      settings,
+      widgetBuild
+    )
+    expect(denied.headline).toBe('widgets: Atlas denied access (403): needs Project Widget Viewer')
+    const missing = judgeWith(
+      failed(new AtlasError('Atlas API 404', { kind: 'api', status: 404 })),
+      settings,
+      widgetBuild
+    )
+    expect([missing.headline, missing.hint]).toEqual(['widgets: widget not found (404)', 'Check widgetId.'])
   })
 })
