@@ -152,7 +152,8 @@ export async function startFakeAtlas(options = {}) {
   state.scripts.set(exportKey(DEMO.groupId, DEMO.clusterName, DEMO.exportId), [{ run: exportDocument() }])
 
   function newNonce() {
-    const nonce = randomBytes(18).toString('base64')
+    // As Atlas's: 32 base64 characters, + and / included.
+    const nonce = randomBytes(24).toString('base64')
     state.nonces.set(nonce, { created: Date.now(), lastNc: 0, uses: 0 })
     return nonce
   }
@@ -212,22 +213,20 @@ export async function startFakeAtlas(options = {}) {
   }
 
   function challenge(res, stale) {
-    const parts = [`realm="${REALM}"`, `nonce="${newNonce()}"`, `algorithm=${digest.algorithm}`]
+    // As Atlas sends it (recorded): realm, an empty domain, the nonce, algorithm, qop, stale.
+    const parts = [`realm="${REALM}"`, 'domain=""', `nonce="${newNonce()}"`, `algorithm=${digest.algorithm}`]
     if (digest.qop) parts.push(`qop="${digest.qop}"`)
     parts.push(`stale=${stale ? 'true' : 'false'}`)
     const header = digest.challenge ?? `Digest ${parts.join(', ')}`
-    sendJson(
-      res,
-      401,
-      {
-        detail: 'You are not authorized for this resource.',
-        error: 401,
-        errorCode: 'NOT_ORG_GROUP_CREATOR',
-        parameters: [],
-        reason: 'Unauthorized'
-      },
-      { 'www-authenticate': header }
-    )
+    // Atlas's 401 body is pretty-printed JSON.
+    const body = {
+      detail: 'You are not authorized for this resource.',
+      error: 401,
+      errorCode: 'NOT_ORG_GROUP_CREATOR',
+      parameters: [],
+      reason: 'Unauthorized'
+    }
+    sendJson(res, 401, JSON.stringify(body, null, 2), { 'www-authenticate': header, 'x-error-code': body.errorCode })
   }
 
   /** 'ok' | 'challenge' | 'stale' | 'denied' for a Digest or Bearer Authorization header. */
