@@ -52,5 +52,5 @@ export function formatBytes(value: Int64): string {
     size /= 1024
     unit += 1
   }
-  return unit === 0 ? `${value.toString()} B` : `${size.toFixed(1)} ${UNITS[unit]}`
+  return unit === 0 ? `${value.toString()} ${UNITS[0]}` : `${size.toFixed(1)} ${UNITS[unit]}`
 }

@@ -38,6 +38,20 @@ describe('the address of the files', () => {
     expect(exportUri(aws, 'a//b')).toBe('s3://export-bucket/a/b')
   })
 
+  it('takes an Azure serviceUrl with spaces around, or plain http, as it is', () => {
+    expect(exportUri({ ...azure, serviceUrl: `  ${azure.serviceUrl}  ` }, PREFIX)).toBe(
+      `https://examplestorageaccount.blob.core.windows.net/examplecontainer/${PREFIX}`
+    )
+    expect(exportUri({ ...azure, serviceUrl: 'http://127.0.0.1:10000/devstoreaccount1/c' }, PREFIX)).toBe(
+      `http://127.0.0.1:10000/devstoreaccount1/c/${PREFIX}`
+    )
+  })
+
+  it('makes no address of a serviceUrl that is not one whole http(s) URL', () => {
+    expect(exportUri({ ...azure, serviceUrl: `see ${azure.serviceUrl}` }, PREFIX)).toBeUndefined()
+    expect(exportUri({ ...azure, serviceUrl: `${azure.serviceUrl}\nx` }, PREFIX)).toBeUndefined()
+  })
+
   it('is unknown without a prefix, a bucket name, an Azure serviceUrl, or a cloud it knows', () => {
     expect(exportUri(aws, undefined)).toBeUndefined()
     expect(exportUri(aws, '/')).toBeUndefined()
@@ -89,11 +103,13 @@ describe('reading the bucket', () => {
 
   it('sets what it knows when the address cannot be made', async () => {
     const { resolver } = bucketResolver({ cloudProvider: 'AZURE', bucketName: 'c' })
-    expect(await locateFiles(GROUP, job, resolver)).toEqual({ outputs: { bucketName: 'c', cloudProvider: 'AZURE' } })
+    expect(await locateFiles(GROUP, job, resolver)).toStrictEqual({
+      outputs: { bucketName: 'c', cloudProvider: 'AZURE' }
+    })
   })
 
   it('asks nothing for a job without a bucket id that can be sent', async () => {
-    for (const exportBucketId of [undefined, '../x', 42]) {
+    for (const exportBucketId of [undefined, '../x', 42, `x${'a'.repeat(24)}`, `${'a'.repeat(24)}x`]) {
       const { resolver, calls } = bucketResolver(aws)
       expect(await locateFiles(GROUP, { ...job, exportBucketId }, resolver)).toEqual({ outputs: {} })
       expect(calls).toEqual([])
@@ -107,7 +123,7 @@ describe('reading the bucket', () => {
     expect(await locateFiles(GROUP, job, resolver)).toEqual({
       outputs: {},
       warning:
-        `Could not read export bucket ${'b'.repeat(24)} (Atlas API 403 FORBIDDEN: no), so bucketName, cloudProvider and exportUri are not set; ` +
+        `Could not read the export bucket ${'b'.repeat(24)} (Atlas API 403 FORBIDDEN: no), so bucketName, cloudProvider and exportUri are not set; ` +
         'the export job is judged as before. Reading the bucket needs the Project Read Only role on the project.'
     })
   })

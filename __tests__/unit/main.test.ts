@@ -255,7 +255,7 @@ describe('run()', () => {
       expect(outputs()['exportUri']).toBeUndefined()
       const warnings = core.warning.mock.calls.map(([line]) => String(line))
       expect(warnings).toEqual([
-        `Could not read export bucket ${DEMO.exportBucketId} (Atlas API 403 FORBIDDEN: The API key lacks the role.), so bucketName, cloudProvider and exportUri are not set; ` +
+        `Could not read the export bucket ${DEMO.exportBucketId} (Atlas API 403 FORBIDDEN: The API key lacks the role.), so bucketName, cloudProvider and exportUri are not set; ` +
           'the export job is judged as before. Reading the bucket needs the Project Read Only role on the project.'
       ])
       expect(summaryText()).toContain('> [!WARNING]')
