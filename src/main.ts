@@ -18,7 +18,7 @@ import { renderInputSummary, renderSummary, type SummaryExtras } from './report/
 import { createResolver, DEADLINE, type Done, type Resolver } from './resolve.js'
 import type { FollowUp, Resolved, Resource } from './resources/resource.js'
 import { InputError, readSettings, SECRET_ENV, SECRET_INPUTS, type Settings } from './settings.js'
-import { judge, type Verdict } from './verdict.js'
+import { judge, tooOld, type Verdict } from './verdict.js'
 import { USER_AGENT } from './version.js'
 
 // run(): inputs → settings → client → poll → report → clean-up. The only place that fails the step.
@@ -233,11 +233,17 @@ async function pollResource<Ref>(
   const stageName = resource.stageName
   const describe = (entry: TimelineEntry): string =>
     `state ${entry.state ?? '(none)'}${stageName ? `, ${stageName} ${entry.stage ?? '(none)'}` : ''}`
+  let seen: Record<string, unknown> = {}
   return pollUntilDone({
     fetch: (requestSignal) => client.get(segments, resource.noun, requestSignal),
-    observe: (doc) => ({ state: resource.state(doc), stage: resource.stage(doc) }),
-    // Stryker disable next-line ConditionalExpression: includes(undefined) is false, as the guard says
-    isTerminal: (state) => state !== undefined && resource.terminalStates.includes(state),
+    observe: (doc) => {
+      seen = doc
+      return { state: resource.state(doc), stage: resource.stage(doc) }
+    },
+    // A resource older than maxAge can never pass, whatever it becomes: no use waiting for it.
+    isTerminal: (state) =>
+      // Stryker disable next-line ConditionalExpression: includes(undefined) is false, as the guard says
+      (state !== undefined && resource.terminalStates.includes(state)) || tooOld(seen, settings, resource, Date.now()),
     wait: settings.wait,
     timeoutMs: Math.max(0, startedAt + settings.timeoutMs - Date.now()),
     pollIntervalMs: settings.pollIntervalMs,

@@ -297,6 +297,11 @@ function ageVerdict(
   }
 }
 
+/** True when maxAge is set and the document is older than it, or its age cannot be told: it can never pass. */
+export function tooOld(doc: Record<string, unknown>, settings: Settings, resource: Resource, now: number): boolean {
+  return ageVerdict(doc, '', settings, resource, now) !== undefined
+}
+
 /** A verdict before its subject is put in front of its headline: what every judging step returns. */
 type Judged = { ok: boolean } & Explanation & { message: string }
 
@@ -359,9 +364,13 @@ function judgeDocument(
       `Atlas returned ${described} without a state.`,
       `The ${resource.noun} document is incomplete; check it in the Atlas UI.`
     )
+  // Too old already: a state that passes, or one that may still change (its age only grows).
+  const stale =
+    settings.successStates.includes(state) || !resource.terminalStates.includes(state)
+      ? ageVerdict(doc, state, settings, resource, now)
+      : undefined
+  if (stale) return failedWith(stale.headline, stale.message, stale.hint)
   if (settings.successStates.includes(state)) {
-    const stale = ageVerdict(doc, state, settings, resource, now)
-    if (stale) return failedWith(stale.headline, stale.message, stale.hint)
     return {
       ok: true,
       headline: [state, ...resource.headlineFacts(doc)].join(' · '),

@@ -268,6 +268,22 @@ describe('run()', () => {
       expect(atlas.requests.map((r) => r.kind)).toEqual(['export'])
     })
 
+    it('stops waiting for a latest export that is already older than maxAge', async () => {
+      const old = '2026-01-01T00:00:00Z'
+      atlas.state.lists.exports = [exportDocument({ createdAt: old })]
+      atlas.scriptExport([{ run: exportDocument({ state: 'InProgress', createdAt: old }) }])
+      inputs = { ...checkInputs(), exportId: 'latest', maxAge: '26h', wait: 'true', pollInterval: '1s' }
+      try {
+        await runBackupExport()
+      } finally {
+        atlas.state.lists.exports = []
+      }
+      expect(atlas.requests.filter((r) => r.kind === 'export')).toHaveLength(1)
+      expect(failure()[0]).toMatch(
+        /^Export job \w+ of cluster Cluster0 is InProgress, but it was created at 2026-01-01T00:00:00Z/
+      )
+    })
+
     it('fails a latest export older than maxAge, with its outputs still set', async () => {
       atlas.state.lists.exports = [exportDocument({ createdAt: '2026-01-01T00:00:00Z' })]
       atlas.scriptExport([{ run: exportDocument({ createdAt: '2026-01-01T00:00:00Z' }) }])

@@ -10,7 +10,7 @@ import { backupExport } from '../../src/resources/backup-export.js'
 import { STEPS } from '../../src/resources/export-start.js'
 import { pipelineRun } from '../../src/resources/pipeline-run.js'
 import { readSettings } from '../../src/settings.js'
-import { judge as judgeWith, MAX_HEADLINE } from '../../src/verdict.js'
+import { judge as judgeWith, MAX_HEADLINE, tooOld } from '../../src/verdict.js'
 import { exportDocument, runDocument } from '../../scripts/fake-atlas.mjs'
 import { failed, finished } from '../support/poll-results.js'
 import { judgeRun, renderRunSummary, RUN, runSettings } from '../support/run-verdicts.js'
@@ -219,6 +219,25 @@ describe('maxAge', () => {
       false,
       'Cluster0 export: Successful, but its age is unknown (maxAge 26h)'
     ])
+  })
+
+  it('fails a job still in progress that is already too old: its age only grows', () => {
+    const job = exportDocument({ state: 'InProgress', createdAt: '2026-11-09T12:00:00Z' })
+    expect(judgeWith(finished(job), latest({ maxAge: '26h' }), backupExport, NOW).headline).toBe(
+      'Cluster0 export: InProgress, but 21d old (maxAge 26h)'
+    )
+    const young = exportDocument({ state: 'InProgress', createdAt: '2026-11-30T11:00:00Z' })
+    expect(judgeWith(finished(young), latest({ maxAge: '26h' }), backupExport, NOW).headline).toBe(
+      'Cluster0 export: not finished, InProgress (12 of 12 collections)'
+    )
+  })
+
+  it('says whether a document can still pass maxAge, for the wait to stop early', () => {
+    const settings = latest({ maxAge: '26h' })
+    expect(tooOld(exportDocument({ createdAt: '2026-11-09T12:00:00Z' }), settings, backupExport, NOW)).toBe(true)
+    expect(tooOld(exportDocument({ createdAt: undefined }), settings, backupExport, NOW)).toBe(true)
+    expect(tooOld(exportDocument({ createdAt: '2026-11-30T11:00:00Z' }), settings, backupExport, NOW)).toBe(false)
+    expect(tooOld(exportDocument({ createdAt: '2026-11-09T12:00:00Z' }), latest(), backupExport, NOW)).toBe(false)
   })
 
   it('leaves a state that failed to its own verdict', () => {
