@@ -8,12 +8,17 @@ export type InputReader = (name: string) => string
 
 const HEX24 = /^[a-f0-9]{24}$/
 
+/** True for a 24-character lowercase hexadecimal id, the spec's pattern of every Atlas id. */
+export function isHexId(value: string): boolean {
+  return HEX24.test(value)
+}
+
 /** A required 24-character lowercase hexadecimal id (the spec's ^([a-f0-9]{24})$). */
 export function readHexId(input: InputReader, name: string, what: string, problems: string[]): string {
   const value = input(name)
   if (value === '')
     problems.push(`${name} is required: ${what}, 24 hexadecimal characters like 32b6e34b3d91647abb20e7b8`)
-  else if (!HEX24.test(value))
+  else if (!isHexId(value))
     problems.push(
       `${name} "${value}" must be 24 hexadecimal characters (digits and lowercase a to f), like 32b6e34b3d91647abb20e7b8`
     )

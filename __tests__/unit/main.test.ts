@@ -258,7 +258,7 @@ describe('run()', () => {
         `Could not read the export bucket ${DEMO.exportBucketId} (Atlas API 403 FORBIDDEN: The API key lacks the role.), so bucketName, cloudProvider and exportUri are not set; ` +
           'the export job is judged as before. Reading the bucket needs the Project Read Only role on the project.'
       ])
-      expect(summaryText()).toContain('> [!WARNING]')
+      expect(summaryText()).toContain('> ⚠️ **Warning:** Could not read the export bucket')
     })
 
     it('reads no bucket when the check ended without an answer to judge', async () => {

@@ -319,11 +319,13 @@ ${LINK_AND_DETAILS}`)
 ${LINK_AND_DETAILS}`)
   })
 
-  it('says how long it waited only when it tried more than once', () => {
+  it('says how long it waited only when it tried more than once, not for the requests around the check', () => {
     const run = { state: 'DONE', stats: { numDocs: 5 } }
     const timeline = [{ at: 0, state: 'DONE', stage: 'INGESTION' }]
     const once = render(finishedWait(run, { polls: 1, elapsedMs: 400, timeline }))
     expect(once).toContain('| Documents |\n| ---: |\n| 5 |')
+    const withFollowUp = render(finishedWait(run, { polls: 2, elapsedMs: 400, timeline }))
+    expect(withFollowUp).toContain('| Documents |\n| ---: |\n| 5 |')
     const retried = render(finishedWait(run, { polls: 2, retries: 1, elapsedMs: 1400, timeline }))
     expect(retried).toContain('| Documents | This check waited |\n| ---: | ---: |\n| 5 | 1s |')
     // The phases as one line belong to a wait.
@@ -362,7 +364,7 @@ describe('the job summary of start mode', () => {
       '| Collections | Export took | This check waited |\n| ---: | ---: | ---: |\n| 12 of 12 collections | 14m 52s | 1m 5s |',
       `- Snapshot \`${'a'.repeat(24)}\`: taken by this step, completed\n- Export job \`${'b'.repeat(24)}\`: started by this step, to bucket &lt;c&gt;`,
       'Files at `s3://bucket/exported_snapshots/x`',
-      '> [!WARNING]\n> Could not read \\*this\\*',
+      '> ⚠️ **Warning:** Could not read \\*this\\*',
       '[Open the project in Atlas](https://cloud.mongodb.com/v2/32b6e34b3d91647abb20e7b8#/overview)'
     ])
   })

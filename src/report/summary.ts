@@ -193,7 +193,7 @@ export function renderSummary(
   if (verdict.hint) parts.push(`**What to do:** ${linkDocs(esc(verdict.hint, 2000))}`)
 
   const waited =
-    settings.wait || result.polls > 1 ? ([['This check waited', formatDuration(result.elapsedMs)]] as Row[]) : []
+    settings.wait || result.retries > 0 ? ([['This check waited', formatDuration(result.elapsedMs)]] as Row[]) : []
   if (doc) parts.push(figures([...resource.keyFigures(doc), ...waited]))
   parts.push(
     (extras.done ?? []).map((step) => `- ${esc(step.what)} ${codeSpan(step.id)}: ${esc(step.how, 300)}`).join('\n')
@@ -202,7 +202,8 @@ export function renderSummary(
     const shown = show(value)
     if (shown !== undefined) parts.push(`${esc(label)} ${shown}`)
   }
-  for (const warning of extras.warnings ?? []) parts.push(`> [!WARNING]\n> ${esc(warning, 1000)}`)
+  // A plain quote, not GitHub's [!WARNING] alert, which other Markdown renderers show as text.
+  for (const warning of extras.warnings ?? []) parts.push(`> ⚠️ **Warning:** ${esc(warning, 1000)}`)
   const list = stages(result, resource)
   if (settings.wait) parts.push(stageLine(list, result, verdict))
 

@@ -1,4 +1,5 @@
 import { AtlasError } from '../atlas/errors.js'
+import { isHexId } from '../inputs.js'
 import type { Resolver, Step } from '../resolve.js'
 import { text } from './fields.js'
 import type { AtlasDocument } from './resource.js'
@@ -53,8 +54,8 @@ export async function locateFiles(
   resolver: Resolver
 ): Promise<{ outputs: Record<string, string>; uri?: string; warning?: string }> {
   const bucketId = text(job['exportBucketId'])
-  // Stryker disable next-line ConditionalExpression: test(undefined) reads "undefined", which is no id either
-  if (bucketId === undefined || !/^[a-f0-9]{24}$/.test(bucketId)) return { outputs: {} }
+  // Stryker disable next-line ConditionalExpression: isHexId(undefined) reads "undefined", which is no id either
+  if (bucketId === undefined || !isHexId(bucketId)) return { outputs: {} }
   let bucket: AtlasDocument
   try {
     bucket = await resolver.call(READ_BUCKET, ['groups', groupId, 'backup', 'exportBuckets', bucketId])
