@@ -1,5 +1,6 @@
 import { ACTIONS } from './actions/registry.js'
 import { run } from './main.js'
+import type { Clock } from './poll.js'
 
 // The bundle's entry (dist/engine/index.js). It runs nothing by itself: each action's entry file
 // in dist/ (written by src/misc/build.mjs from ACTIONS) imports runAction() and names its folder,
@@ -7,10 +8,10 @@ import { run } from './main.js'
 
 export { ACTIONS, entryFile } from './actions/registry.js'
 
-/** Runs the action whose action.yml is in folder ('.' for the root one). */
-export async function runAction(folder: string): Promise<void> {
+/** Runs the action whose action.yml is in folder ('.' for the root one); clock is for tests. */
+export async function runAction(folder: string, clock?: Clock): Promise<void> {
   const action = ACTIONS.find((a) => a.folder === folder)
   if (!action)
     throw new Error(`No action in folder ${folder}; the actions are ${ACTIONS.map((a) => a.folder).join(', ')}`)
-  await run(action.resource)
+  await run(action.resource, clock)
 }

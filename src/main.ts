@@ -10,7 +10,7 @@ import { AtlasError, errorMessage, isError } from './atlas/errors.js'
 import type { Transport } from './atlas/http.js'
 import { createTransport } from './atlas/transport.js'
 import { formatDuration } from './units.js'
-import { pollUntilDone, type PollResult, type TimelineEntry } from './poll.js'
+import { pollUntilDone, systemClock, type Clock, type PollResult, type TimelineEntry } from './poll.js'
 import { logLine, MAX_LOG_LINE } from './report/log-text.js'
 import { buildOutputs } from './report/outputs.js'
 import { commitState, statusReporter } from './report/status.js'
@@ -126,7 +126,7 @@ async function report(
 }
 
 /** The PollResult of a check that never got to poll: a step before it (resolve()) failed or ran out of time. */
-function unresolvedResult(error: AtlasError, requests: number, startedAt: number): PollResult {
+function unresolvedResult(error: AtlasError, requests: number, elapsedMs: number): PollResult {
   const ending = error.kind === 'cancelled' ? 'cancelled' : error.errorCode === DEADLINE ? 'timeout' : 'error'
   return {
     ending,
@@ -136,16 +136,14 @@ function unresolvedResult(error: AtlasError, requests: number, startedAt: number
     retries: 0,
     failedInARow: 1,
     httpStatus: error.status,
-    elapsedMs: Date.now() - startedAt,
+    elapsedMs,
     timeline: []
   }
 }
 
 /** A resolver for the steps around the check, counting the requests they send. */
 function stepResolver(
-  settings: Settings,
-  client: AtlasClient,
-  signal: AbortSignal,
+  { settings, client, signal, clock }: Check,
   deadline: number,
   onRequests: (sent: number) => void,
   record?: (done: Done) => void
@@ -154,6 +152,7 @@ function stepResolver(
     client,
     signal,
     deadline,
+    clock,
     pollIntervalMs: settings.pollIntervalMs,
     env: process.env,
     log: (line) => core.info(logLine(line)),
@@ -164,19 +163,14 @@ function stepResolver(
 
 /** Runs the resource's resolve() (latest, start mode): the ref to check, or how it failed. */
 async function resolveFirst<Ref>(
-  resource: Resource<Ref>,
-  settings: Settings<Ref>,
-  client: AtlasClient,
-  signal: AbortSignal,
-  startedAt: number
+  check: Check<Ref>
 ): Promise<{ resolved: Resolved<Ref>; unresolved?: PollResult; requestsBefore: number; done: Done[] }> {
   let requestsBefore = 0
   // The steps done, kept even when a later one fails: the summary shows how far it got.
   const done: Done[] = []
+  const { resource, settings, clock, startedAt } = check
   const resolver = stepResolver(
-    settings,
-    client,
-    signal,
+    check,
     startedAt + settings.timeoutMs,
     (sent) => (requestsBefore += sent),
     (step) => done.push(step)
@@ -187,11 +181,23 @@ async function resolveFirst<Ref>(
     if (!(error instanceof AtlasError)) throw error
     return {
       resolved: { ref: settings.ref },
-      unresolved: unresolvedResult(error, requestsBefore, startedAt),
+      unresolved: unresolvedResult(error, requestsBefore, clock.now() - startedAt),
       requestsBefore,
       done
     }
   }
+}
+
+/** What the steps of one check share. */
+interface Check<Ref = unknown> {
+  resource: Resource<Ref>
+  settings: Settings<Ref>
+  client: AtlasClient
+  /** Aborts at the first cancel signal. */
+  signal: AbortSignal
+  clock: Clock
+  /** clock.now() at the start: the deadline counts from here. */
+  startedAt: number
 }
 
 const NO_FOLLOW_UP: FollowUp = { outputs: {}, lines: [], warnings: [] }
@@ -201,18 +207,12 @@ const NO_FOLLOW_UP: FollowUp = { outputs: {}, lines: [], warnings: [] }
  * while polling, and not after a cancel or a timeout. It gets at least requestTimeout even when
  * the answer came at the deadline; its requests count as the check's.
  */
-async function followUpOf<Ref>(
-  resource: Resource<Ref>,
-  settings: Settings<Ref>,
-  result: PollResult,
-  client: AtlasClient,
-  signal: AbortSignal,
-  startedAt: number
-): Promise<FollowUp> {
+async function followUpOf<Ref>(check: Check<Ref>, result: PollResult): Promise<FollowUp> {
+  const { resource, settings, clock, startedAt } = check
   const doc = result.last?.document
   if (!resource.followUp || !doc || result.ending !== 'finished') return NO_FOLLOW_UP
-  const deadline = Math.max(startedAt + settings.timeoutMs, Date.now() + settings.requestTimeoutMs)
-  const resolver = stepResolver(settings, client, signal, deadline, (sent) => (result.polls += sent))
+  const deadline = Math.max(startedAt + settings.timeoutMs, clock.now() + settings.requestTimeoutMs)
+  const resolver = stepResolver(check, deadline, (sent) => (result.polls += sent))
   const followUp = await resource.followUp(settings.ref, doc, resolver)
   for (const warning of followUp.warnings) core.warning(logLine(warning))
   return followUp
@@ -222,13 +222,8 @@ async function followUpOf<Ref>(
  * Polls the resource at ref (once, or with wait until a terminal state), within what is left of the
  * deadline, logging each change, retry and long quiet stretch at info level so a wait never looks hung.
  */
-async function pollResource<Ref>(
-  resource: Resource<Ref>,
-  settings: Settings<Ref>,
-  client: AtlasClient,
-  signal: AbortSignal,
-  startedAt: number
-): Promise<PollResult> {
+async function pollResource<Ref>(check: Check<Ref>): Promise<PollResult> {
+  const { resource, settings, client, signal, clock, startedAt } = check
   const segments = resource.path(settings.ref)
   const stageName = resource.stageName
   const describe = (entry: TimelineEntry): string =>
@@ -243,11 +238,12 @@ async function pollResource<Ref>(
     // A resource older than maxAge can never pass, whatever it becomes: no use waiting for it.
     isTerminal: (state) =>
       // Stryker disable next-line ConditionalExpression: includes(undefined) is false, as the guard says
-      (state !== undefined && resource.terminalStates.includes(state)) || tooOld(seen, settings, resource, Date.now()),
+      (state !== undefined && resource.terminalStates.includes(state)) || tooOld(seen, settings, resource, clock.now()),
     wait: settings.wait,
-    timeoutMs: Math.max(0, startedAt + settings.timeoutMs - Date.now()),
+    timeoutMs: Math.max(0, startedAt + settings.timeoutMs - clock.now()),
     pollIntervalMs: settings.pollIntervalMs,
     signal,
+    clock,
     onChange: (entry) => {
       // Retries announce themselves (onRetry); a one-shot check says its verdict instead.
       if (settings.wait && entry.retrying === undefined)
@@ -270,7 +266,8 @@ async function pollResource<Ref>(
 async function check<Ref>(
   resource: Resource<Ref>,
   settings: Settings<Ref>,
-  cancel: ReturnType<typeof cancellation>
+  cancel: ReturnType<typeof cancellation>,
+  clock: Clock
 ): Promise<void> {
   const transport = createTransport({
     requestTimeoutMs: settings.requestTimeoutMs,
@@ -283,26 +280,21 @@ async function check<Ref>(
   try {
     const described = resource.describe(settings.ref)
     if (settings.wait) status?.post('pending', `Waiting for ${described.charAt(0).toLowerCase()}${described.slice(1)}`)
-    const startedAt = Date.now()
+    const startedAt = clock.now()
+    const context = { resource, settings, client, signal: cancel.work, clock, startedAt }
     // First the steps that find or start the resource ("latest", start mode), within the same deadline.
-    const { resolved, unresolved, requestsBefore, done } = await resolveFirst(
-      resource,
-      settings,
-      client,
-      cancel.work,
-      startedAt
-    )
+    const { resolved, unresolved, requestsBefore, done } = await resolveFirst(context)
     const checked = { ...settings, ref: resolved.ref }
-    const result = unresolved ?? (await pollResource(resource, checked, client, cancel.work, startedAt))
+    const result = unresolved ?? (await pollResource({ ...context, settings: checked }))
     if (!unresolved) {
       // The steps before the check are part of it: their requests and their time count too.
       result.polls += requestsBefore
-      result.elapsedMs = Date.now() - startedAt
+      result.elapsedMs = clock.now() - startedAt
     }
-    const followUp = await followUpOf(resource, checked, result, client, cancel.work, startedAt)
+    const followUp = await followUpOf({ ...context, settings: checked }, result)
     result.atlasAnswered = client.answers > 0
     if (result.error) core.debug(logLine(`last error: ${describeForDebug(result.error)}`, 2 * MAX_LOG_LINE))
-    const verdict = judge(result, checked, resource)
+    const verdict = judge(result, checked, resource, clock.now())
     const outputs = { ...resolved.outputs, ...followUp.outputs }
     await report(result, verdict, checked, resource, startedAt, outputs, { ...followUp, done })
     status?.post(commitState(verdict.ok, result.ending), verdict.message)
@@ -311,7 +303,8 @@ async function check<Ref>(
     const bound = abortAfter(
       CLEANUP_TIMEOUT_MS,
       new AtlasError(`clean-up took longer than ${CLEANUP_TIMEOUT_MS / 1000}s`, { kind: 'timeout' }),
-      cancel.cleanup
+      [cancel.cleanup],
+      (ms, callback) => clock.timer(ms, callback)
     )
     const [statusWarnings, revokeWarning] = await Promise.all([status?.settle(bound) ?? [], auth.close(bound)])
     for (const warning of [...statusWarnings, ...(revokeWarning ? [revokeWarning] : [])]) core.warning(logLine(warning))
@@ -324,7 +317,7 @@ async function check<Ref>(
  * when statusContext and githubToken are usable, so that a required check turns red instead of
  * waiting at "Expected" until someone notices.
  */
-async function reportInputError(error: InputError, cutShort: AbortSignal): Promise<void> {
+async function reportInputError(error: InputError, cutShort: AbortSignal, clock: Clock): Promise<void> {
   core.setFailed(error.message)
   if (error.report.summary) await writeSummary(renderInputSummary(error.problems))
   if (!error.report.status) return
@@ -334,24 +327,29 @@ async function reportInputError(error: InputError, cutShort: AbortSignal): Promi
   const bound = abortAfter(
     CLEANUP_TIMEOUT_MS,
     new AtlasError(`posting the status took longer than ${CLEANUP_TIMEOUT_MS / 1000}s`, { kind: 'timeout' }),
-    cutShort
+    [cutShort],
+    (ms, callback) => clock.timer(ms, callback)
   )
   for (const warning of await status.settle(bound)) core.warning(logLine(warning))
 }
 
-/** An action: check (or wait for) one Atlas resource and report it. */
-export async function run<Ref>(resource: Resource<Ref>): Promise<void> {
+/**
+ * An action: check (or wait for) one Atlas resource and report it. Every wait and bound is on
+ * clock (tests pass one on which waiting costs no time).
+ */
+export async function run<Ref>(resource: Resource<Ref>, clock: Clock = systemClock): Promise<void> {
   const cancel = cancellation()
   try {
     maskSecrets()
     await check(
       resource,
       readSettings(resource, (name) => core.getInput(name), process.env),
-      cancel
+      cancel,
+      clock
     )
   } catch (error) {
     if (error instanceof InputError) {
-      await reportInputError(error, cancel.cleanup)
+      await reportInputError(error, cancel.cleanup, clock)
       return
     }
     // A bug of ours: say so plainly, keep the stack for debug logs only.

@@ -10,14 +10,15 @@ export interface Clock {
   now(): number
   /** Resolves after ms, or early when signal aborts. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>
-  /** Calls callback after ms; returns a function that cancels it. */
+  /** Calls callback after ms, without keeping the process alive; returns a function that cancels it. */
   timer(ms: number, callback: () => void): () => void
 }
 
 export const systemClock: Clock = {
   now: () => Date.now(),
   timer: (ms, callback) => {
-    const handle = setTimeout(callback, ms)
+    // unref: a bound left running (clean-up's, once it is done) must not hold the step open.
+    const handle = setTimeout(callback, ms).unref()
     return () => clearTimeout(handle)
   },
   sleep: (ms, signal) =>

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http'
 import * as core from '../fixtures/core.js'
 import * as github from '../fixtures/github.js'
 import { widgetBuild } from '../fixtures/widget-resource.js'
+import { skippingClock } from '../support/clock.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 jest.unstable_mockModule('@actions/github', () => github)
@@ -66,7 +67,7 @@ describe('a resource the engine has never heard of', () => {
   it('is waited for through its states, and judged by its own words when it fails', async () => {
     answers = [{ status: 'QUEUED' }, { status: 'BUILDING' }, { status: 'BROKEN' }]
     inputs = { ...inputs, wait: 'true', pollInterval: '1s', timeout: '30s' }
-    await run(widgetBuild)
+    await run(widgetBuild, skippingClock())
     expect(core.setFailed.mock.calls.map(([message]) => String(message))).toEqual([
       `Widget build ${WIDGET} is BROKEN.\nBuild the widget again.`
     ])

@@ -134,7 +134,7 @@ async function revokeToken(endpoints: Endpoints, value: string, signal?: AbortSi
     REVOKE_TIMEOUT_MS,
     // Stryker disable next-line ObjectLiteral,StringLiteral: only the message reaches the warning
     new AtlasError(`the revoke endpoint did not answer within ${REVOKE_TIMEOUT_MS / 1000}s`, { kind: 'timeout' }),
-    ...(signal ? [signal] : [])
+    signal ? [signal] : []
   )
   try {
     const response = await postForm(
