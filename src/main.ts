@@ -15,7 +15,7 @@ import { logLine, MAX_LOG_LINE } from './report/log-text.js'
 import { buildOutputs } from './report/outputs.js'
 import { commitState, statusReporter } from './report/status.js'
 import { renderInputSummary, renderSummary, type SummaryExtras } from './report/summary.js'
-import { createResolver, DEADLINE, type Done, type Resolver } from './resolve.js'
+import { createResolver, stepFailureResult, type Done, type Resolver } from './resolve.js'
 import type { FollowUp, Resolved, Resource } from './resources/resource.js'
 import { InputError, readSettings, SECRET_ENV, SECRET_INPUTS, type Settings } from './settings.js'
 import { judge, tooOld, type Verdict } from './verdict.js'
@@ -125,22 +125,6 @@ async function report(
   else core.setFailed(verdict.hint ? `${logLine(verdict.message)}\n${logLine(verdict.hint)}` : logLine(verdict.message))
 }
 
-/** The PollResult of a check that never got to poll: a step before it (resolve()) failed or ran out of time. */
-function unresolvedResult(error: AtlasError, requests: number, elapsedMs: number): PollResult {
-  const ending = error.kind === 'cancelled' ? 'cancelled' : error.errorCode === DEADLINE ? 'timeout' : 'error'
-  return {
-    ending,
-    // The error names the step that failed, whatever the ending: the verdict is about that step.
-    error,
-    polls: requests,
-    retries: 0,
-    failedInARow: 1,
-    httpStatus: error.status,
-    elapsedMs,
-    timeline: []
-  }
-}
-
 /** A resolver for the steps around the check, counting the requests they send. */
 function stepResolver(
   { settings, client, signal, clock }: Check,
@@ -181,7 +165,7 @@ async function resolveFirst<Ref>(
     if (!(error instanceof AtlasError)) throw error
     return {
       resolved: { ref: settings.ref },
-      unresolved: unresolvedResult(error, requestsBefore, clock.now() - startedAt),
+      unresolved: stepFailureResult(error, requestsBefore, clock.now() - startedAt),
       requestsBefore,
       done
     }
@@ -200,17 +184,15 @@ interface Check<Ref = unknown> {
   startedAt: number
 }
 
-const NO_FOLLOW_UP: FollowUp = { outputs: {}, lines: [], warnings: [] }
-
 /**
  * What the resource reads once the check has its final answer (its followUp()): never
  * while polling, and not after a cancel or a timeout. It gets at least requestTimeout even when
  * the answer came at the deadline; its requests count as the check's.
  */
-async function followUpOf<Ref>(check: Check<Ref>, result: PollResult): Promise<FollowUp> {
+async function followUpOf<Ref>(check: Check<Ref>, result: PollResult): Promise<FollowUp | undefined> {
   const { resource, settings, clock, startedAt } = check
   const doc = result.last?.document
-  if (!resource.followUp || !doc || result.ending !== 'finished') return NO_FOLLOW_UP
+  if (!resource.followUp || !doc || result.ending !== 'finished') return undefined
   const deadline = Math.max(startedAt + settings.timeoutMs, clock.now() + settings.requestTimeoutMs)
   const resolver = stepResolver(check, deadline, (sent) => (result.polls += sent))
   const followUp = await resource.followUp(settings.ref, doc, resolver)
@@ -262,6 +244,17 @@ async function pollResource<Ref>(check: Check<Ref>): Promise<PollResult> {
   })
 }
 
+/** Aborts when clean-up has had CLEANUP_TIMEOUT_MS on clock, or at once when cutShort aborts (a second signal). */
+function cleanupBound(clock: Clock, cutShort: AbortSignal): AbortSignal {
+  return abortAfter(
+    CLEANUP_TIMEOUT_MS,
+    // Stryker disable next-line ObjectLiteral: only the message reaches a warning
+    new AtlasError(`clean-up took longer than ${CLEANUP_TIMEOUT_MS / 1000}s`, { kind: 'timeout' }),
+    [cutShort],
+    (ms, callback) => clock.timer(ms, callback)
+  )
+}
+
 /** Check (or wait for) the resource, report it, then clean up within CLEANUP_TIMEOUT_MS. */
 async function check<Ref>(
   resource: Resource<Ref>,
@@ -295,17 +288,12 @@ async function check<Ref>(
     result.atlasAnswered = client.answers > 0
     if (result.error) core.debug(logLine(`last error: ${describeForDebug(result.error)}`, 2 * MAX_LOG_LINE))
     const verdict = judge(result, checked, resource, clock.now())
-    const outputs = { ...resolved.outputs, ...followUp.outputs }
+    const outputs = { ...resolved.outputs, ...followUp?.outputs }
     await report(result, verdict, checked, resource, startedAt, outputs, { ...followUp, done })
     status?.post(commitState(verdict.ok, result.ending), verdict.message)
   } finally {
     // Best effort, bounded: the report is already out, and a hanging revoke must not hold the step.
-    const bound = abortAfter(
-      CLEANUP_TIMEOUT_MS,
-      new AtlasError(`clean-up took longer than ${CLEANUP_TIMEOUT_MS / 1000}s`, { kind: 'timeout' }),
-      [cancel.cleanup],
-      (ms, callback) => clock.timer(ms, callback)
-    )
+    const bound = cleanupBound(clock, cancel.cleanup)
     const [statusWarnings, revokeWarning] = await Promise.all([status?.settle(bound) ?? [], auth.close(bound)])
     for (const warning of [...statusWarnings, ...(revokeWarning ? [revokeWarning] : [])]) core.warning(logLine(warning))
     await transport.close()
@@ -324,13 +312,7 @@ async function reportInputError(error: InputError, cutShort: AbortSignal, clock:
   const status = statusReporter(error.report.status)
   const first = error.problems[0] ?? 'see the job log'
   status.post('failure', `Invalid input${error.problems.length > 1 ? 's' : ''}: ${first}`)
-  const bound = abortAfter(
-    CLEANUP_TIMEOUT_MS,
-    new AtlasError(`posting the status took longer than ${CLEANUP_TIMEOUT_MS / 1000}s`, { kind: 'timeout' }),
-    [cutShort],
-    (ms, callback) => clock.timer(ms, callback)
-  )
-  for (const warning of await status.settle(bound)) core.warning(logLine(warning))
+  for (const warning of await status.settle(cleanupBound(clock, cutShort))) core.warning(logLine(warning))
 }
 
 /**

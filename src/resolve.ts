@@ -90,6 +90,24 @@ export function stepError(
 }
 
 /** The error a step ended with, as a thrown AtlasError that names the step, its role and the faults it met. */
+/**
+ * The PollResult of a check that never got to poll, because a step before it failed: its ending
+ * is the step's (cancelled, timeout at the deadline, or error), and the error names the step.
+ */
+export function stepFailureResult(error: AtlasError, requests: number, elapsedMs: number): PollResult {
+  const ending = error.kind === 'cancelled' ? 'cancelled' : error.errorCode === DEADLINE ? 'timeout' : 'error'
+  return {
+    ending,
+    error,
+    polls: requests,
+    retries: 0,
+    failedInARow: 1,
+    httpStatus: error.status,
+    elapsedMs,
+    timeline: []
+  }
+}
+
 function ended(result: PollResult, step: Step, faults: string[], lastSeen: string | undefined): AtlasError {
   if (result.ending === 'cancelled')
     return new AtlasError(`Cancelled while trying to ${step.what}`, { kind: 'cancelled' }).during(step, { lastSeen })
@@ -214,7 +232,7 @@ export function newest(
   const time = (item: Record<string, unknown>): number => {
     const value = item[field]
     const parsed = typeof value === 'string' ? Date.parse(value) : NaN
-    return Number.isNaN(parsed) ? (undated === 'oldest' ? -Infinity : Infinity) : parsed
+    return Number.isNaN(parsed) ? (undated === 'newest' ? Infinity : -Infinity) : parsed
   }
   return items.reduce<Record<string, unknown> | undefined>(
     (best, item) => (best === undefined || time(item) > time(best) ? item : best),

@@ -52,7 +52,7 @@ export interface Settings<Ref = unknown> {
 export class InputError extends Error {
   constructor(
     readonly problems: string[],
-    readonly report: { summary: boolean; status?: StatusSettings } = { summary: true }
+    readonly report: { summary: boolean; status?: StatusSettings }
   ) {
     super(problems.length === 1 ? `Invalid input: ${problems[0]}` : `Invalid inputs:\n- ${problems.join('\n- ')}`)
     this.name = 'InputError'
@@ -72,6 +72,7 @@ export const DEFAULTS = {
   requestTimeout: '30s'
 } as const
 
+// Stryker disable next-line Regex: isValidDate() refuses anything around the date too; the anchors say what is meant
 const API_VERSION = /^\d{4}-\d{2}-\d{2}$/
 const SECOND = 1000
 const HOUR = 3600 * SECOND
@@ -171,6 +172,7 @@ function readCredentials(
   )
   const chosen = complete[0] as Credentials
   for (const [name, value] of Object.entries(chosen)) {
+    // Stryker disable next-line ConditionalExpression,StringLiteral: kind is a word of ours, always sendable
     const reason = name === 'kind' ? undefined : unsendableReason(value)
     if (reason) {
       problems.push(
@@ -241,15 +243,16 @@ function readMaxAge<Ref>(
 /** successStates: a list of the resource's states, in any case and spacing, each once, written as the spec writes them. */
 function readSuccessStates(input: InputReader, resource: Resource<unknown>, problems: string[]): string[] {
   const given = input('successStates')
-  const tokens = readList((n) => input(n) || resource.defaultSuccessStates, 'successStates', /[,\s]+/)
+  const tokens = readList((n) => input(n) || resource.defaultSuccessStates, 'successStates', /[,\s]/)
   const canonical = tokens.map((t) => resource.states.find((s) => s.toLowerCase() === t.toLowerCase()))
   const unknown = tokens.filter((_t, i) => canonical[i] === undefined)
   if (unknown.length > 0 || tokens.length === 0) {
     problems.push(
       `successStates "${given}" must list states of the ${resource.noun}, separated by commas: ${resource.states.join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`
     )
+    return []
   }
-  return [...new Set(canonical.filter((s): s is string => s !== undefined))]
+  return [...new Set(canonical as string[])]
 }
 
 function readStatus(
@@ -271,6 +274,11 @@ function readStatus(
       'statusContext is set but GITHUB_REPOSITORY is not: commit statuses can only be posted from a workflow run'
     )
   return { context, token, targetUrl }
+}
+
+/** A boolean input's default, from action.yml's words (DEFAULTS). */
+function isOnByDefault(name: 'envelope' | 'pretty' | 'summary' | 'wait'): boolean {
+  return parseBoolean(DEFAULTS[name]) === true
 }
 
 function isValidDate(text: string): boolean {
@@ -297,16 +305,11 @@ export function readSettings<Ref>(
 
   const successStates = readSuccessStates(input, resource, problems)
 
-  const envelope = readBoolean(input, 'envelope', problems, parseBoolean(DEFAULTS.envelope) === true)
-  const pretty = readBoolean(input, 'pretty', problems, parseBoolean(DEFAULTS.pretty) === true)
-  const summary = readBoolean(input, 'summary', problems, parseBoolean(DEFAULTS.summary) === true)
+  const envelope = readBoolean(input, 'envelope', problems, isOnByDefault('envelope'))
+  const pretty = readBoolean(input, 'pretty', problems, isOnByDefault('pretty'))
+  const summary = readBoolean(input, 'summary', problems, isOnByDefault('summary'))
   // A step that starts an export waits for it unless told otherwise.
-  const wait = readBoolean(
-    input,
-    'wait',
-    problems,
-    resource.waitByDefault?.(ref) ?? parseBoolean(DEFAULTS.wait) === true
-  )
+  const wait = readBoolean(input, 'wait', problems, resource.waitByDefault?.(ref) ?? isOnByDefault('wait'))
   const timeoutMs = readEngineDuration(input, 'timeout', problems)
   const pollIntervalMs = readEngineDuration(input, 'pollInterval', problems)
   const requestTimeoutMs = readEngineDuration(input, 'requestTimeout', problems)
@@ -322,6 +325,7 @@ export function readSettings<Ref>(
       `pollInterval (${input('pollInterval') || DEFAULTS.pollInterval}) must not exceed timeout (${input('timeout') || DEFAULTS.timeout})`
     )
 
+  // Stryker disable next-line ConditionalExpression: no credentials always comes with a problem; the test narrows the type
   if (problems.length > 0 || credentials === undefined)
     throw new InputError(problems, { summary, ...(status && statusProblems.length === 0 ? { status } : {}) })
   return {

@@ -300,6 +300,12 @@ describe('taking a snapshot first', () => {
     expect(lines[0]).toBe(`Took on-demand snapshot ${hex('9')}; waiting until it is completed.`)
   })
 
+  it('names the snapshot after the run alone when the runner did not say the repository', async () => {
+    const { resolver, bodies } = scripted({ posts: [{ id: hex('9') }, { id: hex('e') }] }, { GITHUB_RUN_ID: '42' })
+    await start(resolver, { takeSnapshot: true })
+    expect(bodies[0]).toMatchObject({ description: 'GitHub run #42: taken by atlas-pipeline-run-action/backup-export' })
+  })
+
   it('outside a workflow run, names the snapshot after GitHub Actions alone', async () => {
     const { resolver, bodies } = scripted({ posts: [{ id: hex('9') }, { id: hex('e') }] }, {})
     await start(resolver, { takeSnapshot: true })
@@ -443,7 +449,7 @@ describe('never starting twice', () => {
       { ...job('b'), id: undefined },
       job('c', { customData: [{ key: 'githubRunId', value: '42' }] })
     ]
-    const { resolver, steps } = scripted({ exports: [strangers], posts: [{ id: hex('e') }] }, { GITHUB_RUN_ID: '42' })
+    const { resolver, steps } = scripted({ exports: [strangers], posts: [{ id: hex('e') }] })
     expect((await start(resolver, { snapshotId: hex('5') })).exportId).toBe(hex('e'))
     expect(steps).toEqual(['list exports', 'POST exports'])
   })
@@ -456,11 +462,12 @@ describe('never starting twice', () => {
         { key: 'githubRunId', value: '42' }
       ]
     })
-    const { resolver, lines } = scripted({ exports: [[unlabelled]] })
+    const { resolver, lines, done } = scripted({ exports: [[unlabelled]] })
     expect(await start(resolver)).toEqual({ exportId: hex('a'), outputs: { started: 'false', snapshotId: '' } })
     expect(lines).toEqual([
       `This workflow run started export ${hex('a')} before (attempt ?); waiting for it instead of starting another.`
     ])
+    expect(done).toEqual([`Export job ${hex('a')}: started by this workflow run before (attempt ?), not started again`])
   })
 
   it('looks nothing up outside a workflow run', async () => {
@@ -650,6 +657,20 @@ describe('a lost answer to taking a snapshot', () => {
     expect(lines).toContain(
       `The request to take an on-demand snapshot failed (Atlas API 503), but Atlas has it: ${hex('9')}.`
     )
+  })
+
+  it('looks for it on the sharded list, in one page, on a sharded cluster', async () => {
+    const { resolver, steps } = scripted({
+      clusterType: 'SHARDED',
+      snapshots: [[], []],
+      posts: [lost, { id: hex('9') }, { id: hex('e') }]
+    })
+    await start(resolver, { takeSnapshot: true })
+    expect(steps.slice(2, 5)).toEqual([
+      'list snapshots/shardedClusters (one page)',
+      'POST snapshots',
+      'list snapshots/shardedClusters (one page)'
+    ])
   })
 
   it('sends it once more when Atlas lists none of this run', async () => {

@@ -2,6 +2,8 @@
 // actions/typescript-action) and the Atlas-like server on 127.0.0.1: every branch of run(), and
 // what it hands to the runner. The action-level suites cover the same through dist/.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import * as core from '../fixtures/core.js'
 import * as github from '../fixtures/github.js'
 import { skippingClock } from '../support/clock.js'
@@ -23,6 +25,22 @@ beforeAll(async () => {
 afterAll(async () => {
   await atlas.close()
 })
+
+/** A URL on 127.0.0.1 where nothing listens: a port just freed. */
+async function closedPortUrl(): Promise<string> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise((resolve) => server.close(resolve))
+  return `http://127.0.0.1:${port}`
+}
+
+/** createCommitStatus as a GitHub that never answers: it settles only when the request is aborted. */
+const answerOnlyAnAbort = async (params: Record<string, unknown>) =>
+  new Promise<never>((_, reject) => {
+    const { signal } = params['request'] as { signal: AbortSignal }
+    signal.addEventListener('abort', () => reject(new Error('This operation was aborted')))
+  })
 
 const RUNNER_ENV = ['GITHUB_STEP_SUMMARY', 'GITHUB_REPOSITORY', 'GITHUB_RUN_ID', 'GITHUB_SERVER_URL']
 let inputs: Record<string, string>
@@ -49,6 +67,7 @@ beforeEach(() => {
 const infoLines = () => core.info.mock.calls.map(([line]) => line)
 const outputs = () => Object.fromEntries(core.setOutput.mock.calls.map(([name, value]) => [name, String(value)]))
 const failure = () => core.setFailed.mock.calls.map(([message]) => String(message))
+const summaryText = () => core.summary.addRaw.mock.calls.map(([text]) => String(text)).join('')
 
 describe('run()', () => {
   it('passes a DONE run: outputs, the verdict on the log, the summary, no failure', async () => {
@@ -216,7 +235,6 @@ describe('run()', () => {
       accessToken: DEMO.accessToken
     })
     const PREFIX = 'exported_snapshots/acme/warehouse/Cluster0/2026-11-28T0100/1764295200'
-    const summaryText = () => core.summary.addRaw.mock.calls.map(([text]) => String(text)).join('')
 
     it("reads the job's bucket once, at version 2024-05-30, and says where the files are", async () => {
       inputs = checkInputs()
@@ -269,6 +287,34 @@ describe('run()', () => {
       atlas.scriptExport([apiError(404, 'EXPORT_NOT_FOUND', 'no such job')])
       await runBackupExport()
       expect(atlas.requests.map((r) => r.kind)).toEqual(['export'])
+    })
+
+    it('reads no bucket after a wait that timed out: the files may not all be there', async () => {
+      inputs = { ...checkInputs(), wait: 'true', pollInterval: '1s', timeout: '3s' }
+      atlas.scriptExport([{ run: exportDocument({ state: 'InProgress' }) }])
+      await runBackupExport()
+      expect(failure()[0]).toMatch(/^Timed out/)
+      expect(atlas.requests.filter((r) => r.kind === 'bucket')).toEqual([])
+    })
+
+    it('gives the bucket read time of its own when the job finished on the deadline', async () => {
+      inputs = { ...checkInputs(), wait: 'true', pollInterval: '1s', timeout: '3s' }
+      const inProgress = { run: exportDocument({ state: 'InProgress' }) }
+      atlas.scriptExport([inProgress, inProgress, inProgress, { run: exportDocument() }])
+      atlas.state.listScripts['bucket'] = [apiError(503, 'SERVICE_UNAVAILABLE', 'busy')]
+      await runBackupExport()
+      expect(core.setFailed).not.toHaveBeenCalled()
+      expect(atlas.requests.filter((r) => r.kind === 'bucket')).toHaveLength(2)
+      expect(outputs()['exportUri']).toBe(`s3://acme-atlas-exports/${PREFIX}`)
+    })
+
+    it('rides out faults of the bucket read within timeout, not within one request timeout', async () => {
+      inputs = { ...checkInputs(), requestTimeout: '1s' }
+      const busy = apiError(503, 'SERVICE_UNAVAILABLE', 'busy')
+      atlas.state.listScripts['bucket'] = [busy, busy, busy, busy]
+      await runBackupExport()
+      expect(core.warning).not.toHaveBeenCalled()
+      expect(outputs()['exportUri']).toBe(`s3://acme-atlas-exports/${PREFIX}`)
     })
 
     it('stops waiting for a latest export that is already older than maxAge', async () => {
@@ -335,6 +381,39 @@ describe('run()', () => {
     ])
   })
 
+  it('says that it is still waiting after five quiet minutes, with the state and the next poll', async () => {
+    atlas.script([
+      { run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT' }) },
+      { run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT' }) },
+      { run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT' }) },
+      { run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT' }) },
+      { run: runDocument({ state: 'DONE', phase: undefined }) }
+    ])
+    inputs = { ...inputs, wait: 'true', pollInterval: '2m' }
+    await run()
+    expect(infoLines().filter((line) => line.startsWith('Still waiting'))).toEqual([
+      'Still waiting: state IN_PROGRESS, phase EXPORT for 6m; next poll in 2m.'
+    ])
+  })
+
+  it('says that it is still waiting for an export job by its state alone', async () => {
+    const inProgress = { run: exportDocument({ state: 'InProgress' }) }
+    atlas.scriptExport([inProgress, inProgress, inProgress, inProgress, { run: exportDocument() }])
+    inputs = {
+      groupId: DEMO.groupId,
+      clusterName: DEMO.clusterName,
+      exportId: DEMO.exportId,
+      baseUrl: atlas.url,
+      accessToken: DEMO.accessToken,
+      wait: 'true',
+      pollInterval: '2m'
+    }
+    await runBackupExport()
+    expect(infoLines().filter((line) => line.startsWith('Still waiting'))).toEqual([
+      'Still waiting: state InProgress for 6m; next poll in 2m.'
+    ])
+  })
+
   it('logs the states of an export job, which has no stages', async () => {
     atlas.scriptExport([{ run: exportDocument({ state: 'InProgress' }) }, { run: exportDocument() }])
     inputs = {
@@ -381,6 +460,23 @@ describe('run()', () => {
     expect(core.debug.mock.calls.map(([line]) => line)).toContainEqual(
       expect.stringMatching(/^last error: AtlasError: Atlas API 404 RESOURCE_NOT_FOUND: No run\. +at apiError /)
     )
+    // An error without a cause is shown alone.
+    expect(core.debug.mock.calls.map(([line]) => line).join('\n')).not.toContain('caused by')
+  })
+
+  it('points at baseUrl when Atlas never answered in the run', async () => {
+    const closed = await closedPortUrl()
+    inputs = { ...inputs, baseUrl: closed }
+    await run()
+    expect(failure()).toEqual([
+      expect.stringContaining(`Check baseUrl (${closed}) and the runner's network and proxy settings`)
+    ])
+  })
+
+  it('masks the access token and the GitHub token', async () => {
+    inputs = { ...inputs, githubToken: 'ghs_fake_token_value' }
+    await run()
+    expect(core.setSecret.mock.calls.map(([value]) => value)).toEqual([DEMO.accessToken, 'ghs_fake_token_value'])
   })
 
   it('masks the credentials of the environment too', async () => {
@@ -435,6 +531,25 @@ describe('run()', () => {
       expect(core.setFailed).not.toHaveBeenCalled()
       expect(outputs()).toMatchObject({ started: 'true', snapshotId: 'b'.repeat(24), state: 'Successful' })
       expect(infoLines()).toContainEqual(expect.stringMatching(/^Newest completed snapshot: b{24}/))
+      // The summary says what was done before the check.
+      expect(summaryText()).toContain(`- Snapshot \`${'b'.repeat(24)}\`: the newest completed`)
+      expect(summaryText()).toMatch(/\n- Export job `[0-9a-f]{24}`: started by this step, to bucket /)
+    })
+
+    it('says the network failed for a while when Atlas answered earlier in the run', async () => {
+      atlas.state.lists.snapshots = [{ id: 'b'.repeat(24), status: 'completed', createdAt: '2026-11-28T00:00:00Z' }]
+      atlas.state.listScripts['cluster'] = Array.from({ length: 6 }, () => ({ reset: true }))
+      inputs = { ...exportInputs(), exportBucketId: BUCKET }
+      try {
+        await runBackupExport()
+      } finally {
+        atlas.state.listScripts['cluster'] = []
+      }
+      expect(failure()).toEqual([
+        expect.stringContaining(
+          '\nAtlas answered earlier in this run, so these look like passing faults: run the job again later.'
+        )
+      ])
     })
 
     it('fails with what the step found, counting its requests, when there is nothing to check', async () => {
@@ -623,6 +738,36 @@ describe('run()', () => {
       await run()
       expect(github.createCommitStatus).not.toHaveBeenCalled()
       expect(failure()[0]).toContain('statusContext is set but githubToken is empty')
+    })
+
+    it('says "Invalid input" for one problem, on its status as in its failure', async () => {
+      inputs = { ...inputs, runId: 'not-an-id' }
+      await run()
+      expect(github.createCommitStatus.mock.calls.map(([params]) => params['description'])).toEqual([
+        'Invalid input: runId "not-an-id" must be 24 hexadecimal characters (digits and lowercase a to f), like 32b6e34b3d91647abb20e7b8'
+      ])
+    })
+
+    it('stops waiting for GitHub at the clean-up bound when the status about invalid inputs hangs', async () => {
+      github.createCommitStatus.mockImplementation(answerOnlyAnAbort)
+      inputs = { ...inputs, runId: 'not-an-id' }
+      await run(skippingClock({ timerSpeedUp: 100 }))
+      expect(core.warning.mock.calls.map(([line]) => String(line))).toEqual([
+        'Could not post the failure commit status "atlas/nightly": GitHub did not answer in time. The check\'s verdict stands.'
+      ])
+    })
+
+    it('stops waiting for GitHub at a second signal, before the clean-up bound', async () => {
+      github.createCommitStatus.mockImplementation(answerOnlyAnAbort)
+      inputs = { ...inputs, runId: 'not-an-id' }
+      const checking = run(onRealClock)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      const started = Date.now()
+      process.emit('SIGINT', 'SIGINT')
+      process.emit('SIGINT', 'SIGINT')
+      await checking
+      expect(Date.now() - started).toBeLessThan(2000) // not the 5 s clean-up bound
+      expect(core.warning).toHaveBeenCalledTimes(1)
     })
 
     it('warns, and still fails on the inputs, when that status cannot be posted', async () => {

@@ -3,7 +3,15 @@
 import { describe, expect, it } from '@jest/globals'
 import type { AtlasClient, AtlasResponse, RequestOptions } from '../../src/atlas/client.js'
 import { AtlasError } from '../../src/atlas/errors.js'
-import { createResolver, DEADLINE, ITEMS_PER_PAGE, MAX_PAGES, newest, type ResolverOptions } from '../../src/resolve.js'
+import {
+  createResolver,
+  DEADLINE,
+  ITEMS_PER_PAGE,
+  MAX_PAGES,
+  newest,
+  stepFailureResult,
+  type ResolverOptions
+} from '../../src/resolve.js'
 import { atlasFailure } from '../support/atlas-failure.js'
 import { FakeClock } from '../support/fake-clock.js'
 
@@ -162,11 +170,13 @@ describe('one request of a step', () => {
 
   it('ends at the deadline with DEADLINE even when the last request failed', async () => {
     const clock = new FakeClock()
-    const { client } = scriptedClient(clock, [transient])
+    const { client, requests } = scriptedClient(clock, [transient])
     // Backoff has jitter: by 1.5 s at most three of the six tries a step allows have failed.
     const { resolver: r } = resolver(clock, client, { deadline: clock.now() + 1500 })
     const error = await atlasFailure(r.call(STEP, ['x']))
     expect([error.kind, error.errorCode]).toEqual(['timeout', DEADLINE])
+    // Each fault once: the last one was counted when it was retried, not again at the deadline.
+    expect(error.faults).toEqual(requests.map(() => 'Atlas API 503'))
   })
 
   it('still sends one request when the deadline has passed: a last look, as the check gets', async () => {
@@ -299,6 +309,33 @@ describe('one request of a step', () => {
     expect([error.errorCode, error.lastSeen]).toEqual([DEADLINE, 'snapshot s is inProgress'])
   })
 
+  it('logs a retry during a wait as a retry, not as a change of what it saw', async () => {
+    const clock = new FakeClock()
+    const answers = [{ status: 'queued' }, transient, { status: 'inProgress' }, { status: 'completed' }]
+    const { resolver: r, lines } = resolver(clock, scriptedClient(clock, answers).client)
+    await r.waitFor(
+      STEP,
+      ['s'],
+      (doc) => doc['status'] === 'completed',
+      (doc) => `snapshot s is ${String(doc['status'])}`
+    )
+    expect(lines.map((line) => line.replace(/\d+s\b/g, 'Ns'))).toEqual([
+      '[+Ns] snapshot s is queued',
+      'Atlas API 503 (list the export jobs of the cluster); retry 1 of 5 in Ns',
+      '[+Ns] snapshot s is inProgress',
+      '[+Ns] snapshot s is completed'
+    ])
+  })
+
+  it('hands each step done to record, and needs no record to run', async () => {
+    const clock = new FakeClock()
+    const recorded: unknown[] = []
+    const step = { what: 'snapshot', id: 's1', how: 'taken by this run' }
+    resolver(clock, scriptedClient(clock, []).client, { record: (done) => recorded.push(done) }).resolver.record(step)
+    expect(recorded).toEqual([step])
+    expect(() => resolver(clock, scriptedClient(clock, []).client).resolver.record(step)).not.toThrow()
+  })
+
   it('reads a list without paging in one request, as the spec gives it', async () => {
     const clock = new FakeClock()
     const { client, requests } = scriptedClient(clock, [page(0, ITEMS_PER_PAGE)])
@@ -312,6 +349,35 @@ describe('one request of a step', () => {
     r.log('hello')
     expect(lines).toEqual(['hello'])
     expect(r.env).toEqual({ GITHUB_RUN_ID: '42' })
+  })
+})
+
+describe('the result of a check whose step before it failed', () => {
+  it('is the whole PollResult: the error, the requests the steps sent, their time, no timeline', () => {
+    const refused = new AtlasError('Atlas API 403', { kind: 'api', status: 403, step: STEP })
+    expect(stepFailureResult(refused, 3, 1200)).toEqual({
+      ending: 'error',
+      error: refused,
+      polls: 3,
+      retries: 0,
+      failedInARow: 1,
+      httpStatus: 403,
+      elapsedMs: 1200,
+      timeline: []
+    })
+  })
+
+  it.each([
+    ['cancelled', 'a cancel', new AtlasError('Cancelled', { kind: 'cancelled' })],
+    ['timeout', 'the deadline', new AtlasError('The deadline passed', { kind: 'timeout', errorCode: DEADLINE })],
+    [
+      'error',
+      'a request that timed out',
+      new AtlasError('timed out', { kind: 'timeout', errorCode: 'UND_ERR_HEADERS_TIMEOUT' })
+    ],
+    ['error', 'a network fault', new AtlasError('no', { kind: 'network', errorCode: 'ECONNREFUSED' })]
+  ])('ends %s after %s', (ending, _what, error) => {
+    expect(stepFailureResult(error, 1, 0).ending).toBe(ending)
   })
 })
 

@@ -158,7 +158,12 @@ describe('settings', () => {
         {},
         'credentials of more than one kind were given (oauth, bearer)'
       ],
-      [{}, {}, 'no credentials: set clientId + clientSecret']
+      [
+        {},
+        {},
+        'no credentials: set clientId + clientSecret (a service account), publicKey + privateKey (an API key) or accessToken, ' +
+          'or the environment variables MONGODB_ATLAS_CLIENT_ID + MONGODB_ATLAS_CLIENT_SECRET or MONGODB_ATLAS_PUBLIC_API_KEY + MONGODB_ATLAS_PRIVATE_API_KEY'
+      ]
     ])('rejects %j / env %j', (inputs, env, expected) => {
       expect(problemsOf({ ...run, ...inputs }, env).join()).toContain(expected)
     })
@@ -213,6 +218,15 @@ describe('settings', () => {
       })
       expect(problems).toEqual([expect.stringContaining(expected)])
       for (const value of Object.values(credentials)) expect(problems.join()).not.toContain(value)
+    })
+
+    it('names the environment variable, not an input, when the credential came from there', () => {
+      const run = { groupId: base.groupId, pipelineName: base.pipelineName, runId: base.runId }
+      expect(problemsOf(run, { MONGODB_ATLAS_CLIENT_ID: 'i\u0001d', MONGODB_ATLAS_CLIENT_SECRET: 'secret' })).toEqual([
+        expect.stringMatching(
+          /^environment variable MONGODB_ATLAS_CLIENT_ID contains a control character at character 2;/
+        )
+      ])
     })
 
     it('accepts Latin-1 in a credential: it can be sent', () => {
@@ -349,9 +363,9 @@ describe('each problem, word for word', () => {
   })
 
   it('says one problem in one line, and lists several', () => {
-    expect(new InputError(['wait is "x"']).message).toBe('Invalid input: wait is "x"')
-    expect(new InputError(['a', 'b']).message).toBe('Invalid inputs:\n- a\n- b')
-    expect(new InputError(['a']).name).toBe('InputError')
+    expect(new InputError(['wait is "x"'], { summary: true }).message).toBe('Invalid input: wait is "x"')
+    expect(new InputError(['a', 'b'], { summary: true }).message).toBe('Invalid inputs:\n- a\n- b')
+    expect(new InputError(['a'], { summary: true }).name).toBe('InputError')
   })
 
   it('reads a half-given credential from the environment as missing, trimming what is set', () => {
@@ -417,7 +431,7 @@ describe('maxAge', () => {
   const latest = { ...base, runId: 'latest' }
 
   it('is unset by default, and read as a duration with runId latest', () => {
-    expect(settingsFrom(latest).maxAgeMs).toBeUndefined()
+    expect('maxAgeMs' in settingsFrom(latest)).toBe(false)
     expect(settingsFrom({ ...latest, maxAge: '26h' }).maxAgeMs).toBe(26 * 3_600_000)
     expect(settingsFrom({ ...latest, maxAge: '8784h' }).maxAgeMs).toBe(8784 * 3_600_000)
     expect(settingsFrom({ ...latest, maxAge: '1s' }).maxAgeMs).toBe(1000)

@@ -215,6 +215,24 @@ describe('the parts of a wait that depend on its length', () => {
     expect(md).toContain('\n\n✅ Export 40s → ✅ Ingestion\n\n')
   })
 
+  it('quotes what a wait that timed out saw last, under the headline', () => {
+    const run = { state: 'IN_PROGRESS', phase: 'EXPORT' }
+    const md = render(finishedWait(run, { ending: 'timeout', polls: 3, elapsedMs: 1_800_000, timeline: phases(0) }))
+    expect(md.split('\n\n')[1]).toMatch(
+      /^> Timed out after 30m and 3 polls: Pipeline run \w+ of nightly-export is still IN_PROGRESS/
+    )
+  })
+
+  it('writes a poll that named neither state nor phase as a dash in the timeline', () => {
+    const timeline = [
+      { at: 0, state: 'IN_PROGRESS', stage: 'EXPORT' },
+      { at: 20_000 },
+      { at: 40_000, state: 'DONE', stage: 'INGESTION' }
+    ]
+    const md = render(finishedWait({ state: 'DONE', phase: 'INGESTION' }, { polls: 3, elapsedMs: 40_000, timeline }))
+    expect(md).toMatch(/\| \+20s \| – \| 20s \|/)
+  })
+
   it('keeps a phase name in the chart to 40 characters', () => {
     const long = 'A'.repeat(50)
     const timeline = [
@@ -357,7 +375,10 @@ describe('the job summary of start mode', () => {
         { what: 'Snapshot', id: 'a'.repeat(24), how: 'taken by this step, completed' },
         { what: 'Export job', id: 'b'.repeat(24), how: 'started by this step, to bucket <c>' }
       ],
-      lines: [['Files at', { api: 's3://bucket/exported_snapshots/x' }]],
+      lines: [
+        ['Files at', { api: 's3://bucket/exported_snapshots/x' }],
+        ['Not known', undefined]
+      ],
       warnings: ['Could not read *this*']
     })
     expect(md.split('\n\n').slice(1, 6)).toEqual([
@@ -530,5 +551,18 @@ describe('the summary of any resource', () => {
     expect(md.split('\n\n').slice(0, 2)).toEqual(['### ✅ widgets: READY · 3 parts', '| Parts |\n| ---: |\n| 3 |'])
     expect(md).toContain(`<details><summary>Widget build details</summary>`)
     expect(md).toContain('| Status | `READY` |')
+  })
+
+  it('has no details section when it has nothing to detail', () => {
+    const bare = { ...widgetBuild, refRows: () => [], details: () => [] }
+    const settings = readSettings(
+      bare,
+      (name) => ({ groupId: '32b6e34b3d91647abb20e7b8', widgetId: 'a'.repeat(24), accessToken: 't' })[name] ?? '',
+      {}
+    )
+    const result = finishedWait({ status: 'READY', size: 3 }, {})
+    const md = renderSummary(result, judge(result, settings, bare), settings, bare, STARTED)
+    expect(md).not.toContain('<details>')
+    expect(md).not.toContain('| Field | Value |')
   })
 })

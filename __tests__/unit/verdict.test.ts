@@ -62,6 +62,74 @@ describe('a step before the check that ran out of time', () => {
   })
 })
 
+describe('the words of a step that failed, whatever it carries', () => {
+  const step = { what: 'read the widget', role: 'Project Read Only' }
+  const judgeStep = (error: AtlasError, extra: Partial<PollResult> = {}) =>
+    judgeWith(stepFailed(error, 'error', extra), startSettings(), backupExport)
+
+  it('ran out of time with nothing seen and no faults: the step alone', () => {
+    const error = new AtlasError('x', { kind: 'timeout', errorCode: DEADLINE }).during(step)
+    const verdict = judgeWith(stepFailed(error, 'timeout'), startSettings(), backupExport)
+    expect([verdict.headline, verdict.message]).toEqual([
+      'Cluster0 export: timed out while trying to read the widget',
+      'Timed out after 45s (12 requests) while trying to read the widget.'
+    ])
+  })
+
+  it("keeps Atlas's sentences whole and ends them once before the step's note", () => {
+    const error = new AtlasError('Atlas API 403 FORBIDDEN: No access. Ask an admin.', {
+      kind: 'api',
+      status: 403
+    }).during({ ...step, note: 'No export was started.' })
+    expect(judgeStep(error).message).toBe('Atlas API 403 FORBIDDEN: No access. Ask an admin. No export was started.')
+  })
+
+  it('says a re-run is safe as the whole hint when nothing else is to be done', () => {
+    const error = new AtlasError('Atlas API 418', { kind: 'api', status: 418 }).during({
+      ...step,
+      rerun: 'it reads only'
+    })
+    expect(judgeStep(error).hint).toBe('Running the job again is safe: it reads only.')
+  })
+
+  it('explains one fault of a step that is not retried (a POST) as that fault, not as "faults in a row"', () => {
+    const error = new AtlasError('Atlas API 503', { kind: 'api', status: 503, retryable: true }).during(step, {
+      faults: ['Atlas API 503']
+    })
+    expect(judgeStep(error).headline).toBe('Cluster0 export: Atlas failed (503)')
+  })
+
+  it('explains a fault that cannot be retried as itself, whatever came before it', () => {
+    const error = new AtlasError('Atlas API 400', { kind: 'api', status: 400 }).during(step, {
+      faults: ['Atlas API 503', 'Atlas API 400']
+    })
+    expect(judgeStep(error).headline).toBe('Cluster0 export: Atlas rejected the request (400)')
+  })
+
+  it('explains a retryable fault without a list of faults as itself', () => {
+    const error = new AtlasError('Atlas API 503', { kind: 'api', status: 503, retryable: true }).during(step)
+    expect(judgeStep(error).headline).toBe('Cluster0 export: Atlas failed (503)')
+  })
+
+  it('lists up to four faults whole, and shortens a longer list in the headline', () => {
+    const error = (faults: string[]) =>
+      new AtlasError('Atlas API 503', { kind: 'api', status: 503, retryable: true }).during(step, { faults })
+    expect(judgeStep(error(['A', 'B', 'C', 'D'])).headline).toBe(
+      'Cluster0 export: could not read the widget: 4 faults in a row (A, B, C, D)'
+    )
+    expect(judgeStep(error(['A', 'B', 'C', 'D', 'E'])).headline).toBe(
+      'Cluster0 export: could not read the widget: 5 faults in a row (A, B, C, …, E)'
+    )
+  })
+
+  it('says to try again later when faults in a row have no advice of their own', () => {
+    const error = new AtlasError('Atlas API 408', { kind: 'api', status: 408, retryable: true }).during(step, {
+      faults: ['Atlas API 408', 'Atlas API 408']
+    })
+    expect(judgeStep(error, { atlasAnswered: false }).hint).toBe('Try again later.')
+  })
+})
+
 describe('a step before the check that gave up on transient faults', () => {
   const faults = [
     'Atlas API 500',
@@ -215,10 +283,12 @@ describe('maxAge', () => {
       backupExport,
       NOW
     )
-    expect([verdict.ok, verdict.headline]).toEqual([
-      false,
-      'Cluster0 export: Successful, but its age is unknown (maxAge 26h)'
-    ])
+    expect(verdict).toEqual({
+      ok: false,
+      headline: 'Cluster0 export: Successful, but its age is unknown (maxAge 26h)',
+      message: `The latest export job of cluster Cluster0 to bucket ${BUCKET} is Successful, but Atlas gave no creation time, so it cannot be shown to be younger than maxAge (26h).`,
+      hint: 'Look at it in the Atlas UI, or leave maxAge out.'
+    })
   })
 
   it('fails a job still in progress that is already too old: its age only grows', () => {
@@ -429,6 +499,12 @@ describe('the verdict', () => {
       runSettings()
     )
     expect(verdict.hint).toContain('evil.example')
+  })
+
+  it('keeps the advice about a redirect even when it also asked to wait past the deadline', () => {
+    const redirect = new AtlasError('redirect', { kind: 'protocol', status: 307, redirectHost: 'evil.example' })
+    const verdict = judgeRun({ ...failed(redirect), unwaitedRetryAfterMs: 3_600_000 }, runSettings())
+    expect(verdict.hint).toBe('If Atlas really lives at evil.example, set baseUrl to that address.')
   })
 
   it('reports a timeout with the last state, the poll count, and that the run goes on', () => {

@@ -72,7 +72,6 @@ function stages(result: PollResult, resource: Resource): Stage[] {
 
 /** "✅ Queued 3s → ✅ Running 3s → ❌ Failed": the wait in one line. */
 function stageLine(list: Stage[], result: PollResult, verdict: Verdict): string {
-  if (list.length === 0) return ''
   const lastIcon = verdict.ok ? '✅' : result.ending === 'finished' ? '❌' : '⏳'
   return list
     .map((stage, i) => {
@@ -174,6 +173,7 @@ export function renderSummary(
   const parts: string[] = [`### ${verdict.ok ? '✅' : '❌'} ${esc(verdict.headline, 200)}`]
 
   // What happened, beyond the headline: an Atlas error's fields, or the sentence that says more.
+  // Stryker disable next-line OptionalChaining: an ending of error always has its error
   const atlasAnswered = result.ending === 'error' && error?.status !== undefined
   if (atlasAnswered) {
     parts.push(

@@ -95,6 +95,7 @@ export function readStartInputs(input: InputReader, problems: string[]): StartIn
   const snapshotId =
     // Stryker disable next-line StringLiteral: the words name an empty id, and an empty snapshotId is not read
     input('snapshotId') === '' ? undefined : readHexId(input, 'snapshotId', 'the snapshot id', problems)
+  // Stryker disable next-line ConditionalExpression: the default is false, as the mutant makes it
   const takeSnapshot = readBoolean(input, 'takeSnapshot', problems, parseBoolean(START_DEFAULTS.takeSnapshot) === true)
   if (snapshotId && takeSnapshot)
     problems.push(
@@ -129,6 +130,7 @@ export function provenance(env: Record<string, string | undefined>): Label[] {
 }
 
 function label(doc: Doc, key: string): string | undefined {
+  // Stryker disable next-line ArrayDeclaration: the find() below takes no item that is not an object
   const items = Array.isArray(doc['customData']) ? (doc['customData'] as unknown[]) : []
   const found = items.find(
     (item): item is Doc => typeof item === 'object' && item !== null && (item as Doc)['key'] === key
