@@ -45,6 +45,9 @@ describe('the export job resource', () => {
       ])
     }
     expect(problemsFor(backupExport, { ...exportRef, clusterName: 'a'.repeat(64) })).toEqual([])
+    expect(problemsFor(backupExport, { ...exportRef, exportId: 'nope' })).toEqual([
+      'exportId "nope" must be 24 hexadecimal characters (digits and lowercase a to f), like 32b6e34b3d91647abb20e7b8'
+    ])
   })
 
   it('addresses the job under its cluster', () => {
@@ -89,6 +92,7 @@ describe('the export job resource', () => {
   it('leads with collections, the shards of a sharded cluster, and the time the export took', () => {
     expect(backupExport.headlineFacts(exportDocument())).toEqual(['12 of 12 collections'])
     expect(backupExport.headlineFacts({ state: 'Queued' })).toEqual([])
+    expect(backupExport.headlineFacts({ exportStatus: { exportedCollections: 5 } })).toEqual(['5 of ? collections'])
     expect(backupExport.keyFigures(exportDocument())).toEqual([
       ['Collections', '12 of 12 collections'],
       ['Shards', undefined],
@@ -98,7 +102,7 @@ describe('the export job resource', () => {
       backupExport.keyFigures({
         exportStatus: { totalCollections: 3 },
         createdAt: 'soon',
-        components: [{ exportId: 'a', replicaSetName: 'rs0' }, { replicaSetName: 'rs1' }, 'junk']
+        components: [{ exportId: 'a', replicaSetName: 'rs0' }, { replicaSetName: 'rs1' }, 'junk', null]
       })
     ).toEqual([
       ['Collections', '? of 3 collections'],
@@ -219,11 +223,20 @@ describe("latest to one bucket (a scheduled export's gate)", () => {
     const { resolver } = listing([{ id: 'b'.repeat(24), exportBucketId: 'c'.repeat(24) }])
     const none = await atlasFailure(backupExport.resolve(ref, resolver))
     expect(none.message).toBe(`Atlas lists no export job of cluster Cluster0 to bucket ${BUCKET}`)
+    expect(none.headline).toBe(`nothing to check: no export job of cluster Cluster0 to bucket ${BUCKET}`)
     expect(none.hint).toMatch(/^Check clusterName and exportBucketId\. For scheduled exports, .*autoExportEnabled/)
     const plain = await atlasFailure(backupExport.resolve({ ...exportRef, exportId: 'latest' }, listing([]).resolver))
     expect(plain.hint).toBe(
       'Check groupId and clusterName, or start an export first (give exportBucketId instead of exportId).'
     )
+  })
+
+  it('adds no line and no warning after the check when the job names no bucket', async () => {
+    expect(await backupExport.followUp!(ref, { state: 'Successful' }, listing([]).resolver)).toEqual({
+      outputs: {},
+      lines: [],
+      warnings: []
+    })
   })
 
   it('names the bucket where it names the job', () => {
@@ -287,7 +300,7 @@ describe('the export job, field by field', () => {
       state: 'Failed',
       stateReason: { message: 'M1' },
       customData: [{ key: 'k' }, { value: 'v' }, 'x'],
-      components: [{ replicaSetName: 'rs0' }, {}]
+      components: [{ replicaSetName: 'rs0' }, {}, null, 'rs9']
     }
     expect(backupExport.details(job)).toEqual([
       ['State', { api: 'Failed' }],
@@ -303,6 +316,15 @@ describe('the export job, field by field', () => {
     expect(Object.fromEntries(backupExport.details({ stateReason: { errorCode: 'E1' } }))['State reason']).toEqual({
       api: 'E1'
     })
+  })
+
+  it("keeps Atlas's reason whole, ending it once", () => {
+    const judged = backupExport.judgeState(
+      'Failed',
+      { stateReason: { message: 'Bucket gone. Ask the owner.' } },
+      context()
+    )
+    expect(judged?.message).toBe('Export job X of cluster Cluster0 Failed: Bucket gone. Ask the owner.')
   })
 
   it('judges Failed with a code, and without a prefix', () => {

@@ -146,6 +146,18 @@ describe('run()', () => {
     ])
   })
 
+  it('reports a bug of ours under the name of the action it happened in', async () => {
+    inputs = { groupId: DEMO.groupId, clusterName: DEMO.clusterName, exportId: DEMO.exportId, accessToken: 't' }
+    core.getInput.mockImplementation((name) => {
+      if (name === 'successStates') throw new TypeError('simulated bug')
+      return inputs[name] ?? ''
+    })
+    await runBackupExport()
+    expect(failure()).toEqual([
+      expect.stringMatching(/^Unexpected error in atlas-pipeline-run-action\/backup-export: simulated bug\./)
+    ])
+  })
+
   it('reports a bug of ours during the wait as an unexpected error, not as something Atlas did', async () => {
     inputs['wait'] = 'true'
     core.info.mockImplementationOnce(() => {
@@ -305,6 +317,9 @@ describe('run()', () => {
       await runBackupExport()
       expect(core.setFailed).not.toHaveBeenCalled()
       expect(atlas.requests.filter((r) => r.kind === 'bucket')).toHaveLength(2)
+      expect(infoLines()).toContainEqual(
+        expect.stringMatching(/^Atlas API 503 SERVICE_UNAVAILABLE: busy \(read the export bucket\); retry 1 of 5 in /)
+      )
       expect(outputs()['exportUri']).toBe(`s3://acme-atlas-exports/${PREFIX}`)
     })
 

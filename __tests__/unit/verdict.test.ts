@@ -62,6 +62,20 @@ describe('a step before the check that ran out of time', () => {
   })
 })
 
+describe('the inputs a failure asks to check', () => {
+  it("are the resource's own, in words", () => {
+    const settings = readSettings(
+      backupExport,
+      (name) => ({ groupId: GROUP, clusterName: 'Cluster0', exportId: SNAPSHOT, accessToken: 't' })[name] ?? '',
+      {}
+    )
+    const rejected = new AtlasError('Atlas API 400', { kind: 'api', status: 400 })
+    expect(judgeWith(failed(rejected), settings, backupExport).hint).toBe(
+      'Atlas rejected the request; check groupId, clusterName and exportId.'
+    )
+  })
+})
+
 describe('the words of a step that failed, whatever it carries', () => {
   const step = { what: 'read the widget', role: 'Project Read Only' }
   const judgeStep = (error: AtlasError, extra: Partial<PollResult> = {}) =>
@@ -272,7 +286,9 @@ describe('maxAge', () => {
       ok: false,
       headline: 'Cluster0 export: Successful, but 21d old (maxAge 26h)',
       message: `The latest export job of cluster Cluster0 to bucket ${BUCKET} is Successful, but it was created at 2026-11-09T12:00:00Z, 21d ago: older than maxAge (26h).`,
-      hint: backupExport.staleHint
+      hint:
+        'A scheduled export runs with each snapshot of the frequency the backup policy exports (autoExportEnabled, export.frequencyType): ' +
+        'check that policy and the newest snapshots under Backup in the Atlas UI, or raise maxAge if exports are meant to be less frequent.'
     })
   })
 
