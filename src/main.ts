@@ -278,13 +278,14 @@ async function check<Ref>(
     // First the steps that find or start the resource ("latest", start mode), within the same deadline.
     const { resolved, unresolved, requestsBefore, done } = await resolveFirst(context)
     const checked = { ...settings, ref: resolved.ref }
-    const result = unresolved ?? (await pollResource({ ...context, settings: checked }))
+    const checking = { ...context, settings: checked }
+    const result = unresolved ?? (await pollResource(checking))
     if (!unresolved) {
       // The steps before the check are part of it: their requests and their time count too.
       result.polls += requestsBefore
       result.elapsedMs = clock.now() - startedAt
     }
-    const followUp = await followUpOf({ ...context, settings: checked }, result)
+    const followUp = await followUpOf(checking, result)
     result.atlasAnswered = client.answers > 0
     if (result.error) core.debug(logLine(`last error: ${describeForDebug(result.error)}`, 2 * MAX_LOG_LINE))
     const verdict = judge(result, checked, resource, clock.now())

@@ -89,7 +89,6 @@ export function stepError(
   return new AtlasError(message, { kind, ...words }).during(step)
 }
 
-/** The error a step ended with, as a thrown AtlasError that names the step, its role and the faults it met. */
 /**
  * The PollResult of a check that never got to poll, because a step before it failed: its ending
  * is the step's (cancelled, timeout at the deadline, or error), and the error names the step.
@@ -108,6 +107,7 @@ export function stepFailureResult(error: AtlasError, requests: number, elapsedMs
   }
 }
 
+/** The error a step ended with, as a thrown AtlasError that names the step, its role and the faults it met. */
 function ended(result: PollResult, step: Step, faults: string[], lastSeen: string | undefined): AtlasError {
   if (result.ending === 'cancelled')
     return new AtlasError(`Cancelled while trying to ${step.what}`, { kind: 'cancelled' }).during(step, { lastSeen })

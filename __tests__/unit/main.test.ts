@@ -66,6 +66,14 @@ beforeEach(() => {
 
 const infoLines = () => core.info.mock.calls.map(([line]) => line)
 const outputs = () => Object.fromEntries(core.setOutput.mock.calls.map(([name, value]) => [name, String(value)]))
+/** The inputs of a backup-export check of the demo job. */
+const exportCheckInputs = () => ({
+  groupId: DEMO.groupId,
+  clusterName: DEMO.clusterName,
+  exportId: DEMO.exportId,
+  baseUrl: atlas.url,
+  accessToken: DEMO.accessToken
+})
 const failure = () => core.setFailed.mock.calls.map(([message]) => String(message))
 const summaryText = () => core.summary.addRaw.mock.calls.map(([text]) => String(text)).join('')
 
@@ -147,7 +155,7 @@ describe('run()', () => {
   })
 
   it('reports a bug of ours under the name of the action it happened in', async () => {
-    inputs = { groupId: DEMO.groupId, clusterName: DEMO.clusterName, exportId: DEMO.exportId, accessToken: 't' }
+    inputs = exportCheckInputs()
     core.getInput.mockImplementation((name) => {
       if (name === 'successStates') throw new TypeError('simulated bug')
       return inputs[name] ?? ''
@@ -220,13 +228,7 @@ describe('run()', () => {
   })
 
   it('runs the backup-export action on the same engine, with its own inputs and outputs', async () => {
-    inputs = {
-      groupId: DEMO.groupId,
-      clusterName: DEMO.clusterName,
-      exportId: DEMO.exportId,
-      baseUrl: atlas.url,
-      accessToken: DEMO.accessToken
-    }
+    inputs = exportCheckInputs()
     await runBackupExport()
     expect(core.setFailed).not.toHaveBeenCalled()
     expect(outputs()).toMatchObject({
@@ -239,17 +241,10 @@ describe('run()', () => {
   })
 
   describe('where the files are', () => {
-    const checkInputs = () => ({
-      groupId: DEMO.groupId,
-      clusterName: DEMO.clusterName,
-      exportId: DEMO.exportId,
-      baseUrl: atlas.url,
-      accessToken: DEMO.accessToken
-    })
     const PREFIX = 'exported_snapshots/acme/warehouse/Cluster0/2026-11-28T0100/1764295200'
 
     it("reads the job's bucket once, at version 2024-05-30, and says where the files are", async () => {
-      inputs = checkInputs()
+      inputs = exportCheckInputs()
       await runBackupExport()
       expect(core.setFailed).not.toHaveBeenCalled()
       expect(outputs()).toMatchObject({
@@ -269,14 +264,14 @@ describe('run()', () => {
     })
 
     it('reads it once after a wait, never while polling', async () => {
-      inputs = { ...checkInputs(), wait: 'true', pollInterval: '1s' }
+      inputs = { ...exportCheckInputs(), wait: 'true', pollInterval: '1s' }
       atlas.scriptExport([{ run: exportDocument({ state: 'InProgress' }) }, { run: exportDocument() }])
       await runBackupExport()
       expect(atlas.requests.map((r) => r.kind)).toEqual(['export', 'export', 'bucket'])
     })
 
     it('keeps the verdict, and warns naming the role, when the bucket cannot be read', async () => {
-      inputs = checkInputs()
+      inputs = exportCheckInputs()
       atlas.state.forbidden['bucket'] = 'The API key lacks the role.'
       try {
         await runBackupExport()
@@ -295,14 +290,14 @@ describe('run()', () => {
     })
 
     it('reads no bucket when the check ended without an answer to judge', async () => {
-      inputs = checkInputs()
+      inputs = exportCheckInputs()
       atlas.scriptExport([apiError(404, 'EXPORT_NOT_FOUND', 'no such job')])
       await runBackupExport()
       expect(atlas.requests.map((r) => r.kind)).toEqual(['export'])
     })
 
     it('reads no bucket after a wait that timed out: the files may not all be there', async () => {
-      inputs = { ...checkInputs(), wait: 'true', pollInterval: '1s', timeout: '3s' }
+      inputs = { ...exportCheckInputs(), wait: 'true', pollInterval: '1s', timeout: '3s' }
       atlas.scriptExport([{ run: exportDocument({ state: 'InProgress' }) }])
       await runBackupExport()
       expect(failure()[0]).toMatch(/^Timed out/)
@@ -310,7 +305,7 @@ describe('run()', () => {
     })
 
     it('gives the bucket read time of its own when the job finished on the deadline', async () => {
-      inputs = { ...checkInputs(), wait: 'true', pollInterval: '1s', timeout: '3s' }
+      inputs = { ...exportCheckInputs(), wait: 'true', pollInterval: '1s', timeout: '3s' }
       const inProgress = { run: exportDocument({ state: 'InProgress' }) }
       atlas.scriptExport([inProgress, inProgress, inProgress, { run: exportDocument() }])
       atlas.state.listScripts['bucket'] = [apiError(503, 'SERVICE_UNAVAILABLE', 'busy')]
@@ -324,7 +319,7 @@ describe('run()', () => {
     })
 
     it('rides out faults of the bucket read within timeout, not within one request timeout', async () => {
-      inputs = { ...checkInputs(), requestTimeout: '1s' }
+      inputs = { ...exportCheckInputs(), requestTimeout: '1s' }
       const busy = apiError(503, 'SERVICE_UNAVAILABLE', 'busy')
       atlas.state.listScripts['bucket'] = [busy, busy, busy, busy]
       await runBackupExport()
@@ -336,7 +331,7 @@ describe('run()', () => {
       const old = '2026-01-01T00:00:00Z'
       atlas.state.lists.exports = [exportDocument({ createdAt: old })]
       atlas.scriptExport([{ run: exportDocument({ state: 'InProgress', createdAt: old }) }])
-      inputs = { ...checkInputs(), exportId: 'latest', maxAge: '26h', wait: 'true', pollInterval: '1s' }
+      inputs = { ...exportCheckInputs(), exportId: 'latest', maxAge: '26h', wait: 'true', pollInterval: '1s' }
       try {
         await runBackupExport()
       } finally {
@@ -351,7 +346,7 @@ describe('run()', () => {
     it('fails a latest export older than maxAge, with its outputs still set', async () => {
       atlas.state.lists.exports = [exportDocument({ createdAt: '2026-01-01T00:00:00Z' })]
       atlas.scriptExport([{ run: exportDocument({ createdAt: '2026-01-01T00:00:00Z' }) }])
-      inputs = { ...checkInputs(), exportId: 'latest', exportBucketId: DEMO.exportBucketId, maxAge: '26h' }
+      inputs = { ...exportCheckInputs(), exportId: 'latest', exportBucketId: DEMO.exportBucketId, maxAge: '26h' }
       try {
         await runBackupExport()
       } finally {
@@ -414,15 +409,7 @@ describe('run()', () => {
   it('says that it is still waiting for an export job by its state alone', async () => {
     const inProgress = { run: exportDocument({ state: 'InProgress' }) }
     atlas.scriptExport([inProgress, inProgress, inProgress, inProgress, { run: exportDocument() }])
-    inputs = {
-      groupId: DEMO.groupId,
-      clusterName: DEMO.clusterName,
-      exportId: DEMO.exportId,
-      baseUrl: atlas.url,
-      accessToken: DEMO.accessToken,
-      wait: 'true',
-      pollInterval: '2m'
-    }
+    inputs = { ...exportCheckInputs(), wait: 'true', pollInterval: '2m' }
     await runBackupExport()
     expect(infoLines().filter((line) => line.startsWith('Still waiting'))).toEqual([
       'Still waiting: state InProgress for 6m; next poll in 2m.'
@@ -431,15 +418,7 @@ describe('run()', () => {
 
   it('logs the states of an export job, which has no stages', async () => {
     atlas.scriptExport([{ run: exportDocument({ state: 'InProgress' }) }, { run: exportDocument() }])
-    inputs = {
-      groupId: DEMO.groupId,
-      clusterName: DEMO.clusterName,
-      exportId: DEMO.exportId,
-      baseUrl: atlas.url,
-      accessToken: DEMO.accessToken,
-      wait: 'true',
-      pollInterval: '1s'
-    }
+    inputs = { ...exportCheckInputs(), wait: 'true', pollInterval: '1s' }
     await runBackupExport()
     expect(infoLines().filter((line) => line.startsWith('[+'))).toEqual([
       '[+0s] state InProgress',
