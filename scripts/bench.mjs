@@ -226,9 +226,9 @@ execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', root, '--noEmit',
   stdio: 'inherit'
 })
 const load = (path) => import(pathToFileURL(join(build, 'src', path)).href)
-const { pollUntilDone } = await load('poll.js')
-const { pipelineRun } = await load('resources/pipeline-run.js')
-const { backupExport } = await load('resources/backup-export.js')
+const { pollUntilDone } = await load('engine/poll.js')
+const { pipelineRun } = await load('resources/pipeline-run/index.js')
+const { backupExport } = await load('resources/backup-export/index.js')
 const { AtlasClient } = await load('atlas/client.js')
 const { createTransport } = await load('atlas/transport.js')
 const { digestAuthenticator } = await load('atlas/auth/digest.js')

@@ -1,5 +1,5 @@
 // TLS and proxies, action-level: an https Atlas-like server with a throwaway CA (made by openssl),
-// and the npm "proxy" forward proxy in front of it. The host name atlas.example.test is resolved
+// and the npm "proxy" forward proxy in front of it. The host name atlas.example.test is prepared
 // to 127.0.0.1 by a preload (support/hosts.mjs) in the child processes: no DNS query is made.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { execFileSync } from 'node:child_process'

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/poll.js'
+import type { Clock } from '../../src/engine/poll.js'
 
 /**
  * A clock on which waiting costs no time: a sleep returns on the next turn of the event loop and

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/poll.js'
+import type { Clock } from '../../src/engine/poll.js'
 
 /** A clock whose sleeps return at once, moving time forward by exactly what was asked. */
 export class FakeClock implements Clock {

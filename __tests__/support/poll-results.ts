@@ -1,5 +1,5 @@
 import type { AtlasError } from '../../src/atlas/errors.js'
-import type { PollResult } from '../../src/poll.js'
+import type { PollResult } from '../../src/engine/poll.js'
 
 /** How polling ended when Atlas answered with run (one request, 300 ms, its state seen once). */
 export function finished(run: Record<string, unknown>, extra: Partial<PollResult> = {}): PollResult {

@@ -1,8 +1,8 @@
 // What the tests of the resource modules share: an export job's ref, a judging context, the
-// problems a ref's inputs give, and a resolver that only lists.
-import { backupExport } from '../../src/resources/backup-export.js'
-import { pipelineRun } from '../../src/resources/pipeline-run.js'
-import type { Resolver } from '../../src/resolve.js'
+// problems a ref's inputs give, and steps that only list.
+import { backupExport } from '../../src/resources/backup-export/index.js'
+import { pipelineRun } from '../../src/resources/pipeline-run/index.js'
+import type { Steps } from '../../src/engine/steps.js'
 
 export const exportRef = {
   groupId: '32b6e34b3d91647abb20e7b8',
@@ -28,12 +28,12 @@ export function problemsFor(
   return problems
 }
 
-/** A resolver that lists the items given and records the log; a step it was not meant to take fails the test. */
+/** Steps that list the items given and records the log; a step it was not meant to take fails the test. */
 export function listing(items: Record<string, unknown>[]) {
   const lines: string[] = []
   const listed: string[][] = []
   const done: string[] = []
-  const resolver: Resolver = {
+  const steps: Steps = {
     env: {},
     log: (line) => lines.push(line),
     record: ({ what, id, how }) => done.push(`${what} ${id}: ${how}`),
@@ -48,5 +48,5 @@ export function listing(items: Record<string, unknown>[]) {
       throw new Error('no wait expected')
     }
   }
-  return { resolver, lines, listed, done }
+  return { steps, lines, listed, done }
 }

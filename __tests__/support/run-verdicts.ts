@@ -1,11 +1,11 @@
 // A pipeline run's settings, verdict, outputs and summary with the inputs most unit tests share:
 // the helpers of the tests that pin the engine's words with the resource they were first written for.
-import type { PollResult } from '../../src/poll.js'
+import type { PollResult } from '../../src/engine/poll.js'
 import { buildOutputs } from '../../src/report/outputs.js'
 import { renderSummary } from '../../src/report/summary.js'
-import { pipelineRun } from '../../src/resources/pipeline-run.js'
-import { readSettings, type Settings } from '../../src/settings.js'
-import { judge, type Verdict } from '../../src/verdict.js'
+import { pipelineRun } from '../../src/resources/pipeline-run/index.js'
+import { readSettings, type Settings } from '../../src/engine/settings.js'
+import { judge, type Verdict } from '../../src/engine/verdict.js'
 
 export const RUN_SETTINGS_INPUTS: Record<string, string> = {
   groupId: '32b6e34b3d91647abb20e7b8',

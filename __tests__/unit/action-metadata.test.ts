@@ -8,10 +8,10 @@ import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
 import { AtlasError } from '../../src/atlas/errors.js'
 import { buildOutputs } from '../../src/report/outputs.js'
-import { ACTIONS as REGISTRY, entryFile } from '../../src/actions/registry.js'
+import { ACTIONS as REGISTRY, entryFile } from '../../src/actions.js'
 import type { Resource } from '../../src/resources/resource.js'
-import { DEFAULTS, readSettings } from '../../src/settings.js'
-import { readmeIsCurrent } from '../../src/misc/docs.mjs'
+import { DEFAULTS, readSettings } from '../../src/engine/settings.js'
+import { readmeIsCurrent } from '../../scripts/docs.mjs'
 import { FULL_DOCUMENTS } from '../fixtures/documents.js'
 
 /** Each action of the registry, with its action.yml (where the runner finds it) read. */

@@ -9,8 +9,8 @@ import { bearerAuthenticator } from '../../src/atlas/auth/authenticator.js'
 import { AtlasClient, resourcePath } from '../../src/atlas/client.js'
 import type { Transport } from '../../src/atlas/http.js'
 import { createTransport } from '../../src/atlas/transport.js'
-import { pipelineRun, type RunRef } from '../../src/resources/pipeline-run.js'
-import { DURATION_LIMITS, InputError, readSettings, type Settings } from '../../src/settings.js'
+import { pipelineRun, type RunRef } from '../../src/resources/pipeline-run/index.js'
+import { DURATION_LIMITS, InputError, readSettings, type Settings } from '../../src/engine/settings.js'
 
 const VALID_RUN = { groupId: '32b6e34b3d91647abb20e7b8', pipelineName: 'nightly', runId: '6650f1a2b3c4d5e6f7a8b9c0' }
 const isLoopbackUrl = (url: URL) => ['localhost', '[::1]'].includes(url.hostname) || /^127\./.test(url.hostname)

@@ -1,7 +1,7 @@
 import { stringifyJson } from '../atlas/json.js'
-import type { PollResult } from '../poll.js'
+import type { PollResult } from '../engine/poll.js'
 import type { Resource } from '../resources/resource.js'
-import type { Verdict } from '../verdict.js'
+import type { Verdict } from '../engine/verdict.js'
 
 // The step's outputs, as one pure map: set on success and on failure, each only when known. The
 // resource names what comes from its document; how the check went is the same for all.

@@ -1,7 +1,7 @@
 import { errorMessage } from '../atlas/errors.js'
-import type { PollEnding } from '../poll.js'
-import type { StatusSettings } from '../settings.js'
-import { oneLine } from '../text.js'
+import type { PollEnding } from '../engine/poll.js'
+import type { StatusSettings } from '../engine/settings.js'
+import { oneLine } from '../engine/text.js'
 
 // Commit statuses for required checks. @actions/github (octokit, about 1 MB) is imported only
 // here and only when a status is posted, so a plain check never loads it.

@@ -1,10 +1,10 @@
-import { formatDuration } from '../units.js'
-import type { PollResult, TimelineEntry } from '../poll.js'
-import type { Done } from '../resolve.js'
+import { formatDuration } from '../engine/units.js'
+import type { PollResult, TimelineEntry } from '../engine/poll.js'
+import type { StepRecord } from '../engine/steps.js'
 import type { FollowUp, Resource, Row, Shown } from '../resources/resource.js'
-import type { Settings } from '../settings.js'
-import type { Verdict } from '../verdict.js'
-import { plural } from '../text.js'
+import type { Settings } from '../engine/settings.js'
+import type { Verdict } from '../engine/verdict.js'
+import { plural } from '../engine/text.js'
 import { codeSpan, escapeMarkdown as esc } from './markdown.js'
 
 // The job summary as Markdown, rendered from data alone (no I/O), so tests read it as a string and
@@ -156,7 +156,7 @@ function linkTarget(url: string): string {
 
 /** What the steps around the check add: the steps done before it, and what its follow-up found. */
 export interface SummaryExtras extends Partial<Pick<FollowUp, 'lines' | 'warnings'>> {
-  done?: Done[]
+  done?: StepRecord[]
 }
 
 /** The summary for one check. startedAt is the wall-clock time of the first request (ms). */

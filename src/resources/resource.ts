@@ -1,5 +1,5 @@
-import type { InputReader } from '../inputs.js'
-import type { Resolver } from '../resolve.js'
+import type { InputReader } from '../engine/inputs.js'
+import type { Steps } from '../engine/steps.js'
 
 // What differs between the Atlas resources an action can check (a pipeline run, an export job):
 // data and pure functions, one module each. The engine (credentials, transport, retries, waiting,
@@ -75,7 +75,7 @@ export interface Resource<Ref = unknown> {
   outputs(doc: AtlasDocument): Record<string, string | undefined>
   /** The output that holds the whole document as compact JSON. */
   documentOutput: string
-  /** The outputs the steps around the check add (resolve(), followUp()), besides outputs(). */
+  /** The outputs the steps around the check add (prepare(), followUp()), besides outputs(). */
   extraOutputs: readonly string[]
   /** How large the largest answer read can be (a page of 500 list items); a larger one is not Atlas. */
   largestAnswerBytes: number
@@ -90,16 +90,16 @@ export interface Resource<Ref = unknown> {
   /** What to do when the newest one is older than maxAge. */
   staleHint: string
   /**
-   * What is worth knowing once the check has its answer, read with the same resolver (the
+   * What is worth knowing once the check has its answer, read with the same steps (the
    * export job's files, from its bucket). It never changes the verdict: a failure is a warning.
    */
-  followUp?(ref: Ref, doc: AtlasDocument, resolver: Resolver): Promise<FollowUp>
+  followUp?(ref: Ref, doc: AtlasDocument, steps: Steps): Promise<FollowUp>
   /**
    * Turns the inputs into the one resource to check: the ref as it is when the inputs name it
    * outright, else found or made ("latest", a new export). Its requests count as the check's; its
    * outputs join the step's.
    */
-  resolve(ref: Ref, resolver: Resolver): Promise<Resolved<Ref>>
+  prepare(ref: Ref, steps: Steps): Promise<Prepared<Ref>>
   /** wait's default when the input is not set (a step that starts an export waits for it). */
   waitByDefault?(ref: Ref): boolean
 }
@@ -113,7 +113,7 @@ export interface FollowUp {
   warnings: string[]
 }
 
-export interface Resolved<Ref> {
+export interface Prepared<Ref> {
   ref: Ref
   outputs?: Record<string, string>
 }

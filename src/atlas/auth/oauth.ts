@@ -112,7 +112,7 @@ async function requestToken(endpoints: Endpoints, now: () => number, signal?: Ab
   endpoints.options.onSecret(value)
   const unsendable = unsendableReason(value)
   if (unsendable) {
-    // Asking again would get the same kind of token: a fault of the endpoint, not of the network.
+    // StepRequest again would get the same kind of token: a fault of the endpoint, not of the network.
     throw new AtlasError(
       `The token endpoint answered 200 with an access_token that cannot be sent in an HTTP header (it contains ${unsendable})`,
       {

@@ -1,0 +1,275 @@
+import type { AtlasResponse } from '../atlas/client.js'
+import { AtlasError } from '../atlas/errors.js'
+
+// The schedule of requests, one-shot and wait mode alike: fetch, retry transient faults with
+// backoff (never sooner than Retry-After), poll until a terminal state, and stop at the deadline
+// or on cancellation. It knows neither GitHub nor which resource it polls (observe() reads the
+// state); time comes from an injected clock.
+
+export interface Clock {
+  now(): number
+  /** Resolves after ms, or early when signal aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
+  /** Calls callback after ms, without keeping the process alive; returns a function that cancels it. */
+  timer(ms: number, callback: () => void): () => void
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  timer: (ms, callback) => {
+    // unref: a bound left running (clean-up's, once it is done) must not hold the step open.
+    const handle = setTimeout(callback, ms).unref()
+    return () => clearTimeout(handle)
+  },
+  sleep: (ms, signal) =>
+    new Promise((resolve) => {
+      if (signal?.aborted) return resolve()
+      const timer = setTimeout(done, ms)
+      function done(): void {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', done)
+        resolve()
+      }
+      // done() removes the listener itself, whichever of the two ends the sleep.
+      signal?.addEventListener('abort', done)
+    })
+}
+
+/** What polling follows in a document: its state, and the stage within it (a run's phase). */
+export interface Observation {
+  state?: string
+  stage?: string
+}
+
+/** A change seen while polling: a new state or stage, or the start of a stretch of failed requests. */
+export interface TimelineEntry extends Observation {
+  /** ms since the first request. */
+  at: number
+  /** Set on the entry that starts a stretch of retries: the first error, faultName ("Atlas API 503"). */
+  retrying?: string
+}
+
+export type PollEnding = 'finished' | 'timeout' | 'error' | 'cancelled'
+
+export interface PollResult {
+  ending: PollEnding
+  /** The last document Atlas returned, if any. */
+  last?: AtlasResponse
+  /** The error that ended polling, or the last transient one before a timeout. */
+  error?: AtlasError
+  /** Requests for the resource that were sent (retries included; a failed token request sends none). */
+  polls: number
+  /** Requests that were retries of a failed one. */
+  retries: number
+  /** Failed requests in a row at the end (what ended an error: "after 4 tries"). */
+  failedInARow: number
+  /** The HTTP status of the last answer, when the last request got one (a request cut short or refused on the way has none). */
+  httpStatus?: number
+  /** Set when Atlas asked to wait (Retry-After) past the deadline, so the action stopped without waiting: how long it asked. */
+  unwaitedRetryAfterMs?: number
+  elapsedMs: number
+  /** Set by the caller when Atlas answered some request of this run (so baseUrl is not what failed). */
+  atlasAnswered?: boolean
+  /** Changes, first seen first. */
+  timeline: TimelineEntry[]
+}
+
+export interface PollOptions {
+  fetch: (signal: AbortSignal) => Promise<AtlasResponse>
+  /** Reads the state (and stage) from a document. */
+  observe: (document: Record<string, unknown>) => Observation
+  /** States after which the resource never changes again. */
+  isTerminal: (state: string | undefined) => boolean
+  /** false: stop at the first answer, whatever the state (one-shot). true: stop at a terminal state. */
+  wait: boolean
+  timeoutMs: number
+  pollIntervalMs: number
+  clock?: Clock
+  signal?: AbortSignal
+  /** First retry waits about this long, doubling each time (with jitter). */
+  backoffBaseMs?: number
+  backoffCapMs?: number
+  random?: () => number
+  /** Failed requests in a row that end polling; default failureLimit(wait). 1: never retry (a POST). */
+  maxFailures?: number
+  /** After this long without a change, onHeartbeat says the wait goes on (default 5 minutes). */
+  heartbeatMs?: number
+  onChange?: (entry: TimelineEntry) => void
+  onPoll?: (message: string) => void
+  /** A transient fault that will be retried: the error, which retry comes next, of how many, and after how long. */
+  onRetry?: (retry: { error: AtlasError; retry: number; of: number; delayMs: number }) => void
+  /** A long quiet stretch of a wait: the current state, how long it has lasted, the next poll's delay. */
+  onHeartbeat?: (beat: { current: TimelineEntry; sinceMs: number; nextPollMs: number }) => void
+}
+
+/**
+ * A request is cut at the deadline, but one that starts close to it (the last poll lands on the
+ * deadline) still gets this long to answer, so a run that finishes at the wire is seen.
+ */
+export const LAST_LOOK_MS = 2000
+
+export const HEARTBEAT_MS = 5 * 60_000
+
+/**
+ * Failed requests in a row that end the check (transient faults only; others end it at once).
+ * One-shot: four tries in all. Wait mode: six failed polls in a row (about 30 s of backoff).
+ */
+export function failureLimit(wait: boolean): number {
+  return wait ? 6 : 4
+}
+
+/** Equal-jitter exponential backoff: between half and all of base * 2^(failures-1), capped. */
+export function backoffDelay(failures: number, baseMs: number, capMs: number, random: () => number): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, failures - 1))
+  return Math.round(ceiling / 2 + (ceiling / 2) * random())
+}
+
+/** The interval to the next poll: doubled while Atlas says few requests remain in its window. */
+export function pollDelay(intervalMs: number, response: AtlasResponse): number {
+  const { limit, remaining } = response.rateLimit
+  // Stryker disable next-line ConditionalExpression: without the guard, undefined <= n is false and gives the same interval
+  if (remaining === undefined) return intervalMs
+  const low = limit !== undefined ? remaining <= Math.max(1, Math.floor(limit / 10)) : remaining <= 1
+  return low ? intervalMs * 2 : intervalMs
+}
+
+/** "Atlas API 503", "ECONNRESET": the start of an error, for a timeline row or a list of faults. */
+export function faultName(error: AtlasError): string {
+  if (error.status !== undefined) return `Atlas API ${error.status}${error.errorCode ? ` ${error.errorCode}` : ''}`
+  return error.errorCode ?? error.kind
+}
+
+/** The state of one schedule: what was seen and counted so far, and how each answer or fault moves it on. */
+class Schedule {
+  readonly clock: Clock
+  readonly start: number
+  readonly deadline: number
+  readonly limit: number
+  readonly timeline: TimelineEntry[] = []
+  last?: AtlasResponse
+  lastError?: AtlasError
+  httpStatus?: number
+  polls = 0
+  retries = 0
+  failures = 0
+  lastNotice = 0
+
+  constructor(readonly options: PollOptions) {
+    this.clock = options.clock ?? systemClock
+    this.start = this.clock.now()
+    this.deadline = this.start + options.timeoutMs
+    this.limit = options.maxFailures ?? failureLimit(options.wait)
+  }
+
+  result(ending: PollEnding, error?: AtlasError, extra: Partial<PollResult> = {}): PollResult {
+    return {
+      ending,
+      last: this.last,
+      error,
+      polls: this.polls,
+      retries: this.retries,
+      failedInARow: this.failures,
+      httpStatus: this.httpStatus,
+      elapsedMs: this.clock.now() - this.start,
+      timeline: this.timeline,
+      ...extra
+    }
+  }
+
+  record(entry: TimelineEntry): void {
+    this.timeline.push(entry)
+    this.lastNotice = entry.at
+    this.options.onChange?.(entry)
+  }
+
+  /** An answer: the end of the schedule, or how long to wait before the next poll. */
+  answered(response: AtlasResponse): PollResult | number {
+    const { options, timeline } = this
+    this.polls += 1
+    this.last = response
+    this.lastError = undefined
+    this.httpStatus = 200
+    this.failures = 0
+    const { state, stage } = options.observe(response.document)
+    const previous = timeline[timeline.length - 1]
+    const at = this.clock.now() - this.start
+    if (!previous || previous.state !== state || previous.stage !== stage) this.record({ at, state, stage })
+    options.onPoll?.(`poll ${this.polls}: state ${state ?? '(none)'}${stage !== undefined ? `, ${stage}` : ''}`)
+    if (!options.wait || options.isTerminal(state)) return this.result('finished')
+    const delay = pollDelay(options.pollIntervalMs, response)
+    if (at - this.lastNotice >= (options.heartbeatMs ?? HEARTBEAT_MS)) {
+      this.lastNotice = at
+      const current = timeline[timeline.length - 1]!
+      options.onHeartbeat?.({ current, sinceMs: at - current.at, nextPollMs: delay })
+    }
+    return delay
+  }
+
+  /** A failed request: the end of the schedule, or how long to back off before trying again. */
+  faulted(error: AtlasError, signal: AbortSignal, cut: AbortSignal): PollResult | number {
+    const { options, clock } = this
+    if (!error.notSent) this.polls += 1
+    this.httpStatus = error.status
+    if (signal.aborted) return this.result('cancelled', this.lastError)
+    if (cut.aborted) return this.result('timeout', this.lastError)
+    if (error.kind === 'cancelled') return this.result('cancelled', this.lastError)
+    this.lastError = error
+    this.failures += 1
+    options.onPoll?.(`request ${this.polls} failed (${this.failures} in a row): ${error.message}`)
+    if (!error.retryable || this.failures >= this.limit) return this.result('error', error)
+    const backoff = backoffDelay(
+      this.failures,
+      options.backoffBaseMs ?? 1000,
+      options.backoffCapMs ?? 30_000,
+      options.random ?? Math.random
+    )
+    const delay = Math.max(backoff, error.retryAfterMs ?? 0)
+    // Atlas asked for more patience than the deadline leaves: waiting less would be ignored.
+    // Stryker disable next-line ConditionalExpression: without the first test, now + undefined is NaN and NaN > deadline is false
+    if (error.retryAfterMs !== undefined && clock.now() + error.retryAfterMs > this.deadline)
+      return this.result('error', error, { unwaitedRetryAfterMs: error.retryAfterMs })
+    // The time lost to retries is shown as such, not credited to the state seen before (the state
+    // after them then differs from this row, so it is recorded again).
+    if (this.failures === 1 && this.timeline.length > 0)
+      this.record({ at: clock.now() - this.start, retrying: faultName(error) })
+    options.onRetry?.({
+      error,
+      retry: this.failures,
+      of: this.limit - 1,
+      delayMs: Math.min(delay, Math.max(0, this.deadline - clock.now()))
+    })
+    return delay
+  }
+}
+
+/**
+ * Polls any resource by the schedule to its end: every ending is a PollResult. It throws only what
+ * is not an AtlasError, a bug of ours, so that it reaches the "unexpected error" path instead of
+ * being reported as something Atlas did.
+ */
+export async function pollUntilDone(options: PollOptions): Promise<PollResult> {
+  const schedule = new Schedule(options)
+  const { clock, deadline } = schedule
+  const signal = options.signal ?? new AbortController().signal
+  for (;;) {
+    if (signal.aborted) return schedule.result('cancelled', schedule.lastError)
+    if (schedule.failures > 0) schedule.retries += 1
+    // The overall deadline covers the request in flight too: cut it there (see LAST_LOOK_MS).
+    const cut = new AbortController()
+    const cancelCut = clock.timer(Math.max(deadline - clock.now(), LAST_LOOK_MS), () => cut.abort())
+    let next: PollResult | number
+    try {
+      next = schedule.answered(await options.fetch(AbortSignal.any([signal, cut.signal])))
+    } catch (error) {
+      if (!(error instanceof AtlasError)) throw error
+      next = schedule.faulted(error, signal, cut.signal)
+    } finally {
+      cancelCut()
+    }
+    if (typeof next !== 'number') return next
+    const left = deadline - clock.now()
+    if (left <= 0) return schedule.result('timeout', schedule.lastError)
+    // The last poll lands on the deadline, so a resource that finishes at the wire is still seen.
+    await clock.sleep(Math.min(next, left), signal)
+  }
+}

@@ -1,0 +1,348 @@
+import * as core from '@actions/core'
+import { inspect } from 'node:util'
+import { abortAfter } from '../atlas/abort.js'
+import type { Authenticator } from '../atlas/auth/authenticator.js'
+import { bearerAuthenticator } from '../atlas/auth/authenticator.js'
+import { digestAuthenticator } from '../atlas/auth/digest.js'
+import { oauthAuthenticator } from '../atlas/auth/oauth.js'
+import { AtlasClient } from '../atlas/client.js'
+import { AtlasError, errorMessage, isError } from '../atlas/errors.js'
+import type { Transport } from '../atlas/http.js'
+import { createTransport } from '../atlas/transport.js'
+import { formatDuration } from './units.js'
+import { pollUntilDone, systemClock, type Clock, type PollResult, type TimelineEntry } from './poll.js'
+import { logLine, MAX_LOG_LINE } from '../report/log-text.js'
+import { buildOutputs } from '../report/outputs.js'
+import { commitState, statusReporter } from '../report/status.js'
+import { renderInputSummary, renderSummary, type SummaryExtras } from '../report/summary.js'
+import { createSteps, stepFailureResult, type StepRecord, type Steps } from './steps.js'
+import type { FollowUp, Prepared, Resource } from '../resources/resource.js'
+import { InputError, readSettings, SECRET_ENV, SECRET_INPUTS, type Settings } from './settings.js'
+import { judge, tooOld, type Verdict } from './verdict.js'
+import { USER_AGENT } from './version.js'
+
+// run(): inputs → settings → client → poll → report → clean-up. The only place that fails the step.
+
+/**
+ * How long clean-up (the token revoke, the last commit status) may take once the verdict is out.
+ * The runner sends SIGTERM about 7.5 s after SIGINT, so this fits between the two.
+ */
+export const CLEANUP_TIMEOUT_MS = 5000
+
+/** An error with its stack and causes, for the debug log only: never the user's message. */
+function describeForDebug(error: unknown): string {
+  const parts: string[] = []
+  for (let current = error, depth = 0; current !== undefined && depth < 4; depth++) {
+    parts.push(isError(current) ? (current.stack ?? current.message) : inspect(current))
+    current = isError(current) ? current.cause : undefined
+  }
+  return parts.join('\ncaused by: ')
+}
+
+/** Every input and variable that may hold a secret is masked before anything else happens. */
+function maskSecrets(): void {
+  const values = [
+    ...SECRET_INPUTS.map((name) => core.getInput(name)),
+    ...SECRET_ENV.map((name) => process.env[name]?.trim() ?? '')
+  ]
+  for (const value of values) if (value !== '') core.setSecret(value)
+}
+
+function createAuthenticator(settings: Settings, transport: Transport): Authenticator {
+  const { credentials } = settings
+  switch (credentials.kind) {
+    case 'oauth':
+      return oauthAuthenticator({
+        baseUrl: settings.baseUrl,
+        clientId: credentials.clientId,
+        clientSecret: credentials.clientSecret,
+        transport,
+        userAgent: USER_AGENT,
+        onSecret: (s) => core.setSecret(s)
+      })
+    case 'digest':
+      return digestAuthenticator(credentials.publicKey, credentials.privateKey)
+    case 'bearer':
+      return bearerAuthenticator(credentials.accessToken)
+  }
+}
+
+/**
+ * The runner cancels a job with SIGINT, then SIGTERM about 7.5 s later, then a kill. The first
+ * signal stops the check (the report is still written); a second one cuts clean-up short. The
+ * handlers stay until run() ends: without them the next signal would kill the process unreported.
+ */
+function cancellation(): { work: AbortSignal; cleanup: AbortSignal; dispose: () => void } {
+  const work = new AbortController()
+  const cleanup = new AbortController()
+  const onSignal = (name: string): void => {
+    if (!work.signal.aborted) {
+      core.info(`Received ${name}: stopping.`)
+      work.abort()
+    } else {
+      core.info(`Received ${name} again: skipping clean-up.`)
+      cleanup.abort()
+    }
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  return {
+    work: work.signal,
+    cleanup: cleanup.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal)
+      process.off('SIGTERM', onSignal)
+    }
+  }
+}
+
+async function writeSummary(markdown: string): Promise<void> {
+  if (!process.env['GITHUB_STEP_SUMMARY']) {
+    core.debug('GITHUB_STEP_SUMMARY is not set: no job summary written.')
+    return
+  }
+  try {
+    await core.summary.addRaw(markdown, true).write()
+  } catch (error) {
+    core.warning(logLine(`Could not write the job summary: ${errorMessage(error)}`))
+  }
+}
+
+/** Outputs, summary and the verdict line or annotation: local writes only, so they happen whatever the network does. */
+async function report(
+  result: PollResult,
+  verdict: Verdict,
+  settings: Settings,
+  resource: Resource,
+  startedAt: number,
+  extraOutputs: Record<string, string>,
+  extras: SummaryExtras
+): Promise<void> {
+  const outputs = { ...extraOutputs, ...buildOutputs(result, verdict, resource, settings.workflowRunUrl) }
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+  if (settings.summary) await writeSummary(renderSummary(result, verdict, settings, resource, startedAt, extras))
+  if (verdict.ok) core.info(logLine(verdict.message))
+  else core.setFailed(verdict.hint ? `${logLine(verdict.message)}\n${logLine(verdict.hint)}` : logLine(verdict.message))
+}
+
+/** The steps toolkit for the steps around the check, counting the requests they send. */
+function stepsFor(
+  { settings, client, signal, clock }: Check,
+  deadline: number,
+  onRequests: (sent: number) => void,
+  record?: (done: StepRecord) => void
+): Steps {
+  return createSteps({
+    client,
+    signal,
+    deadline,
+    clock,
+    pollIntervalMs: settings.pollIntervalMs,
+    env: process.env,
+    log: (line) => core.info(logLine(line)),
+    record,
+    onRequests
+  })
+}
+
+/** Runs the resource's prepare() (latest, start mode): the ref to check, or how it failed. */
+async function prepareCheck<Ref>(
+  check: Check<Ref>
+): Promise<{ prepared: Prepared<Ref>; unprepared?: PollResult; requestsBefore: number; done: StepRecord[] }> {
+  let requestsBefore = 0
+  // The steps done, kept even when a later one fails: the summary shows how far it got.
+  const done: StepRecord[] = []
+  const { resource, settings, clock, startedAt } = check
+  const steps = stepsFor(
+    check,
+    startedAt + settings.timeoutMs,
+    (sent) => (requestsBefore += sent),
+    (step) => done.push(step)
+  )
+  try {
+    return { prepared: await resource.prepare(settings.ref, steps), requestsBefore, done }
+  } catch (error) {
+    if (!(error instanceof AtlasError)) throw error
+    return {
+      prepared: { ref: settings.ref },
+      unprepared: stepFailureResult(error, requestsBefore, clock.now() - startedAt),
+      requestsBefore,
+      done
+    }
+  }
+}
+
+/** What the steps of one check share. */
+interface Check<Ref = unknown> {
+  resource: Resource<Ref>
+  settings: Settings<Ref>
+  client: AtlasClient
+  /** Aborts at the first cancel signal. */
+  signal: AbortSignal
+  clock: Clock
+  /** clock.now() at the start: the deadline counts from here. */
+  startedAt: number
+}
+
+/**
+ * What the resource reads once the check has its final answer (its followUp()): never
+ * while polling, and not after a cancel or a timeout. It gets at least requestTimeout even when
+ * the answer came at the deadline; its requests count as the check's.
+ */
+async function followUpOf<Ref>(check: Check<Ref>, result: PollResult): Promise<FollowUp | undefined> {
+  const { resource, settings, clock, startedAt } = check
+  const doc = result.last?.document
+  if (!resource.followUp || !doc || result.ending !== 'finished') return undefined
+  const deadline = Math.max(startedAt + settings.timeoutMs, clock.now() + settings.requestTimeoutMs)
+  const steps = stepsFor(check, deadline, (sent) => (result.polls += sent))
+  const followUp = await resource.followUp(settings.ref, doc, steps)
+  for (const warning of followUp.warnings) core.warning(logLine(warning))
+  return followUp
+}
+
+/**
+ * Polls the resource at ref (once, or with wait until a terminal state), within what is left of the
+ * deadline, logging each change, retry and long quiet stretch at info level so a wait never looks hung.
+ */
+async function pollResource<Ref>(check: Check<Ref>): Promise<PollResult> {
+  const { resource, settings, client, signal, clock, startedAt } = check
+  const segments = resource.path(settings.ref)
+  const stageName = resource.stageName
+  const describe = (entry: TimelineEntry): string =>
+    `state ${entry.state ?? '(none)'}${stageName ? `, ${stageName} ${entry.stage ?? '(none)'}` : ''}`
+  let seen: Record<string, unknown> = {}
+  return pollUntilDone({
+    fetch: (requestSignal) => client.get(segments, resource.noun, requestSignal),
+    observe: (doc) => {
+      seen = doc
+      return { state: resource.state(doc), stage: resource.stage(doc) }
+    },
+    // A resource older than maxAge can never pass, whatever it becomes: no use waiting for it.
+    isTerminal: (state) =>
+      // Stryker disable next-line ConditionalExpression: includes(undefined) is false, as the guard says
+      (state !== undefined && resource.terminalStates.includes(state)) || tooOld(seen, settings, resource, clock.now()),
+    wait: settings.wait,
+    timeoutMs: Math.max(0, startedAt + settings.timeoutMs - clock.now()),
+    pollIntervalMs: settings.pollIntervalMs,
+    signal,
+    clock,
+    onChange: (entry) => {
+      // Retries announce themselves (onRetry); a one-shot check says its verdict instead.
+      if (settings.wait && entry.retrying === undefined)
+        core.info(logLine(`[+${formatDuration(entry.at)}] ${describe(entry)}`))
+    },
+    onPoll: (message) => core.debug(logLine(message)),
+    // At info level, so that a step backing off never looks hung.
+    onRetry: ({ error, retry, of, delayMs }) =>
+      core.info(logLine(`${error.message}; retry ${retry} of ${of} in ${formatDuration(delayMs)}`)),
+    onHeartbeat: ({ current, sinceMs, nextPollMs }) =>
+      core.info(
+        logLine(
+          `Still waiting: ${describe(current)} for ${formatDuration(sinceMs)}; next poll in ${formatDuration(nextPollMs)}.`
+        )
+      )
+  })
+}
+
+/** Aborts when clean-up has had CLEANUP_TIMEOUT_MS on clock, or at once when cutShort aborts (a second signal). */
+function cleanupBound(clock: Clock, cutShort: AbortSignal): AbortSignal {
+  return abortAfter(
+    CLEANUP_TIMEOUT_MS,
+    // Stryker disable next-line ObjectLiteral: only the message reaches a warning
+    new AtlasError(`clean-up took longer than ${CLEANUP_TIMEOUT_MS / 1000}s`, { kind: 'timeout' }),
+    [cutShort],
+    (ms, callback) => clock.timer(ms, callback)
+  )
+}
+
+/** Check (or wait for) the resource, report it, then clean up within CLEANUP_TIMEOUT_MS. */
+async function check<Ref>(
+  resource: Resource<Ref>,
+  settings: Settings<Ref>,
+  cancel: ReturnType<typeof cancellation>,
+  clock: Clock
+): Promise<void> {
+  const transport = createTransport({
+    requestTimeoutMs: settings.requestTimeoutMs,
+    maxBodyBytes: resource.largestAnswerBytes,
+    env: process.env
+  })
+  const auth = createAuthenticator(settings, transport)
+  const client = new AtlasClient({ ...settings, userAgent: USER_AGENT, transport, auth })
+  const status = settings.status ? statusReporter(settings.status) : undefined
+  try {
+    const described = resource.describe(settings.ref)
+    if (settings.wait) status?.post('pending', `Waiting for ${described.charAt(0).toLowerCase()}${described.slice(1)}`)
+    const startedAt = clock.now()
+    const context = { resource, settings, client, signal: cancel.work, clock, startedAt }
+    // First the steps that find or start the resource ("latest", start mode), within the same deadline.
+    const { prepared, unprepared, requestsBefore, done } = await prepareCheck(context)
+    const checked = { ...settings, ref: prepared.ref }
+    const checking = { ...context, settings: checked }
+    const result = unprepared ?? (await pollResource(checking))
+    if (!unprepared) {
+      // The steps before the check are part of it: their requests and their time count too.
+      result.polls += requestsBefore
+      result.elapsedMs = clock.now() - startedAt
+    }
+    const followUp = await followUpOf(checking, result)
+    result.atlasAnswered = client.answers > 0
+    if (result.error) core.debug(logLine(`last error: ${describeForDebug(result.error)}`, 2 * MAX_LOG_LINE))
+    const verdict = judge(result, checked, resource, clock.now())
+    const outputs = { ...prepared.outputs, ...followUp?.outputs }
+    await report(result, verdict, checked, resource, startedAt, outputs, { ...followUp, done })
+    status?.post(commitState(verdict.ok, result.ending), verdict.message)
+  } finally {
+    // Best effort, bounded: the report is already out, and a hanging revoke must not hold the step.
+    const bound = cleanupBound(clock, cancel.cleanup)
+    const [statusWarnings, revokeWarning] = await Promise.all([status?.settle(bound) ?? [], auth.close(bound)])
+    for (const warning of [...statusWarnings, ...(revokeWarning ? [revokeWarning] : [])]) core.warning(logLine(warning))
+    await transport.close()
+  }
+}
+
+/**
+ * Invalid inputs: the annotation, a short summary (unless summary: false), and a failure status
+ * when statusContext and githubToken are usable, so that a required check turns red instead of
+ * waiting at "Expected" until someone notices.
+ */
+async function reportInputError(error: InputError, cutShort: AbortSignal, clock: Clock): Promise<void> {
+  core.setFailed(error.message)
+  if (error.report.summary) await writeSummary(renderInputSummary(error.problems))
+  if (!error.report.status) return
+  const status = statusReporter(error.report.status)
+  const first = error.problems[0] ?? 'see the job log'
+  status.post('failure', `Invalid input${error.problems.length > 1 ? 's' : ''}: ${first}`)
+  for (const warning of await status.settle(cleanupBound(clock, cutShort))) core.warning(logLine(warning))
+}
+
+/**
+ * An action: check (or wait for) one Atlas resource and report it. Every wait and bound is on
+ * clock (tests pass one on which waiting costs no time).
+ */
+export async function run<Ref>(resource: Resource<Ref>, clock: Clock = systemClock): Promise<void> {
+  const cancel = cancellation()
+  try {
+    maskSecrets()
+    await check(
+      resource,
+      readSettings(resource, (name) => core.getInput(name), process.env),
+      cancel,
+      clock
+    )
+  } catch (error) {
+    if (error instanceof InputError) {
+      await reportInputError(error, cancel.cleanup, clock)
+      return
+    }
+    // A bug of ours: say so plainly, keep the stack for debug logs only.
+    core.debug(logLine(describeForDebug(error), 2 * MAX_LOG_LINE))
+    core.setFailed(
+      logLine(
+        `Unexpected error in ${resource.action}: ${errorMessage(error)}. Please report it with the debug log (re-run with debug logging enabled).`
+      )
+    )
+  } finally {
+    cancel.dispose()
+  }
+}
