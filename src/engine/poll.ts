@@ -57,7 +57,10 @@ export interface PollResult {
   last?: AtlasResponse
   /** The error that ended polling, or the last transient one before a timeout. */
   error?: AtlasError
-  /** Requests for the resource that were sent (retries included; a failed token request sends none). */
+  /**
+   * Requests to Atlas that were sent (retries included; a failed token request sends none): this
+   * schedule's own, and in the result of a whole check every request of it (the polls output).
+   */
   polls: number
   /** Requests that were retries of a failed one. */
   retries: number
@@ -68,7 +71,7 @@ export interface PollResult {
   /** Set when Atlas asked to wait (Retry-After) past the deadline, so the action stopped without waiting: how long it asked. */
   unwaitedRetryAfterMs?: number
   elapsedMs: number
-  /** Set by the caller when Atlas answered some request of this run (so baseUrl is not what failed). */
+  /** In the result of a whole check: true when Atlas answered some request of it (so baseUrl is not what failed). */
   atlasAnswered?: boolean
   /** Changes, first seen first. */
   timeline: TimelineEntry[]

@@ -1,27 +1,24 @@
 import * as core from '@actions/core'
 import { inspect } from 'node:util'
 import { abortAfter } from '../atlas/abort.js'
-import type { Authenticator } from '../atlas/auth/authenticator.js'
-import { bearerAuthenticator } from '../atlas/auth/authenticator.js'
-import { digestAuthenticator } from '../atlas/auth/digest.js'
-import { oauthAuthenticator } from '../atlas/auth/oauth.js'
 import { AtlasClient } from '../atlas/client.js'
 import { AtlasError, errorMessage, isError } from '../atlas/errors.js'
-import type { Transport } from '../atlas/http.js'
 import { createTransport } from '../atlas/transport.js'
 import { formatDuration } from './units.js'
 import { pollUntilDone, systemClock, type Clock, type PollResult, type TimelineEntry } from './poll.js'
 import { logLine, MAX_LOG_LINE } from '../report/log-text.js'
-import { buildOutputs } from '../report/outputs.js'
+import { publish, publishInputError } from '../report/publish.js'
 import { commitState, statusReporter } from '../report/status.js'
-import { renderInputSummary, renderSummary, type SummaryExtras } from '../report/summary.js'
 import { createSteps, stepFailureResult, type StepRecord, type Steps } from './steps.js'
 import type { FollowUp, Prepared, Resource } from '../resources/resource.js'
-import { InputError, readSettings, SECRET_ENV, SECRET_INPUTS, type Settings } from './settings.js'
-import { judge, tooOld, type Verdict } from './verdict.js'
+import { createAuthenticator, maskSecrets } from './credentials.js'
+import { InputError, readSettings, type Settings } from './settings.js'
+import { listenForCancellation, type Cancellation } from './signals.js'
+import { judge, tooOld } from './verdict.js'
 import { USER_AGENT } from './version.js'
 
-// run(): inputs → settings → client → poll → report → clean-up. The only place that fails the step.
+// run(): inputs → settings → client → steps before the check → poll → verdict → report → clean-up.
+// It wires those together, and is the only place that fails the step.
 
 /**
  * How long clean-up (the token revoke, the last commit status) may take once the verdict is out.
@@ -37,92 +34,6 @@ function describeForDebug(error: unknown): string {
     current = isError(current) ? current.cause : undefined
   }
   return parts.join('\ncaused by: ')
-}
-
-/** Every input and variable that may hold a secret is masked before anything else happens. */
-function maskSecrets(): void {
-  const values = [
-    ...SECRET_INPUTS.map((name) => core.getInput(name)),
-    ...SECRET_ENV.map((name) => process.env[name]?.trim() ?? '')
-  ]
-  for (const value of values) if (value !== '') core.setSecret(value)
-}
-
-function createAuthenticator(settings: Settings, transport: Transport): Authenticator {
-  const { credentials } = settings
-  switch (credentials.kind) {
-    case 'oauth':
-      return oauthAuthenticator({
-        baseUrl: settings.baseUrl,
-        clientId: credentials.clientId,
-        clientSecret: credentials.clientSecret,
-        transport,
-        userAgent: USER_AGENT,
-        onSecret: (s) => core.setSecret(s)
-      })
-    case 'digest':
-      return digestAuthenticator(credentials.publicKey, credentials.privateKey)
-    case 'bearer':
-      return bearerAuthenticator(credentials.accessToken)
-  }
-}
-
-/**
- * The runner cancels a job with SIGINT, then SIGTERM about 7.5 s later, then a kill. The first
- * signal stops the check (the report is still written); a second one cuts clean-up short. The
- * handlers stay until run() ends: without them the next signal would kill the process unreported.
- */
-function cancellation(): { work: AbortSignal; cleanup: AbortSignal; dispose: () => void } {
-  const work = new AbortController()
-  const cleanup = new AbortController()
-  const onSignal = (name: string): void => {
-    if (!work.signal.aborted) {
-      core.info(`Received ${name}: stopping.`)
-      work.abort()
-    } else {
-      core.info(`Received ${name} again: skipping clean-up.`)
-      cleanup.abort()
-    }
-  }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
-  return {
-    work: work.signal,
-    cleanup: cleanup.signal,
-    dispose: () => {
-      process.off('SIGINT', onSignal)
-      process.off('SIGTERM', onSignal)
-    }
-  }
-}
-
-async function writeSummary(markdown: string): Promise<void> {
-  if (!process.env['GITHUB_STEP_SUMMARY']) {
-    core.debug('GITHUB_STEP_SUMMARY is not set: no job summary written.')
-    return
-  }
-  try {
-    await core.summary.addRaw(markdown, true).write()
-  } catch (error) {
-    core.warning(logLine(`Could not write the job summary: ${errorMessage(error)}`))
-  }
-}
-
-/** Outputs, summary and the verdict line or annotation: local writes only, so they happen whatever the network does. */
-async function report(
-  result: PollResult,
-  verdict: Verdict,
-  settings: Settings,
-  resource: Resource,
-  startedAt: number,
-  extraOutputs: Record<string, string>,
-  extras: SummaryExtras
-): Promise<void> {
-  const outputs = { ...extraOutputs, ...buildOutputs(result, verdict, resource, settings.workflowRunUrl) }
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
-  if (settings.summary) await writeSummary(renderSummary(result, verdict, settings, resource, startedAt, extras))
-  if (verdict.ok) core.info(logLine(verdict.message))
-  else core.setFailed(verdict.hint ? `${logLine(verdict.message)}\n${logLine(verdict.hint)}` : logLine(verdict.message))
 }
 
 /** The steps toolkit for the steps around the check, counting the requests they send. */
@@ -184,20 +95,27 @@ interface Check<Ref = unknown> {
   startedAt: number
 }
 
+/** What followUp() found, and how many requests it sent. */
+interface FollowedUp {
+  followUp?: FollowUp
+  requests: number
+}
+
 /**
  * What the resource reads once the check has its final answer (its followUp()): never
  * while polling, and not after a cancel or a timeout. It gets at least requestTimeout even when
  * the answer came at the deadline; its requests count as the check's.
  */
-async function followUpOf<Ref>(check: Check<Ref>, result: PollResult): Promise<FollowUp | undefined> {
+async function followUpOf<Ref>(check: Check<Ref>, polled: PollResult): Promise<FollowedUp> {
   const { resource, settings, clock, startedAt } = check
-  const doc = result.last?.document
-  if (!resource.followUp || !doc || result.ending !== 'finished') return undefined
+  const doc = polled.last?.document
+  let requests = 0
+  if (!resource.followUp || !doc || polled.ending !== 'finished') return { requests }
   const deadline = Math.max(startedAt + settings.timeoutMs, clock.now() + settings.requestTimeoutMs)
-  const steps = stepsFor(check, deadline, (sent) => (result.polls += sent))
+  const steps = stepsFor(check, deadline, (sent) => (requests += sent))
   const followUp = await resource.followUp(settings.ref, doc, steps)
   for (const warning of followUp.warnings) core.warning(logLine(warning))
-  return followUp
+  return { followUp, requests }
 }
 
 /**
@@ -259,7 +177,7 @@ function cleanupBound(clock: Clock, cutShort: AbortSignal): AbortSignal {
 async function check<Ref>(
   resource: Resource<Ref>,
   settings: Settings<Ref>,
-  cancel: ReturnType<typeof cancellation>,
+  cancel: Cancellation,
   clock: Clock
 ): Promise<void> {
   const transport = createTransport({
@@ -279,18 +197,28 @@ async function check<Ref>(
     const { prepared, unprepared, requestsBefore, done } = await prepareCheck(context)
     const checked = { ...settings, ref: prepared.ref }
     const checking = { ...context, settings: checked }
-    const result = unprepared ?? (await pollResource(checking))
-    if (!unprepared) {
-      // The steps before the check are part of it: their requests and their time count too.
-      result.polls += requestsBefore
-      result.elapsedMs = clock.now() - startedAt
+    const polled = unprepared ?? (await pollResource(checking))
+    // The steps before the check are part of it: their requests and their time count too.
+    const elapsedMs = unprepared ? polled.elapsedMs : clock.now() - startedAt
+    const { followUp, requests: requestsAfter } = await followUpOf(checking, polled)
+    const result: PollResult = {
+      ...polled,
+      polls: (unprepared ? 0 : requestsBefore) + polled.polls + requestsAfter,
+      elapsedMs,
+      atlasAnswered: client.answers > 0
     }
-    const followUp = await followUpOf(checking, result)
-    result.atlasAnswered = client.answers > 0
     if (result.error) core.debug(logLine(`last error: ${describeForDebug(result.error)}`, 2 * MAX_LOG_LINE))
     const verdict = judge(result, checked, resource, clock.now())
-    const outputs = { ...prepared.outputs, ...followUp?.outputs }
-    await report(result, verdict, checked, resource, startedAt, outputs, { ...followUp, done })
+    const stepOutputs = { ...prepared.outputs, ...followUp?.outputs }
+    await publish({
+      result,
+      verdict,
+      settings: checked,
+      resource,
+      startedAt,
+      stepOutputs,
+      extras: { ...followUp, done }
+    })
     status?.post(commitState(verdict.ok, result.ending), verdict.message)
   } finally {
     // Best effort, bounded: the report is already out, and a hanging revoke must not hold the step.
@@ -302,26 +230,11 @@ async function check<Ref>(
 }
 
 /**
- * Invalid inputs: the annotation, a short summary (unless summary: false), and a failure status
- * when statusContext and githubToken are usable, so that a required check turns red instead of
- * waiting at "Expected" until someone notices.
- */
-async function reportInputError(error: InputError, cutShort: AbortSignal, clock: Clock): Promise<void> {
-  core.setFailed(error.message)
-  if (error.report.summary) await writeSummary(renderInputSummary(error.problems))
-  if (!error.report.status) return
-  const status = statusReporter(error.report.status)
-  const first = error.problems[0] ?? 'see the job log'
-  status.post('failure', `Invalid input${error.problems.length > 1 ? 's' : ''}: ${first}`)
-  for (const warning of await status.settle(cleanupBound(clock, cutShort))) core.warning(logLine(warning))
-}
-
-/**
  * An action: check (or wait for) one Atlas resource and report it. Every wait and bound is on
  * clock (tests pass one on which waiting costs no time).
  */
 export async function run<Ref>(resource: Resource<Ref>, clock: Clock = systemClock): Promise<void> {
-  const cancel = cancellation()
+  const cancel = listenForCancellation()
   try {
     maskSecrets()
     await check(
@@ -332,7 +245,7 @@ export async function run<Ref>(resource: Resource<Ref>, clock: Clock = systemClo
     )
   } catch (error) {
     if (error instanceof InputError) {
-      await reportInputError(error, cancel.cleanup, clock)
+      await publishInputError(error, () => cleanupBound(clock, cancel.cleanup))
       return
     }
     // A bug of ours: say so plainly, keep the stack for debug logs only.

@@ -1,0 +1,74 @@
+// The secrets of a run: masked before anything can print them, and the authenticator each kind of
+// credentials gets.
+import { beforeEach, describe, expect, it, jest } from '@jest/globals'
+import type { Transport } from '../../../src/atlas/http.js'
+import * as core from '../../fixtures/core.js'
+
+jest.unstable_mockModule('@actions/core', () => core)
+const { createAuthenticator, maskSecrets } = await import('../../../src/engine/credentials.js')
+const { SECRET_ENV, SECRET_INPUTS } = await import('../../../src/engine/settings.js')
+type Settings = Parameters<typeof createAuthenticator>[0]
+
+const transport: Transport = {
+  send: async () => Promise.reject(new Error('no request in these tests')),
+  close: async () => {}
+}
+const settings = (credentials: Settings['credentials']) =>
+  ({ baseUrl: new URL('https://atlas.test/'), credentials }) as unknown as Settings
+
+beforeEach(() => {
+  jest.clearAllMocks()
+  for (const name of SECRET_ENV) delete process.env[name]
+})
+
+describe('maskSecrets()', () => {
+  it('masks every secret input that is set, and every credential variable, trimmed', () => {
+    const inputs: Record<string, string> = Object.fromEntries(SECRET_INPUTS.map((name) => [name, `in-${name}`]))
+    inputs['accessToken'] = ''
+    core.getInput.mockImplementation((name) => inputs[name] ?? '')
+    process.env[SECRET_ENV[0]!] = '  from-env  '
+    maskSecrets()
+    const masked = core.setSecret.mock.calls.map(([value]) => value)
+    expect(masked).toEqual([...SECRET_INPUTS.filter((n) => n !== 'accessToken').map((n) => `in-${n}`), 'from-env'])
+  })
+
+  it('masks nothing when no secret is given', () => {
+    core.getInput.mockImplementation(() => '')
+    maskSecrets()
+    expect(core.setSecret).not.toHaveBeenCalled()
+  })
+})
+
+describe('createAuthenticator()', () => {
+  it('sends an access token as a bearer token', async () => {
+    const auth = createAuthenticator(settings({ kind: 'bearer', accessToken: 'tok' }), transport)
+    expect(await auth.authorize('GET', '/api/atlas/v2/x')).toBe('Bearer tok')
+  })
+
+  it('waits for a challenge with an API key (Digest)', async () => {
+    const auth = createAuthenticator(settings({ kind: 'digest', publicKey: 'pub', privateKey: 'priv' }), transport)
+    expect(await auth.authorize('GET', '/api/atlas/v2/x')).toBeUndefined()
+  })
+
+  it('asks the token endpoint with a service account, and masks the token it gets', async () => {
+    const sent: string[] = []
+    const oauthTransport: Transport = {
+      close: async () => {},
+      send: async (request) => {
+        sent.push(request.path)
+        return {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          text: JSON.stringify({ access_token: 'obtained', token_type: 'Bearer', expires_in: 3600 })
+        }
+      }
+    }
+    const auth = createAuthenticator(
+      settings({ kind: 'oauth', clientId: 'id', clientSecret: 'secret' }),
+      oauthTransport
+    )
+    expect(await auth.authorize('GET', '/api/atlas/v2/x')).toBe('Bearer obtained')
+    expect(sent).toEqual(['/api/oauth/token'])
+    expect(core.setSecret).toHaveBeenCalledWith('obtained')
+  })
+})
