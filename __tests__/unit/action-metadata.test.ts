@@ -11,8 +11,9 @@ import { buildOutputs } from '../../src/report/outputs.js'
 import { ACTIONS as REGISTRY, entryFile } from '../../src/actions.js'
 import type { Resource } from '../../src/resources/resource.js'
 import { DEFAULTS, readSettings } from '../../src/engine/settings.js'
-import { readmeIsCurrent } from '../../scripts/docs.mjs'
+import { readmeIsCurrent, renderActionYml, staleActionYmls } from '../../scripts/docs.mjs'
 import { FULL_DOCUMENTS } from '../fixtures/documents.js'
+import SHARED_INPUTS from '../../src/engine/shared-inputs.json' with { type: 'json' }
 
 /** Each action of the registry, with its action.yml (where the runner finds it) read. */
 const ACTIONS = REGISTRY.map(({ folder, resource }) => {
@@ -60,6 +61,17 @@ describe('each action.yml', () => {
     })
   })
 
+  it('has the shared inputs of src/engine/shared-inputs.json, written by npm run docs', () => {
+    expect(staleActionYmls(ACTIONS.map(({ folder }) => folder))).toEqual([])
+    for (const { yaml } of ACTIONS)
+      for (const [name, { description, default: value }] of Object.entries(SHARED_INPUTS))
+        expect(yaml.inputs[name]).toEqual({ description, required: false, default: value })
+    // The check does see a block that differs, and an action.yml without the markers.
+    const text = readFileSync('action.yml', 'utf8')
+    expect(renderActionYml(text, '  x: {}\n')).not.toBe(text)
+    expect(() => renderActionYml('inputs:\n')).toThrow(/lacks the shared inputs markers/)
+  })
+
   it('documents every input and output of each action.yml in the README', () => {
     expect(readmeIsCurrent(ACTIONS.map(({ folder }) => folder))).toBe(true)
   })
@@ -105,6 +117,8 @@ describe('each action.yml', () => {
       'https://github.com/o/r/actions/runs/1'
     )
     // The outputs of the steps around the check are declared by the resource.
-    expect([...Object.keys(outputs), ...resource.extraOutputs].sort()).toEqual(Object.keys(yaml.outputs).sort())
+    expect([...new Set([...Object.keys(outputs), ...resource.stepOutputs])].sort()).toEqual(
+      Object.keys(yaml.outputs).sort()
+    )
   })
 })

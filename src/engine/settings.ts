@@ -1,3 +1,4 @@
+import SHARED_INPUTS from './shared-inputs.json' with { type: 'json' }
 import { unsendableReason } from '../atlas/header-text.js'
 import { parseBoolean, readBoolean, readDuration, readList, type InputReader } from './inputs.js'
 import { isLoopbackHost } from '../atlas/loopback.js'
@@ -59,18 +60,22 @@ export class InputError extends Error {
   }
 }
 
-/** The default of every input that has one (successStates: the resource's); a test keeps them equal to each action.yml's. */
+/**
+ * The default of every engine input that has one: the shared inputs' from
+ * src/engine/shared-inputs.json (which npm run docs also writes into each action.yml), and wait's
+ * (a resource may decide it: waitByDefault). successStates' is the resource's.
+ */
 export const DEFAULTS = {
-  baseUrl: 'https://cloud.mongodb.com',
-  apiVersion: '2023-01-01',
-  envelope: 'false',
-  pretty: 'false',
-  summary: 'true',
+  baseUrl: SHARED_INPUTS.baseUrl.default,
+  apiVersion: SHARED_INPUTS.apiVersion.default,
+  envelope: SHARED_INPUTS.envelope.default,
+  pretty: SHARED_INPUTS.pretty.default,
+  summary: SHARED_INPUTS.summary.default,
   wait: 'false',
-  timeout: '30m',
-  pollInterval: '15s',
-  requestTimeout: '30s'
-} as const
+  timeout: SHARED_INPUTS.timeout.default,
+  pollInterval: SHARED_INPUTS.pollInterval.default,
+  requestTimeout: SHARED_INPUTS.requestTimeout.default
+}
 
 // Stryker disable next-line Regex: isValidDate() refuses anything around the date too; the anchors say what is meant
 const API_VERSION = /^\d{4}-\d{2}-\d{2}$/
@@ -230,10 +235,12 @@ function readMaxAge<Ref>(
 ): number | undefined {
   const value = input('maxAge')
   if (value === '') return undefined
-  const latest = resource.refInputs[resource.refInputs.length - 1]
+  const latest = resource.latestInput
   if (!resource.isLatest(ref)) {
     problems.push(
-      `maxAge is set but ${latest} is not latest; maxAge only applies to the newest ${resource.noun} (${latest}: latest)`
+      latest
+        ? `maxAge is set but ${latest} is not latest; maxAge only applies to the newest ${resource.noun} (${latest}: latest)`
+        : `maxAge is set, but a ${resource.noun} has no newest one to measure`
     )
     return undefined
   }

@@ -1,6 +1,7 @@
 import type { AtlasClient } from '../atlas/client.js'
 import { AtlasError, type AtlasErrorFields, type StepInfo } from '../atlas/errors.js'
 import { isObject } from '../atlas/json.js'
+import type { Explanation } from './text.js'
 import { formatDuration } from './units.js'
 import { failureLimit, pollUntilDone, faultName, type Clock, type PollResult } from './poll.js'
 
@@ -254,7 +255,7 @@ export interface LatestQuery {
   /** The kind of item, for the summary, capitalised. */
   what: string
   /** What to say when no item fits: the message, its headline and what to do. */
-  none: { message: string; headline: string; hint: string }
+  none: Explanation
 }
 
 /**

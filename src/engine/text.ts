@@ -6,6 +6,11 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`
 }
 
+/** "a", "a and b", "a, b and c": a list in a sentence. */
+export function listed(items: readonly string[]): string {
+  return items.join(', ').replace(/, ([^,]+)$/, ' and $1')
+}
+
 /** Text on one line (every run of white space one space, none at the ends), clipped to max characters with "…". */
 export function oneLine(text: string, max: number): string {
   const line = text.replace(/\s+/g, ' ').trim()
@@ -23,4 +28,15 @@ export function stateText(
 ): string {
   if (state === undefined) return missing
   return stage === undefined ? state : `${state} (${stageName ? `${stageName} ` : ''}${stage})`
+}
+
+/**
+ * What happened, in words: the one shape of every verdict, failure and refusal. headline: a few
+ * plain words with the key fact ("FAILED in EXPORT"); message: what happened, in one sentence;
+ * hint: what to do about it, when there is something to do.
+ */
+export interface Explanation {
+  headline: string
+  message: string
+  hint?: string
 }

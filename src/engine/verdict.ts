@@ -3,7 +3,7 @@ import { isTlsCode } from '../atlas/transport-errors.js'
 import { formatAge, formatDuration } from './units.js'
 import type { PollResult } from './poll.js'
 import { DEADLINE } from './steps.js'
-import { oneLine, plural, stateText } from './text.js'
+import { listed, oneLine, plural, stateText, type Explanation } from './text.js'
 import type { Resource } from '../resources/resource.js'
 import { DEFAULTS, type Settings } from './settings.js'
 
@@ -11,14 +11,9 @@ import { DEFAULTS, type Settings } from './settings.js'
 // happened in a few plain words, one sentence saying it fully, and one saying what to do. Pure,
 // so every case is a unit test. What a state means is the resource's to say; the rest is here.
 
-export interface Verdict {
+/** The step's verdict: pass or fail, and what happened in words (its headline bounded: "nightly-export: FAILED in EXPORT"). */
+export interface Verdict extends Explanation {
   ok: boolean
-  /** A few plain words with the key fact, bounded: "nightly-export: FAILED in EXPORT". */
-  headline: string
-  /** What happened, in one sentence. */
-  message: string
-  /** What to do about it; absent when there is nothing to do. */
-  hint?: string
 }
 
 /** The longest headline: whatever Atlas sends, it stays one short line. */
@@ -32,11 +27,8 @@ function tries(result: PollResult): string {
   return result.failedInARow > 1 ? ` after ${result.failedInARow} tries` : ''
 }
 
-/** What a kind of failure is called and what to do about it. */
-interface Explanation {
-  headline: string
-  hint?: string
-}
+/** What a kind of failure is called and what to do about it (its message is the error's own). */
+type Named = Omit<Explanation, 'message'>
 
 /** What the table of failures reads: the error, and what the step was checking and how. */
 interface FailureContext {
@@ -52,7 +44,7 @@ interface FailureContext {
 }
 
 /** A row of the table: when it applies, and what it says. */
-type Failure = [applies: (c: FailureContext) => boolean, explain: (c: FailureContext) => Explanation]
+type Failure = [applies: (c: FailureContext) => boolean, explain: (c: FailureContext) => Named]
 
 const CREDENTIALS: Record<Settings['credentials']['kind'], [string, string]> = {
   oauth: ['the service account', 'clientId and clientSecret (is the service account secret expired?)'],
@@ -183,7 +175,7 @@ const FAILURES: Failure[] = [
 ]
 
 /** What no row of the table names: an answer that was no usable document (kind protocol). */
-function unusableAnswer(c: FailureContext): Explanation {
+function unusableAnswer(c: FailureContext): Named {
   return {
     headline: c.error.status === 200 ? 'Atlas answered, but not with a usable document' : 'unusable answer from Atlas',
     hint: `Check that baseUrl (${c.settings.baseUrl.origin}) is the Atlas Admin API and that no proxy or gateway answered in its place.`
@@ -191,14 +183,14 @@ function unusableAnswer(c: FailureContext): Explanation {
 }
 
 /** How a failure is called and what to do about it, from the table (and a Retry-After past the deadline). */
-function explain(error: AtlasError, settings: Settings, resource: Resource, result: PollResult): Explanation {
+function explain(error: AtlasError, settings: Settings, resource: Resource, result: PollResult): Named {
   const context: FailureContext = {
     error,
     step: error.step,
     settings,
     resource,
     result,
-    inputs: resource.refInputs.join(', ').replace(/, ([^,]+)$/, ' and $1'),
+    inputs: listed(resource.refInputs),
     credentials: CREDENTIALS[settings.credentials.kind]
   }
   const found = (FAILURES.find(([applies]) => applies(context))?.[1] ?? unusableAnswer)(context)
@@ -219,12 +211,7 @@ function rerunSentence(step: StepInfo): string {
 }
 
 /** How a step before the check (a list, a POST, a wait) failed: named for that step. */
-function stepVerdict(
-  error: AtlasError,
-  result: PollResult,
-  settings: Settings,
-  resource: Resource
-): { headline: string; message: string; hint?: string } {
+function stepVerdict(error: AtlasError, result: PollResult, settings: Settings, resource: Resource): Explanation {
   const info = error.step as StepInfo
   const step = info.what
   const rerun = rerunSentence(info)
@@ -276,7 +263,7 @@ function ageVerdict(
   settings: Settings,
   resource: Resource,
   now: number
-): { headline: string; message: string; hint: string } | undefined {
+): Explanation | undefined {
   if (settings.maxAgeMs === undefined) return undefined
   const described = resource.describe(settings.ref)
   const maxAge = formatDuration(settings.maxAgeMs)
@@ -303,10 +290,7 @@ export function tooOld(doc: Record<string, unknown>, settings: Settings, resourc
   return ageVerdict(doc, '', settings, resource, now) !== undefined
 }
 
-/** A verdict before its subject is put in front of its headline: what every judging step returns. */
-type Judged = { ok: boolean } & Explanation & { message: string }
-
-const failedWith = (headline: string, message: string, hint?: string): Judged => ({
+const failedWith = (headline: string, message: string, hint?: string): Verdict => ({
   ok: false,
   headline,
   message,
@@ -314,7 +298,7 @@ const failedWith = (headline: string, message: string, hint?: string): Judged =>
 })
 
 /** A check stopped by the runner (SIGINT, SIGTERM): what it had seen, and that the resource goes on. */
-function judgeCancelled(result: PollResult, resource: Resource): Judged {
+function judgeCancelled(result: PollResult, resource: Resource): Verdict {
   const doc = result.last?.document
   const state = doc ? resource.state(doc) : undefined
   const stage = doc ? resource.stage(doc) : undefined
@@ -336,7 +320,7 @@ function judgeCancelled(result: PollResult, resource: Resource): Judged {
 }
 
 /** A wait that reached the deadline: the state it last saw, and that the resource goes on. */
-function judgeTimeout(result: PollResult, resource: Resource, described: string): Judged {
+function judgeTimeout(result: PollResult, resource: Resource, described: string): Verdict {
   const doc = result.last?.document
   const state = doc ? resource.state(doc) : undefined
   const stage = doc ? resource.stage(doc) : undefined
@@ -356,7 +340,7 @@ function judgeDocument(
   resource: Resource,
   described: string,
   now: number
-): Judged {
+): Verdict {
   const state = resource.state(doc)
   const stage = resource.stage(doc)
   if (state === undefined)
@@ -394,25 +378,30 @@ function judgeDocument(
   return failedWith(judged.headline, judged.message, judged.hint)
 }
 
+/** How the check ended, judged (its headline without the subject in front). */
+function judgeEnding(
+  result: PollResult,
+  settings: Settings,
+  resource: Resource,
+  described: string,
+  now: number
+): Verdict {
+  const doc = result.last?.document
+  // A step before the check failed: the check never ran, so the verdict is about that step.
+  if (!doc && result.error?.step !== undefined)
+    return { ok: false, ...stepVerdict(result.error, result, settings, resource) }
+  if (result.ending === 'cancelled') return judgeCancelled(result, resource)
+  if (result.ending === 'timeout') return judgeTimeout(result, resource, described)
+  if (result.ending === 'error' || !doc) {
+    const error = result.error as AtlasError
+    return { ok: false, message: error.message, ...explain(error, settings, resource, result) }
+  }
+  return judgeDocument(doc, settings, resource, described, now)
+}
+
 /** The verdict for a finished poll: pass only when the state is one of successStates (and, with maxAge, young enough). */
 export function judge(result: PollResult, settings: Settings, resource: Resource, now = Date.now()): Verdict {
-  const described = resource.describe(settings.ref)
-  const doc = result.last?.document
-  const judged: Judged =
-    // A step before the check failed: the check never ran, so the verdict is about that step.
-    !doc && result.error?.step !== undefined
-      ? { ok: false, ...stepVerdict(result.error, result, settings, resource) }
-      : result.ending === 'cancelled'
-        ? judgeCancelled(result, resource)
-        : result.ending === 'timeout'
-          ? judgeTimeout(result, resource, described)
-          : result.ending === 'error' || !doc
-            ? {
-                ok: false,
-                message: (result.error as AtlasError).message,
-                ...explain(result.error as AtlasError, settings, resource, result)
-              }
-            : judgeDocument(doc, settings, resource, described, now)
+  const judged = judgeEnding(result, settings, resource, resource.describe(settings.ref), now)
   const subject = oneLine(resource.subject(settings.ref), 64)
   return {
     ok: judged.ok,

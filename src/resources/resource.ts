@@ -1,10 +1,13 @@
+import { DEFAULT_MAX_BODY_BYTES } from '../atlas/transport.js'
 import type { InputReader } from '../engine/inputs.js'
 import type { Steps } from '../engine/steps.js'
+import { listed, type Explanation } from '../engine/text.js'
 
 // What differs between the Atlas resources an action can check (a pipeline run, an export job):
-// data and pure functions, one module each. The engine (credentials, transport, retries, waiting,
+// data and pure functions, one folder each. The engine (credentials, transport, retries, waiting,
 // the verdict frame, outputs, the summary frame, commit statuses) takes a Resource and knows none
-// by name. A new resource is one module here and one action.yml.
+// by name. A resource module writes only what is its own and hands it to defineResource(), which
+// fills in the rest.
 
 /** An Atlas document as it came: every field optional, unknown fields kept. */
 export type AtlasDocument = Record<string, unknown>
@@ -15,16 +18,6 @@ export type Shown = string | { api: string } | undefined
 /** A labelled value of the summary. Rows without a value are left out. */
 export type Row = [label: string, value: Shown]
 
-/** What a state that did not pass means, in words. */
-export interface StateVerdict {
-  /** A few words for the headline: "FAILED in EXPORT". */
-  headline: string
-  /** What happened, in one sentence. */
-  message: string
-  /** What to do about it, when there is something to do. */
-  hint?: string
-}
-
 export interface JudgeContext {
   wait: boolean
   successStates: string[]
@@ -32,16 +25,25 @@ export interface JudgeContext {
   described: string
 }
 
-export interface Resource<Ref = unknown> {
+/** Who the resource is, in messages. */
+export interface ResourceNames {
   /** The action's name in messages ("Unexpected error in …"). */
   action: string
   /** "pipeline run", "export job". */
   noun: string
+  /** The Atlas role that reading this resource needs (for a 403). */
+  readRole: string
+}
+
+/** The inputs that name one resource, and where it is. */
+export interface ResourceRef<Ref> {
   /** The inputs that name one resource, in the order users write them. */
   refInputs: readonly string[]
+  /** The one of refInputs that may be "latest" (the newest one), if any: only then does maxAge apply. */
+  latestInput?: string
   /** The defaults of the resource's own inputs that have one (a test holds action.yml to them). */
   inputDefaults: Readonly<Record<string, string>>
-  /** Reads and validates those inputs; each problem names the input and the rule. */
+  /** Reads and validates the resource's inputs; each problem names the input and the rule. */
   readRef(input: InputReader, problems: string[]): Ref
   /** "Pipeline run 6650… of nightly-export", for sentences. */
   describe(ref: Ref): string
@@ -52,6 +54,10 @@ export interface Resource<Ref = unknown> {
   groupId(ref: Ref): string
   /** Path segments under /api/atlas/v2/, not yet encoded. */
   path(ref: Ref): string[]
+}
+
+/** Its states, and what they mean. */
+export interface ResourceStates {
   /** The states of the spec's enum, and which of them never change again. */
   states: readonly string[]
   terminalStates: readonly string[]
@@ -64,7 +70,13 @@ export interface Resource<Ref = unknown> {
    * What a state of the spec's enum that is not among successStates means. Undefined leaves it to
    * the engine ("X, but successStates is …"); a value outside the enum never reaches here.
    */
-  judgeState(state: string, doc: AtlasDocument, context: JudgeContext): StateVerdict | undefined
+  judgeState(state: string, doc: AtlasDocument, context: JudgeContext): Explanation | undefined
+  /** Headline and hint for a 404 or 410 of the check, or of a step before it when step is given. */
+  notFound(status: 404 | 410, step?: string): Omit<Explanation, 'message'>
+}
+
+/** What the report shows of a document. */
+export interface ResourceReport {
   /** Short facts for a passing headline: "1,234,567 documents", "1.2 GiB". */
   headlineFacts(doc: AtlasDocument): string[]
   /** The few figures people look for, shown first. */
@@ -75,33 +87,86 @@ export interface Resource<Ref = unknown> {
   outputs(doc: AtlasDocument): Record<string, string | undefined>
   /** The output that holds the whole document as compact JSON. */
   documentOutput: string
-  /** The outputs the steps around the check add (prepare(), followUp()), besides outputs(). */
-  extraOutputs: readonly string[]
-  /** How large the largest answer read can be (a page of 500 list items); a larger one is not Atlas. */
-  largestAnswerBytes: number
-  /** The Atlas role that reading this resource needs (for a 403). */
-  readRole: string
-  /** Headline and hint for a 404 or 410 of the check, or of a step before it when step is given. */
-  notFound(status: 404 | 410, step?: string): { headline: string; hint: string }
-  /** True when the ref asks for the newest one ("latest"): only then does maxAge apply. */
-  isLatest(ref: Ref): boolean
+  /** The outputs the steps around the check may add (prepare(), followUp()), besides outputs(). */
+  stepOutputs: readonly string[]
+}
+
+/** How old the newest one is (maxAge). */
+export interface ResourceAge {
   /** When the resource was created (ISO 8601), which maxAge is measured from. */
   createdAt(doc: AtlasDocument): string | undefined
   /** What to do when the newest one is older than maxAge. */
   staleHint: string
-  /**
-   * What is worth knowing once the check has its answer, read with the same steps (the
-   * export job's files, from its bucket). It never changes the verdict: a failure is a warning.
-   */
-  followUp?(ref: Ref, doc: AtlasDocument, steps: Steps): Promise<FollowUp>
+}
+
+/** The steps around the check. */
+export interface ResourceSteps<Ref> {
   /**
    * Turns the inputs into the one resource to check: the ref as it is when the inputs name it
    * outright, else found or made ("latest", a new export). Its requests count as the check's; its
    * outputs join the step's.
    */
   prepare(ref: Ref, steps: Steps): Promise<Prepared<Ref>>
+  /**
+   * What is worth knowing once the check has its answer, read with the same steps toolkit (the
+   * export job's files, from its bucket). It never changes the verdict: a failure is a warning.
+   */
+  followUp?(ref: Ref, doc: AtlasDocument, steps: Steps): Promise<FollowUp>
   /** wait's default when the input is not set (a step that starts an export waits for it). */
   waitByDefault?(ref: Ref): boolean
+  /** How large the largest answer read can be (a page of 500 list items); a larger one is not Atlas. */
+  largestAnswerBytes: number
+}
+
+/** Everything the engine reads of a resource; defineResource() makes one. */
+export interface Resource<Ref = unknown>
+  extends ResourceNames, ResourceRef<Ref>, ResourceStates, ResourceReport, ResourceAge, ResourceSteps<Ref> {
+  /** True when the ref asks for the newest one (its latestInput is "latest"). */
+  isLatest(ref: Ref): boolean
+}
+
+/** The members a resource may leave out, and what they are then. */
+type Defaulted =
+  | 'inputDefaults'
+  | 'stage'
+  | 'judgeState'
+  | 'notFound'
+  | 'headlineFacts'
+  | 'keyFigures'
+  | 'details'
+  | 'stepOutputs'
+  | 'createdAt'
+  | 'staleHint'
+  | 'prepare'
+  | 'largestAnswerBytes'
+  | 'isLatest'
+
+/** What a resource module writes: what is its own; defineResource() fills in the rest. */
+export type ResourceDefinition<Ref> = Omit<Resource<Ref>, Defaulted> & Partial<Omit<Resource<Ref>, 'isLatest'>>
+
+/** A resource from its definition: the members it leaves out get the engine's defaults. */
+export function defineResource<Ref>(definition: ResourceDefinition<Ref>): Resource<Ref> {
+  const { latestInput, noun } = definition
+  return {
+    inputDefaults: {},
+    stage: () => undefined,
+    judgeState: () => undefined,
+    notFound: (status, step) => ({
+      headline: `${step ? 'not found' : `${noun} not found`} (${status})`,
+      hint: `Check ${listed(definition.refInputs)}.`
+    }),
+    headlineFacts: () => [],
+    keyFigures: () => [],
+    details: () => [],
+    stepOutputs: [],
+    createdAt: () => undefined,
+    staleHint: `Look at the newest ${noun} in the Atlas UI, or raise maxAge.`,
+    prepare: async (ref) => ({ ref }),
+    // A document is a few KB (an export job's customData and components included): a page of 500 stays under 4 MiB.
+    largestAnswerBytes: DEFAULT_MAX_BODY_BYTES,
+    ...definition,
+    isLatest: (ref) => latestInput !== undefined && (ref as Record<string, unknown>)[latestInput] === 'latest'
+  }
 }
 
 /** What followUp() adds to the report. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { pipelineRun } from '../../../src/resources/pipeline-run/index.js'
 import { InputError, readSettings } from '../../../src/engine/settings.js'
+import { widgetBuild } from '../../fixtures/widget-resource.js'
 
 const base = {
   groupId: '32b6e34b3d91647abb20e7b8',
@@ -447,5 +448,18 @@ describe('maxAge', () => {
     [{ ...latest, maxAge: '8784h1s' }, 'maxAge is "8784h1s"; it must be from 1s to 8784h']
   ])('refuses %j before any request, naming maxAge and the rule', (inputs, problem) => {
     expect(problemsOf(inputs)).toEqual([problem])
+  })
+
+  it('is refused for a resource that has no latest', () => {
+    const widgetInputs: Record<string, string> = { ...base, widgetId: base.runId, maxAge: '26h' }
+    const problems = (() => {
+      try {
+        readSettings(widgetBuild, (name) => widgetInputs[name] ?? '', {})
+        return []
+      } catch (error) {
+        return (error as InputError).problems
+      }
+    })()
+    expect(problems).toEqual(['maxAge is set, but a widget build has no newest one to measure'])
   })
 })

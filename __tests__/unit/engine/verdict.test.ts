@@ -931,6 +931,9 @@ describe('the verdict of any resource', () => {
       settings,
       widgetBuild
     )
-    expect([missing.headline, missing.hint]).toEqual(['widgets: widget not found (404)', 'Check widgetId.'])
+    expect([missing.headline, missing.hint]).toEqual([
+      'widgets: widget build not found (404)',
+      'Check groupId and widgetId.'
+    ])
   })
 })

@@ -1,12 +1,19 @@
-import { DEFAULT_MAX_BODY_BYTES } from '../../atlas/transport.js'
 import { isObject } from '../../atlas/json.js'
 import { formatDuration } from '../../engine/units.js'
 import { findLatest } from '../../engine/steps.js'
-import { readStartInputs, START_DEFAULTS, startExport, startOnly, STEPS, type StartInputs } from './start.js'
-import { locateFiles } from './location.js'
+import {
+  readStartInputs,
+  START_DEFAULTS,
+  startExport,
+  START_OUTPUTS,
+  startOnly,
+  STEPS,
+  type StartInputs
+} from './start.js'
+import { LOCATION_OUTPUTS, locateFiles } from './location.js'
 import { api, spanMs, text } from '../fields.js'
 import { readHexId, type InputReader } from '../../engine/inputs.js'
-import type { AtlasDocument, Resource, Row } from '../resource.js'
+import { defineResource, type AtlasDocument, type Row } from '../resource.js'
 
 // A Cloud Backup snapshot export job (DiskBackupExportJob): GET /groups/{groupId}/clusters/
 // {clusterName}/backup/exports/{exportId}. The successor MongoDB names for Data Lake pipelines.
@@ -75,10 +82,11 @@ function collectionsLine(doc: AtlasDocument): string | undefined {
   return `${exported ?? '?'} of ${total ?? '?'} collections`
 }
 
-export const backupExport: Resource<ExportRef> = {
+export const backupExport = defineResource<ExportRef>({
   action: 'atlas-pipeline-run-action/backup-export',
   noun: 'export job',
   refInputs: ['groupId', 'clusterName', 'exportId'],
+  latestInput: 'exportId',
   inputDefaults: START_DEFAULTS,
   readRef(input, problems) {
     const groupId = readHexId(input, 'groupId', 'the Atlas project id', problems)
@@ -208,9 +216,7 @@ export const backupExport: Resource<ExportRef> = {
       finishedAt: text(doc['finishedAt'])
     }
   },
-  extraOutputs: ['started', 'bucketName', 'cloudProvider', 'exportUri'],
-  // A job is a few KB (its customData and components included); a page of 500 stays under 4 MiB.
-  largestAnswerBytes: DEFAULT_MAX_BODY_BYTES,
+  stepOutputs: [...START_OUTPUTS, ...LOCATION_OUTPUTS],
   documentOutput: 'job',
   waitByDefault: (ref) => ref.start !== undefined,
   async prepare(ref, steps) {
@@ -238,7 +244,6 @@ export const backupExport: Resource<ExportRef> = {
     })
     return { ref: { ...ref, exportId } }
   },
-  isLatest: (ref) => ref.exportId === 'latest',
   createdAt: (doc) => text(doc['createdAt']),
   staleHint:
     'A scheduled export runs with each snapshot of the frequency the backup policy exports (autoExportEnabled, export.frequencyType): ' +
@@ -260,4 +265,4 @@ export const backupExport: Resource<ExportRef> = {
             'Check groupId, clusterName and exportId: the export jobs of a cluster are under Backup, Snapshots, Export in the Atlas UI, ' +
             'and the id is the one POST /backup/exports returned.'
         }
-}
+})

@@ -43,6 +43,10 @@ export function exportUri(bucket: AtlasDocument, prefix: string | undefined): st
   }
 }
 
+/** The outputs that saying where the files are may set. */
+export const LOCATION_OUTPUTS = ['bucketName', 'cloudProvider', 'exportUri'] as const
+type LocationOutputs = Partial<Record<(typeof LOCATION_OUTPUTS)[number], string>>
+
 /**
  * Reads the job's export bucket once and says where its files are: outputs bucketName,
  * cloudProvider and exportUri, and the summary's "Files at" line. A bucket that cannot be read
@@ -52,7 +56,7 @@ export async function locateFiles(
   groupId: string,
   job: AtlasDocument,
   steps: Steps
-): Promise<{ outputs: Record<string, string>; uri?: string; warning?: string }> {
+): Promise<{ outputs: LocationOutputs; uri?: string; warning?: string }> {
   const bucketId = text(job['exportBucketId'])
   // Stryker disable next-line ConditionalExpression: isHexId(undefined) reads "undefined", which is no id either
   if (bucketId === undefined || !isHexId(bucketId)) return { outputs: {} }
@@ -69,7 +73,7 @@ export async function locateFiles(
     }
   }
   const uri = exportUri(bucket, text(job['prefix']))
-  const outputs: Record<string, string> = {}
+  const outputs: LocationOutputs = {}
   for (const [name, value] of [
     ['bucketName', text(bucket['bucketName'])],
     ['cloudProvider', text(bucket['cloudProvider'])],

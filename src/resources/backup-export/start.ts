@@ -316,13 +316,16 @@ async function postOnce(
   }
 }
 
+/** The outputs that start mode sets. */
+export const START_OUTPUTS = ['started', 'snapshotId'] as const
+
 /** Start mode: returns the export job to check, and whether this step started it. */
 export async function startExport(
   groupId: string,
   clusterName: string,
   start: StartInputs,
   steps: Steps
-): Promise<{ exportId: string; outputs: Record<string, string> }> {
+): Promise<{ exportId: string; outputs: Record<(typeof START_OUTPUTS)[number], string> }> {
   const base = ['groups', groupId, 'clusters', clusterName, 'backup']
   const exportsPath = [...base, 'exports']
   const before = startedBefore(await steps.listAll(STEPS.listExports, exportsPath), steps.env, start.exportBucketId)

@@ -1,4 +1,3 @@
-import { DEFAULT_MAX_BODY_BYTES } from '../../atlas/transport.js'
 import { isObject, stringifyJson } from '../../atlas/json.js'
 import type { Int64 } from '../../atlas/types.js'
 import { formatBytes, formatCount, formatDuration } from '../../engine/units.js'
@@ -6,7 +5,7 @@ import { findLatest } from '../../engine/steps.js'
 import { stateText } from '../../engine/text.js'
 import { api, spanMs, text } from '../fields.js'
 import { readHexId, type InputReader } from '../../engine/inputs.js'
-import type { AtlasDocument, Resource } from '../resource.js'
+import { defineResource, type AtlasDocument } from '../resource.js'
 
 // A Data Lake pipeline run (IngestionPipelineRun): GET /groups/{groupId}/pipelines/{pipelineName}/
 // runs/{pipelineRunId}, sunset by Atlas on 2025-09-30. Atlas marks no field as required, and enum
@@ -48,11 +47,11 @@ function stats(doc: AtlasDocument): { bytes?: Int64; docs?: Int64 } {
   return { bytes: int64(s['bytesExported']), docs: int64(s['numDocs']) }
 }
 
-export const pipelineRun: Resource<RunRef> = {
+export const pipelineRun = defineResource<RunRef>({
   action: 'atlas-pipeline-run-action',
   noun: 'pipeline run',
   refInputs: ['groupId', 'pipelineName', 'runId'],
-  inputDefaults: {},
+  latestInput: 'runId',
   readRef(input, problems) {
     const groupId = readHexId(input, 'groupId', 'the Atlas project id', problems)
     const pipelineName = readPipelineName(input, problems)
@@ -160,9 +159,7 @@ export const pipelineRun: Resource<RunRef> = {
     }
     return outputs
   },
-  extraOutputs: ['runId'],
-  // A run is a few KB; a page of 500 runs stays under 1 MiB.
-  largestAnswerBytes: DEFAULT_MAX_BODY_BYTES,
+  stepOutputs: ['runId'],
   documentOutput: 'run',
   async prepare(ref, steps) {
     if (ref.runId !== 'latest') return { ref }
@@ -185,7 +182,6 @@ export const pipelineRun: Resource<RunRef> = {
     )
     return { ref: { ...ref, runId }, outputs: { runId } }
   },
-  isLatest: (ref) => ref.runId === 'latest',
   createdAt: (doc) => text(doc['createdDate']),
   staleHint: "Check the pipeline's schedule in the Atlas UI, or raise maxAge if runs are meant to be less frequent.",
   readRole: 'Project Read Only',
@@ -196,4 +192,4 @@ export const pipelineRun: Resource<RunRef> = {
         ? `Atlas says this run is gone for good: ${SUNSET} (see ${DEPRECATION_GUIDE}). Cloud Backup snapshot exports replace them: see the backup-export action of this repository.`
         : `${SUNSET}, so Atlas may no longer serve this run at all (see ${DEPRECATION_GUIDE}); the backup-export action of this repository checks their successor, snapshot export jobs. If the pipeline still exists, check groupId, pipelineName and runId.`
   })
-}
+})
