@@ -1,12 +1,9 @@
+import { oneLine } from '../engine/text.js'
+
 // Markdown for the job summary. core.summary does not escape anything, and much of the text
 // comes from the API, so every value shown passes through one of the two functions below. Raw
 // Markdown stays readable (it may be forwarded to a pull request comment): backslash escapes,
 // not entities, wherever Markdown allows them.
-
-function oneLine(text: string, maxLength: number): string {
-  const line = text.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ')
-  return line.length > maxLength ? `${line.slice(0, maxLength)}…` : line
-}
 
 /**
  * Text that renders literally, on one line and in a table cell: no HTML, links, emphasis, math or

@@ -1,5 +1,13 @@
+import { isObject } from '../atlas/json.js'
+import type { AtlasDocument } from './resource.js'
+
 // Reading fields of an Atlas document, for every resource: any field may be missing or of another
 // type than the spec says, and what is shown of it is text from the API.
+
+/** The objects of a list field (customData, components, results); anything else in it is passed over. */
+export function objects(value: unknown): AtlasDocument[] {
+  return Array.isArray(value) ? value.filter(isObject) : []
+}
 
 /** A field as text: strings as they are, numbers (int64 included) in full; anything else undefined. */
 export function text(value: unknown): string | undefined {

@@ -10,7 +10,7 @@ describe('Markdown', () => {
     expect(escapeMarkdown('see https://evil.example, www.evil.example or me@evil.example')).toBe(
       'see https&#58;//evil.example, www&#46;evil.example or me&#64;evil.example'
     )
-    expect(escapeMarkdown('x'.repeat(20), 5)).toBe('xxxxx…')
+    expect(escapeMarkdown('x'.repeat(20), 5)).toBe('xxxx…') // five characters, the ellipsis one of them
     expect(escapeMarkdown('x'.repeat(5), 5)).toBe('xxxxx') // at the limit, nothing is clipped
   })
 

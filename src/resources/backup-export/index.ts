@@ -11,7 +11,7 @@ import {
   type StartInputs
 } from './start.js'
 import { LOCATION_OUTPUTS, locateFiles } from './location.js'
-import { api, spanMs, text } from '../fields.js'
+import { api, objects, spanMs, text } from '../fields.js'
 import { readHexId, type InputReader } from '../../engine/inputs.js'
 import { defineResource, type AtlasDocument, type Row } from '../resource.js'
 
@@ -62,17 +62,15 @@ function stateReason(doc: AtlasDocument): { code?: string; message?: string } {
 
 /** "key=value, key=value" for customData, as Atlas writes it into the .complete file. */
 function customData(doc: AtlasDocument): string | undefined {
-  // Stryker disable next-line ArrayDeclaration: filter(isObject) takes no item that is not an object
-  const items = Array.isArray(doc['customData']) ? doc['customData'] : []
-  const pairs = items.filter(isObject).map((item) => `${text(item['key']) ?? '?'}=${text(item['value']) ?? ''}`)
+  const pairs = objects(doc['customData']).map((item) => `${text(item['key']) ?? '?'}=${text(item['value']) ?? ''}`)
   return pairs.length ? pairs.join(', ') : undefined
 }
 
 /** "rs0 (id), rs1 (id)": the per-shard jobs of a sharded cluster. */
 function components(doc: AtlasDocument): string | undefined {
-  // Stryker disable next-line ArrayDeclaration: filter(isObject) takes no item that is not an object
-  const items = Array.isArray(doc['components']) ? doc['components'] : []
-  const parts = items.filter(isObject).map((c) => `${text(c['replicaSetName']) ?? '?'} (${text(c['exportId']) ?? '?'})`)
+  const parts = objects(doc['components']).map(
+    (c) => `${text(c['replicaSetName']) ?? '?'} (${text(c['exportId']) ?? '?'})`
+  )
   return parts.length ? parts.join(', ') : undefined
 }
 
@@ -172,7 +170,7 @@ export const backupExport = defineResource<ExportRef>({
   },
   keyFigures(doc) {
     const took = spanMs(doc['createdAt'], doc['finishedAt'])
-    const shards = Array.isArray(doc['components']) ? doc['components'].filter(isObject).length : 0
+    const shards = objects(doc['components']).length
     const rows: Row[] = [
       ['Collections', collectionsLine(doc)],
       ['Shards', shards > 0 ? String(shards) : undefined],

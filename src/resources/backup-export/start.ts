@@ -2,6 +2,8 @@ import { AtlasError } from '../../atlas/errors.js'
 import { newest, stepError, type Steps, type Step } from '../../engine/steps.js'
 import { workflowRunUrl } from '../../engine/workflow-run.js'
 import { parseBoolean, readBoolean, readHexId, readList, type InputReader } from '../../engine/inputs.js'
+import { objects, text } from '../fields.js'
+import type { AtlasDocument } from '../resource.js'
 
 // Start mode of backup-export: choose a snapshot (given, taken now, or the newest completed one),
 // start its export with provenance in customData, and hand the new job to the check. Never twice:
@@ -20,8 +22,6 @@ export interface Label {
   key: string
   value: string
 }
-
-type Doc = Record<string, unknown>
 
 // Each step of start mode: what it does, the role it needs (the spec's x-rolesRequirements), and
 // what a failure of it leaves. A re-run of the same workflow run finds the export (and the
@@ -129,20 +129,19 @@ export function provenance(env: Record<string, string | undefined>): Label[] {
     .map(([key, value]) => ({ key, value }))
 }
 
-function label(doc: Doc, key: string): string | undefined {
-  // Stryker disable next-line ArrayDeclaration: the find() below takes no item that is not an object
-  const items = Array.isArray(doc['customData']) ? (doc['customData'] as unknown[]) : []
-  const found = items.find(
-    (item): item is Doc => typeof item === 'object' && item !== null && (item as Doc)['key'] === key
-  )
+function label(doc: AtlasDocument, key: string): string | undefined {
+  const found = objects(doc['customData']).find((item) => item['key'] === key)
   return typeof found?.['value'] === 'string' ? found['value'] : undefined
 }
 
-const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
-const id = (doc: Doc | undefined): string | undefined => str(doc?.['id'])
+const id = (doc: AtlasDocument | undefined): string | undefined => text(doc?.['id'])
 
 /** The export this workflow run started before (any attempt), to the same bucket; the newest one that has an id. */
-function startedBefore(exports: Doc[], env: Record<string, string | undefined>, bucket: string): Doc | undefined {
+function startedBefore(
+  exports: AtlasDocument[],
+  env: Record<string, string | undefined>,
+  bucket: string
+): AtlasDocument | undefined {
   const repository = env['GITHUB_REPOSITORY']
   const runId = env['GITHUB_RUN_ID']
   if (!repository || !runId) return undefined
@@ -160,10 +159,10 @@ function startedBefore(exports: Doc[], env: Record<string, string | undefined>, 
 const RUNNING = new Set(['queued', 'inProgress'])
 
 /** An on-demand snapshot (a recorded answer had frequencyType "ondemand", outside the spec's enum). */
-const onDemand = (s: Doc): boolean => s['snapshotType'] === 'onDemand' || s['frequencyType'] === 'ondemand'
+const onDemand = (s: AtlasDocument): boolean => s['snapshotType'] === 'onDemand' || s['frequencyType'] === 'ondemand'
 
 /** What Atlas can export: a completed snapshot that is not a fallback one. */
-const exportable = (s: Doc): boolean => s['status'] === 'completed' && s['snapshotType'] !== 'fallback'
+const exportable = (s: AtlasDocument): boolean => s['status'] === 'completed' && s['snapshotType'] !== 'fallback'
 
 /** Where a cluster's snapshots are read: sharded clusters keep theirs under their own paths. */
 interface SnapshotPaths {
@@ -177,7 +176,7 @@ interface SnapshotPaths {
 async function snapshotPaths(base: string[], steps: Steps): Promise<SnapshotPaths> {
   // base is groups/{groupId}/clusters/{clusterName}/backup: the cluster is the path above backup.
   const cluster = await steps.call(STEPS.clusterKind, base.slice(0, -1))
-  const kind = str(cluster['clusterType'])
+  const kind = text(cluster['clusterType'])
   if (kind === 'SHARDED' || kind === 'GEOSHARDED') {
     steps.log(`The cluster is ${kind}: reading its snapshots as a sharded cluster's.`)
     return {
@@ -189,8 +188,8 @@ async function snapshotPaths(base: string[], steps: Steps): Promise<SnapshotPath
   return { list: [...base, 'snapshots'], one: (snapshotId) => [...base, 'snapshots', snapshotId], paged: true }
 }
 
-const snapshotStatus = (s: Doc, snapshotId: string): string =>
-  `snapshot ${snapshotId} is ${str(s['status']) ?? 'without a status'}`
+const snapshotStatus = (s: AtlasDocument, snapshotId: string): string =>
+  `snapshot ${snapshotId} is ${text(s['status']) ?? 'without a status'}`
 
 async function chooseSnapshot(start: StartInputs, base: string[], steps: Steps): Promise<string> {
   if (start.snapshotId) {
@@ -217,7 +216,7 @@ async function chooseSnapshot(start: StartInputs, base: string[], steps: Steps):
             NO_EXPORT
         }
       )
-    const created = str((chosen as Doc)['createdAt']) ?? 'at an unknown time'
+    const created = text((chosen as AtlasDocument)['createdAt']) ?? 'at an unknown time'
     steps.log(`Newest completed snapshot: ${snapshotId}, created ${created} (1 of ${snapshots.length}).`)
     steps.record({ what: 'Snapshot', id: snapshotId, how: `the newest completed one, created ${created}` })
     return snapshotId
@@ -248,15 +247,15 @@ async function snapshotToWaitFor(
   start: StartInputs,
   base: string[],
   paths: SnapshotPaths,
-  snapshots: Doc[],
+  snapshots: AtlasDocument[],
   steps: Steps,
   marker: string | undefined
 ): Promise<{ snapshotId: string; how: string }> {
-  const mine = (list: Doc[]): Doc | undefined =>
+  const mine = (list: AtlasDocument[]): AtlasDocument | undefined =>
     marker
       ? // One in progress has no createdAt yet, and is younger than any that has one.
         newest(
-          list.filter((s) => str(s['description'])?.includes(marker) && s['status'] !== 'failed' && id(s)),
+          list.filter((s) => text(s['description'])?.includes(marker) && s['status'] !== 'failed' && id(s)),
           'createdAt',
           'newest'
         )
@@ -298,8 +297,8 @@ async function postOnce(
   segments: string[],
   body: unknown,
   steps: Steps,
-  findDone: () => Promise<Doc | undefined>
-): Promise<Doc> {
+  findDone: () => Promise<AtlasDocument | undefined>
+): Promise<AtlasDocument> {
   try {
     return await steps.call(step, segments, { body })
   } catch (error) {
@@ -338,7 +337,7 @@ export async function startExport(
       id: id(before)!,
       how: `started by this workflow run before (attempt ${label(before, 'githubRunAttempt') ?? '?'}), not started again`
     })
-    return { exportId: id(before)!, outputs: { started: 'false', snapshotId: str(before['snapshotId']) ?? '' } }
+    return { exportId: id(before)!, outputs: { started: 'false', snapshotId: text(before['snapshotId']) ?? '' } }
   }
   if (before)
     steps.log(
