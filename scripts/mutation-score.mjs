@@ -9,7 +9,7 @@
 //
 // --partial: a run narrowed with --mutate; only the files it reports are checked.
 // --changed-since: prints, comma-separated for --mutate, the files Stryker mutates that changed.
-// --readme: also writes the table into CONTRIBUTING.md, between its mutation-score markers.
+// --write: also writes the table into MUTATION.md, a generated file of its own.
 import { execFileSync } from 'node:child_process'
 import { globSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -84,19 +84,20 @@ if (missing.length > 0 && !partial) {
 }
 
 // Only a whole run speaks for src/: --partial never writes the table.
-if (args.includes('--readme') && !partial) {
-  const readmePath = join(root, 'CONTRIBUTING.md')
-  const readme = readFileSync(readmePath, 'utf8')
-  const [start, end] = ['<!-- mutation-score:start -->', '<!-- mutation-score:end -->']
-  const section = [
-    start,
+if (args.includes('--write') && !partial) {
+  const page = [
+    '# The last mutation run',
+    '',
+    'Written by `npm run mutate` after a whole run (`node scripts/mutation-score.mjs --write`); see',
+    '[CONTRIBUTING.md](CONTRIBUTING.md#mutation-testing). Do not edit it by hand.',
+    '',
     `The last whole run (${new Date().toISOString().slice(0, 10)}): ${all.detected + all.survived + all.noCoverage} mutants, ` +
       `${all.score.toFixed(1)} % noticed; ${all.ignored} marked equivalent in place, each with its reason.`,
     '',
     ...lines,
-    end
+    ''
   ].join('\n')
-  writeFileSync(readmePath, readme.replace(new RegExp(`${start}[\\s\\S]*?${end}`), section))
+  writeFileSync(join(root, 'MUTATION.md'), page)
 }
 
 const below = rows.filter((r) => r.score < floor)

@@ -72,6 +72,24 @@ describe('each action.yml', () => {
     expect(() => renderActionYml('inputs:\n')).toThrow(/lacks the shared inputs markers/)
   })
 
+  it.each(ACTIONS.filter(({ folder }) => folder !== '.'))(
+    '$folder has a README.md that links to its sections of the README',
+    ({ folder }) => {
+      const readme = readFileSync(join(folder, 'README.md'), 'utf8')
+      expect(readme).toContain(`uses: OWNER/atlas-pipeline-run-action/${folder}@v1`)
+      expect(readme).toContain(`](../README.md#inputs-of-${folder})`)
+      expect(readme).toContain(`](../README.md#outputs-of-${folder})`)
+    }
+  )
+
+  it("runs every action of the registry through the runner in CI's action job", () => {
+    const ci = parse(readFileSync('.github/workflows/ci.yml', 'utf8'))
+    const used = ci.jobs.action.steps
+      .map((step: { uses?: string }) => step.uses)
+      .filter((u?: string) => u?.startsWith('./'))
+    expect(used).toEqual(ACTIONS.map(({ folder }) => (folder === '.' ? './' : `./${folder}`)))
+  })
+
   it('documents every input and output of each action.yml in the README', () => {
     expect(readmeIsCurrent(ACTIONS.map(({ folder }) => folder))).toBe(true)
   })

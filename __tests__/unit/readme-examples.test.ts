@@ -8,13 +8,18 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parse } from 'yaml'
+import { ACTIONS as REGISTRY } from '../../src/actions.js'
 
 const README = readFileSync('README.md', 'utf8')
 const EXAMPLES = [...README.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!)
-const ACTIONS: Record<string, { inputs: Record<string, unknown>; outputs: Record<string, unknown> }> = {
-  'OWNER/atlas-pipeline-run-action@v1': parse(readFileSync('action.yml', 'utf8')),
-  'OWNER/atlas-pipeline-run-action/backup-export@v1': parse(readFileSync('backup-export/action.yml', 'utf8'))
-}
+/** Each action of the registry, by the name a workflow uses it under. */
+const ACTIONS: Record<string, { inputs: Record<string, unknown>; outputs: Record<string, unknown> }> =
+  Object.fromEntries(
+    REGISTRY.map(({ folder }) => [
+      folder === '.' ? 'OWNER/atlas-pipeline-run-action@v1' : `OWNER/atlas-pipeline-run-action/${folder}@v1`,
+      parse(readFileSync(join(folder, 'action.yml'), 'utf8'))
+    ])
+  )
 const isWorkflow = (text: string): boolean => /^on:/m.test(text) && /^jobs:/m.test(text)
 
 interface Step {
