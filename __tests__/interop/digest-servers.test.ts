@@ -1,7 +1,8 @@
 // HTTP Digest against servers written by others: Apache httpd's mod_auth_digest (MD5, qop=auth,
 // a nonce lifetime short enough to go stale during a wait), lighttpd's mod_auth (SHA-256), and the
 // npm http-auth digest server (which refuses a reused nc). Each serves a run document at the API
-// path from a throwaway configuration in a temp dir. .ci/run installs apache2 and lighttpd.
+// path from a throwaway configuration in a temp dir. Without apache2 or lighttpd their suites say
+// so and skip, unless REQUIRE_TEST_SERVERS=1 (as .ci/run sets it).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -11,6 +12,7 @@ import { join } from 'node:path'
 import { runWithoutLeaksOrCrash, DIGEST_INPUTS, errorAnnotation } from '../support/action.js'
 import { DEMO, runDocument } from '../../scripts/fake-atlas.mjs'
 import { freePort, httpGet, startServer, type RunningServer } from '../support/processes.js'
+import { describeWithServer } from '../support/test-servers.js'
 
 const REALM = 'MMS Public API'
 const RUN_PATH = ['api', 'atlas', 'v2', 'groups', DEMO.groupId, 'pipelines', DEMO.pipelineName, 'runs', DEMO.runId]
@@ -35,7 +37,7 @@ function throwawayDir(prefix: string): string {
   return dir
 }
 
-describe('Apache httpd, mod_auth_digest (MD5, qop=auth)', () => {
+describeWithServer('/usr/sbin/apache2', 'apache2')('Apache httpd, mod_auth_digest (MD5, qop=auth)', () => {
   let apache: RunningServer
   let dir: string
   let root: string
@@ -141,7 +143,7 @@ describe('Apache httpd, mod_auth_digest (MD5, qop=auth)', () => {
   })
 })
 
-describe('lighttpd, mod_auth (SHA-256)', () => {
+describeWithServer('/usr/sbin/lighttpd', 'lighttpd')('lighttpd, mod_auth (SHA-256)', () => {
   let lighttpd: RunningServer
   let dir: string
   let baseUrl: string
