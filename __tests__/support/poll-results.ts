@@ -1,4 +1,5 @@
 import type { AtlasError } from '../../src/atlas/errors.js'
+import type { StepError } from '../../src/engine/step-error.js'
 import type { PollResult } from '../../src/engine/poll.js'
 
 /** How polling ended when Atlas answered with run (one request, 300 ms, its state seen once). */
@@ -17,7 +18,7 @@ export function finished(run: Record<string, unknown>, extra: Partial<PollResult
 }
 
 /** How polling ended on error (one request, 100 ms, no document). */
-export function failed(error: AtlasError, extra: Partial<PollResult> = {}): PollResult {
+export function failed(error: AtlasError | StepError, extra: Partial<PollResult> = {}): PollResult {
   return {
     ending: 'error',
     error,

@@ -7,11 +7,9 @@ import type { ApiErrorBody } from './types.js'
  * - timeout: a request took longer than the request timeout;
  * - protocol: an answer we cannot use (not JSON, too large, a redirect, an unknown auth scheme);
  * - auth: the credentials were refused or could not be exchanged for a token;
- * - cancelled: the job was cancelled while the request was under way;
- * - empty: Atlas answered, but there is nothing to check (the list it read has nothing that fits);
- * - failed: what a step waited for ended badly.
+ * - cancelled: the job was cancelled while the request was under way.
  */
-export type AtlasErrorKind = 'api' | 'network' | 'timeout' | 'protocol' | 'auth' | 'cancelled' | 'empty' | 'failed'
+export type AtlasErrorKind = 'api' | 'network' | 'timeout' | 'protocol' | 'auth' | 'cancelled'
 
 export interface AtlasErrorFields {
   kind: AtlasErrorKind
@@ -30,34 +28,9 @@ export interface AtlasErrorFields {
   proxy?: string
   /** True when the request for the resource was never sent (the token request before it failed). */
   notSent?: boolean
-  /** The step the request was part of, when not the check itself: what it does, its role, its words. */
-  step?: StepInfo
-  /** The transient faults the step met in a row before it gave up ("Atlas API 503", "ECONNRESET"). */
-  faults?: string[]
-  /** What the step saw last, when it ran out of time while waiting (its describe() of the document). */
-  lastSeen?: string
-  /** The resource's own words for a failure of its making, instead of the engine's. */
-  headline?: string
-  hint?: string
 }
 
-/** A step around the check (a list, a POST, a wait), as its errors name it: data of the resource. */
-export interface StepInfo {
-  /** What it does, for "while trying to …": "list the items" */
-  what: string
-  /** The Atlas role its requests need (named on a 403). */
-  role: string
-  /** The resource version its requests send, when not the apiVersion input's. */
-  apiVersion?: string
-  /** What a failure of the step leaves behind, in a sentence. */
-  note?: string
-  /** Why running the job again is safe after it failed, in a clause. */
-  rerun?: string
-  /** What a 409 from it means and what to do about it. */
-  conflict?: string
-}
-
-/** The one error type of the Atlas layer: it carries what the report needs to explain a failure. */
+/** The one error type of the Atlas layer: what HTTP said (status, codes, body) or why there was no usable answer. */
 export class AtlasError extends Error {
   readonly kind: AtlasErrorKind
   readonly status?: number
@@ -69,11 +42,6 @@ export class AtlasError extends Error {
   readonly redirectHost?: string
   readonly proxy?: string
   readonly notSent: boolean
-  readonly step?: StepInfo
-  readonly faults?: string[]
-  readonly lastSeen?: string
-  readonly headline?: string
-  readonly hint?: string
 
   constructor(message: string, fields: AtlasErrorFields, options?: { cause?: unknown }) {
     super(message, options)
@@ -88,16 +56,6 @@ export class AtlasError extends Error {
     this.redirectHost = fields.redirectHost
     this.proxy = fields.proxy
     this.notSent = fields.notSent ?? false
-    this.step = fields.step
-    this.faults = fields.faults
-    this.lastSeen = fields.lastSeen
-    this.headline = fields.headline
-    this.hint = fields.hint
-  }
-
-  /** The same error, as part of a step that needs a role (so a 403 names that role), with what else is known of it. */
-  during(step: StepInfo, extra: Pick<AtlasErrorFields, 'faults' | 'lastSeen'> = {}): AtlasError {
-    return new AtlasError(this.message, { ...this, step, ...extra }, { cause: this.cause })
   }
 
   /** The same error, marked as one that came before the request for the resource was sent. */

@@ -1,5 +1,6 @@
 import type { AtlasResponse } from '../atlas/client.js'
 import { AtlasError } from '../atlas/errors.js'
+import type { StepError } from './step-error.js'
 
 // The schedule of requests, one-shot and wait mode alike: fetch, retry transient faults with
 // backoff (never sooner than Retry-After), poll until a terminal state, and stop at the deadline
@@ -51,12 +52,13 @@ export interface TimelineEntry extends Observation {
 
 export type PollEnding = 'finished' | 'timeout' | 'error' | 'cancelled'
 
-export interface PollResult {
+/** How polling ended; E is the error type (a whole check's may be a StepError: a step before it failed). */
+export interface PollResult<E = AtlasError | StepError> {
   ending: PollEnding
   /** The last document Atlas returned, if any. */
   last?: AtlasResponse
-  /** The error that ended polling, or the last transient one before a timeout. */
-  error?: AtlasError
+  /** The error that ended polling, or the last transient one before a timeout; a StepError when a step before the check failed. */
+  error?: E
   /**
    * Requests to Atlas that were sent (retries included; a failed token request sends none): this
    * schedule's own, and in the result of a whole check every request of it (the polls output).
@@ -164,7 +166,7 @@ class Schedule {
     this.limit = options.maxFailures ?? failureLimit(options.wait)
   }
 
-  result(ending: PollEnding, error?: AtlasError, extra: Partial<PollResult> = {}): PollResult {
+  result(ending: PollEnding, error?: AtlasError, extra: Partial<PollResult<AtlasError>> = {}): PollResult<AtlasError> {
     return {
       ending,
       last: this.last,
@@ -186,7 +188,7 @@ class Schedule {
   }
 
   /** An answer: the end of the schedule, or how long to wait before the next poll. */
-  answered(response: AtlasResponse): PollResult | number {
+  answered(response: AtlasResponse): PollResult<AtlasError> | number {
     const { options, timeline } = this
     this.polls += 1
     this.last = response
@@ -209,7 +211,7 @@ class Schedule {
   }
 
   /** A failed request: the end of the schedule, or how long to back off before trying again. */
-  faulted(error: AtlasError, signal: AbortSignal, cut: AbortSignal): PollResult | number {
+  faulted(error: AtlasError, signal: AbortSignal, cut: AbortSignal): PollResult<AtlasError> | number {
     const { options, clock } = this
     if (!error.notSent) this.polls += 1
     this.httpStatus = error.status
@@ -250,7 +252,7 @@ class Schedule {
  * is not an AtlasError, a bug of ours, so that it reaches the "unexpected error" path instead of
  * being reported as something Atlas did.
  */
-export async function pollUntilDone(options: PollOptions): Promise<PollResult> {
+export async function pollUntilDone(options: PollOptions): Promise<PollResult<AtlasError>> {
   const schedule = new Schedule(options)
   const { clock, deadline } = schedule
   const signal = options.signal ?? new AbortController().signal
@@ -260,7 +262,7 @@ export async function pollUntilDone(options: PollOptions): Promise<PollResult> {
     // The overall deadline covers the request in flight too: cut it there (see LAST_LOOK_MS).
     const cut = new AbortController()
     const cancelCut = clock.timer(Math.max(deadline - clock.now(), LAST_LOOK_MS), () => cut.abort())
-    let next: PollResult | number
+    let next: PollResult<AtlasError> | number
     try {
       next = schedule.answered(await options.fetch(AbortSignal.any([signal, cut.signal])))
     } catch (error) {

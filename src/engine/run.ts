@@ -9,6 +9,7 @@ import { pollUntilDone, systemClock, type Clock, type PollResult, type TimelineE
 import { logLine, MAX_LOG_LINE } from '../report/log-text.js'
 import { publish, publishInputError } from '../report/publish.js'
 import { commitState, statusReporter } from '../report/status.js'
+import { StepError } from './step-error.js'
 import { createSteps, stepFailureResult, type StepRecord, type Steps } from './steps.js'
 import type { FollowUp, Prepared, Resource } from '../resources/resource.js'
 import { createAuthenticator, maskSecrets } from './credentials.js'
@@ -73,7 +74,7 @@ async function prepareCheck<Ref>(
   try {
     return { prepared: await resource.prepare(settings.ref, steps), requestsBefore, done }
   } catch (error) {
-    if (!(error instanceof AtlasError)) throw error
+    if (!(error instanceof StepError)) throw error
     return {
       prepared: { ref: settings.ref },
       unprepared: stepFailureResult(error, requestsBefore, clock.now() - startedAt),

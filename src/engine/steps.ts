@@ -1,5 +1,6 @@
 import type { AtlasClient } from '../atlas/client.js'
-import { AtlasError, type AtlasErrorFields, type StepInfo } from '../atlas/errors.js'
+import { AtlasError, type AtlasErrorKind } from '../atlas/errors.js'
+import { DEADLINE, StepError, type Step, type StepErrorFields } from './step-error.js'
 import { isObject } from '../atlas/json.js'
 import type { Explanation } from './text.js'
 import { formatDuration } from './units.js'
@@ -8,12 +9,6 @@ import { failureLimit, pollUntilDone, faultName, type Clock, type PollResult } f
 // Steps around the check, which a resource composes: finding "latest", making what it checks,
 // reading what it points to. Each request is one of the check's own (same client, same retries of
 // transient faults, same deadline); a resource's prepare() composes them and knows nothing of GitHub.
-
-/** The errorCode of the error a step ends with when the overall deadline passes. */
-export const DEADLINE = 'DEADLINE'
-
-/** A step around the check, for messages and for the role a 403 names (data of the resource). */
-export type Step = StepInfo
 
 export interface StepOptions {
   query?: Record<string, string>
@@ -77,24 +72,32 @@ export interface StepsOptions {
 }
 
 /**
- * An error of a step's own making (nothing that fits, an answer without an id, something it
- * waited for failed), naming the step and its role; words.headline and words.hint, when given, say it better
- * than the engine could.
+ * An error of a step's own making, naming the step: nothing fits ('empty'), what it waited for
+ * failed ('failed'), both with the resource's words (headline, hint); or an answer it cannot use
+ * ('protocol'), which the engine words.
  */
 export function stepError(
   step: Step,
-  kind: AtlasErrorFields['kind'],
+  kind: 'empty' | 'failed',
   message: string,
-  words: Pick<AtlasErrorFields, 'headline' | 'hint'> = {}
-): AtlasError {
-  return new AtlasError(message, { kind, ...words }).during(step)
+  words: Required<Pick<StepErrorFields, 'headline' | 'hint'>>
+): StepError
+export function stepError(step: Step, kind: Exclude<AtlasErrorKind, 'cancelled'>, message: string): StepError
+export function stepError(
+  step: Step,
+  kind: 'empty' | 'failed' | Exclude<AtlasErrorKind, 'cancelled'>,
+  message: string,
+  words: Pick<StepErrorFields, 'headline' | 'hint'> = {}
+): StepError {
+  if (kind === 'empty' || kind === 'failed') return new StepError(message, step, { kind, ...words })
+  return new StepError(message, step, {}, new AtlasError(message, { kind }))
 }
 
 /**
  * The PollResult of a check that never got to poll, because a step before it failed: its ending
  * is the step's (cancelled, timeout at the deadline, or error), and the error names the step.
  */
-export function stepFailureResult(error: AtlasError, requests: number, elapsedMs: number): PollResult {
+export function stepFailureResult(error: StepError, requests: number, elapsedMs: number): PollResult {
   const ending = error.kind === 'cancelled' ? 'cancelled' : error.errorCode === DEADLINE ? 'timeout' : 'error'
   return {
     ending,
@@ -108,16 +111,23 @@ export function stepFailureResult(error: AtlasError, requests: number, elapsedMs
   }
 }
 
-/** The error a step ended with, as a thrown AtlasError that names the step, its role and the faults it met. */
-function endingError(result: PollResult, step: Step, faults: string[], lastSeen: string | undefined): AtlasError {
+/** The error a step ended with: the step, the faults it met and what it saw last, on the HTTP error it ended on. */
+function endingError(
+  result: PollResult<AtlasError>,
+  step: Step,
+  faults: string[],
+  lastSeen: string | undefined
+): StepError {
   if (result.ending === 'cancelled')
-    return new AtlasError(`Cancelled while trying to ${step.what}`, { kind: 'cancelled' }).during(step, { lastSeen })
+    return new StepError(`Cancelled while trying to ${step.what}`, step, { kind: 'cancelled', lastSeen })
   if (result.ending === 'timeout' || !result.error)
-    return new AtlasError(`The deadline (timeout) passed while trying to ${step.what}`, {
+    return new StepError(`The deadline (timeout) passed while trying to ${step.what}`, step, {
       kind: 'timeout',
-      errorCode: DEADLINE
-    }).during(step, { faults, lastSeen })
-  return result.error.during(step, { faults })
+      errorCode: DEADLINE,
+      faults,
+      lastSeen
+    })
+  return new StepError(result.error.message, step, { faults }, result.error)
 }
 
 /** How a step asks: its options, and for a wait, when it is done and how to say what it saw. */
@@ -212,10 +222,11 @@ export function createSteps(options: StepsOptions): Steps {
         // Stryker disable next-line ConditionalExpression: n >= undefined is false, as the guard says
         if (onPage.length < ITEMS_PER_PAGE || (total !== undefined && items.length >= total)) return items
       }
-      throw new AtlasError(
-        `Atlas lists more than ${MAX_PAGES * ITEMS_PER_PAGE} items while trying to ${step.what}; this action reads at most ${MAX_PAGES} pages of ${ITEMS_PER_PAGE}`,
-        { kind: 'protocol' }
-      ).during(step)
+      throw stepError(
+        step,
+        'protocol',
+        `Atlas lists more than ${MAX_PAGES * ITEMS_PER_PAGE} items while trying to ${step.what}; this action reads at most ${MAX_PAGES} pages of ${ITEMS_PER_PAGE}`
+      )
     }
   }
 }
@@ -255,7 +266,7 @@ export interface LatestQuery {
   /** The kind of item, for the summary, capitalised. */
   what: string
   /** What to say when no item fits: the message, its headline and what to do. */
-  none: Explanation
+  none: Required<Explanation>
 }
 
 /**

@@ -1,8 +1,8 @@
-import type { AtlasError, StepInfo } from '../atlas/errors.js'
+import type { AtlasError } from '../atlas/errors.js'
+import { DEADLINE, StepError, type Step } from './step-error.js'
 import { isTlsCode } from '../atlas/transport-errors.js'
 import { formatAge, formatDuration } from './units.js'
 import type { PollResult } from './poll.js'
-import { DEADLINE } from './steps.js'
 import { listed, oneLine, plural, stateText, type Explanation } from './text.js'
 import type { Resource } from '../resources/resource.js'
 import { DEFAULTS, type Settings } from './settings.js'
@@ -33,7 +33,7 @@ type Named = Omit<Explanation, 'message'>
 /** What the table of failures reads: the error, and what the step was checking and how. */
 interface FailureContext {
   error: AtlasError
-  step: StepInfo | undefined
+  step: Step | undefined
   settings: Settings
   resource: Resource
   result: PollResult
@@ -70,10 +70,6 @@ const FAILURES: Failure[] = [
       headline: `Atlas refused ${c.credentials[0]} (${c.error.status ?? 'auth'})`,
       hint: `Check ${c.credentials[1]}.`
     })
-  ],
-  [
-    (c) => c.error.kind === 'empty',
-    (c) => ({ headline: c.error.headline ?? 'nothing to check', hint: `Check ${c.inputs}, or start one first.` })
   ],
   [
     (c) => c.error.status === 400,
@@ -183,10 +179,10 @@ function unusableAnswer(c: FailureContext): Named {
 }
 
 /** How a failure is called and what to do about it, from the table (and a Retry-After past the deadline). */
-function explain(error: AtlasError, settings: Settings, resource: Resource, result: PollResult): Named {
+function explain(error: AtlasError, settings: Settings, resource: Resource, result: PollResult, step?: Step): Named {
   const context: FailureContext = {
     error,
-    step: error.step,
+    step,
     settings,
     resource,
     result,
@@ -206,13 +202,13 @@ function explain(error: AtlasError, settings: Settings, resource: Resource, resu
 }
 
 /** "it will not start a second export" as a sentence: running the job again is safe because of it. */
-function rerunSentence(step: StepInfo): string {
+function rerunSentence(step: Step): string {
   return step.rerun ? ` Running the job again is safe: ${step.rerun}.` : ''
 }
 
 /** How a step before the check (a list, a POST, a wait) failed: named for that step. */
-function stepVerdict(error: AtlasError, result: PollResult, settings: Settings, resource: Resource): Explanation {
-  const info = error.step as StepInfo
+function stepVerdict(error: StepError, result: PollResult, settings: Settings, resource: Resource): Explanation {
+  const info = error.step
   const step = info.what
   const rerun = rerunSentence(info)
   const elapsed = formatDuration(result.elapsedMs)
@@ -234,25 +230,26 @@ function stepVerdict(error: AtlasError, result: PollResult, settings: Settings, 
     }
   const message = note ? `${error.message.replace(/\.$/, '')}.${note}` : error.message
   if (error.headline) return { headline: error.headline, message, hint: error.hint }
+  // Without words of its own, a step ended on an HTTP error (stepError() asks for words otherwise).
+  const http = error.http as AtlasError
   // Transient faults the step rode out until it gave up: which ones, and that Atlas did answer.
   const faults = error.faults
   if (error.retryable && faults !== undefined && faults.length > 1) {
     const met = faults.length > 4 ? [...faults.slice(0, 3), '…', faults[faults.length - 1]] : faults
     const advice = result.atlasAnswered
       ? `Atlas answered earlier in this run, so these look like passing faults: run the job again later.${rerun}`
-      : `${explain(error, settings, resource, result).hint ?? 'Try again later.'}${rerun}`
+      : `${explain(http, settings, resource, result, info).hint ?? 'Try again later.'}${rerun}`
     return {
       headline: `could not ${step}: ${faults.length} faults in a row (${met.join(', ')})`,
       message: `Gave up trying to ${step} after ${faults.length} faults in a row (${faults.join(', ')}); the last: ${error.message}.${note}`,
       hint: advice
     }
   }
-  const explained = explain(error, settings, resource, result)
-  const hint = error.hint ?? explained.hint
+  const explained = explain(http, settings, resource, result, info)
   return {
     headline: explained.headline,
     message,
-    hint: `${hint ?? ''}${rerun}`.trim() || undefined
+    hint: `${explained.hint ?? ''}${rerun}`.trim() || undefined
   }
 }
 
@@ -388,7 +385,7 @@ function judgeEnding(
 ): Verdict {
   const doc = result.last?.document
   // A step before the check failed: the check never ran, so the verdict is about that step.
-  if (!doc && result.error?.step !== undefined)
+  if (!doc && result.error instanceof StepError)
     return { ok: false, ...stepVerdict(result.error, result, settings, resource) }
   if (result.ending === 'cancelled') return judgeCancelled(result, resource)
   if (result.ending === 'timeout') return judgeTimeout(result, resource, described)

@@ -11,7 +11,7 @@ import {
   systemClock,
   type PollOptions
 } from '../../../src/engine/poll.js'
-import { FakeClock } from '../../support/fake-clock.js'
+import { FakeClock } from '../../support/clock.js'
 
 type Step = AtlasResponse | AtlasError | ((clock: FakeClock) => AtlasResponse)
 

@@ -5,15 +5,16 @@ import type { AtlasClient, AtlasResponse, RequestOptions } from '../../../src/at
 import { AtlasError } from '../../../src/atlas/errors.js'
 import {
   createSteps,
-  DEADLINE,
   ITEMS_PER_PAGE,
   MAX_PAGES,
   newest,
   stepFailureResult,
   type StepsOptions
 } from '../../../src/engine/steps.js'
-import { atlasFailure } from '../../support/atlas-failure.js'
-import { FakeClock } from '../../support/fake-clock.js'
+import { stepFailure } from '../../support/atlas-failure.js'
+import { during } from '../../support/step-errors.js'
+import { DEADLINE } from '../../../src/engine/step-error.js'
+import { FakeClock } from '../../support/clock.js'
 
 type Doc = Record<string, unknown>
 const STEP = { what: 'list the export jobs of the cluster', role: 'Project Backup Manager' }
@@ -109,7 +110,7 @@ describe('a list of every page', () => {
   it(`refuses a list longer than ${MAX_PAGES} pages, naming the step`, async () => {
     const clock = new FakeClock()
     const { client, requests } = scriptedClient(clock, [page(0, ITEMS_PER_PAGE)])
-    const error = await atlasFailure(steps(clock, client).steps.listAll(STEP, ['x']))
+    const error = await stepFailure(steps(clock, client).steps.listAll(STEP, ['x']))
     expect(requests).toHaveLength(MAX_PAGES)
     expect([error.kind, error.message, error.step?.what, error.step?.role]).toEqual([
       'protocol',
@@ -133,7 +134,7 @@ describe('one request of a step', () => {
   it('never repeats a POST: its fault may hide a success', async () => {
     const clock = new FakeClock()
     const { client, requests } = scriptedClient(clock, [transient, { id: 'x' }])
-    const error = await atlasFailure(steps(clock, client).steps.call(STEP, ['x'], { body: { a: 1 } }))
+    const error = await stepFailure(steps(clock, client).steps.call(STEP, ['x'], { body: { a: 1 } }))
     expect(requests).toHaveLength(1)
     expect(requests[0]?.options.body).toEqual({ a: 1 })
     expect([error.status, error.step?.what, error.step?.role]).toEqual([503, STEP.what, STEP.role])
@@ -143,7 +144,7 @@ describe('one request of a step', () => {
     const clock = new FakeClock()
     const forbidden = new AtlasError('Atlas API 403', { kind: 'api', status: 403 })
     const { client } = scriptedClient(clock, [forbidden])
-    const error = await atlasFailure(steps(clock, client).steps.call(STEP, ['x']))
+    const error = await stepFailure(steps(clock, client).steps.call(STEP, ['x']))
     expect([error.message, error.status, error.step?.what, error.step?.role]).toEqual([
       'Atlas API 403',
       403,
@@ -156,7 +157,7 @@ describe('one request of a step', () => {
     const clock = new FakeClock()
     const { client, requests } = scriptedClient(clock, [{ status: 'inProgress' }])
     const { steps: r } = steps(clock, client, { deadline: clock.now() + 12_000 })
-    const error = await atlasFailure(r.waitFor(STEP, ['x'], (doc) => doc['status'] === 'completed'))
+    const error = await stepFailure(r.waitFor(STEP, ['x'], (doc) => doc['status'] === 'completed'))
     expect([error.kind, error.errorCode, error.message, error.step?.what, error.step?.role]).toEqual([
       'timeout',
       'DEADLINE',
@@ -173,7 +174,7 @@ describe('one request of a step', () => {
     const { client, requests } = scriptedClient(clock, [transient])
     // Backoff has jitter: by 1.5 s at most three of the six tries a step allows have failed.
     const { steps: r } = steps(clock, client, { deadline: clock.now() + 1500 })
-    const error = await atlasFailure(r.call(STEP, ['x']))
+    const error = await stepFailure(r.call(STEP, ['x']))
     expect([error.kind, error.errorCode]).toEqual(['timeout', DEADLINE])
     // Each fault once: the last one was counted when it was retried, not again at the deadline.
     expect(error.faults).toEqual(requests.map(() => 'Atlas API 503'))
@@ -197,7 +198,7 @@ describe('one request of a step', () => {
       }
     ])
     const { steps: r } = steps(clock, client, { signal: controller.signal })
-    const error = await atlasFailure(r.call(STEP, ['x']))
+    const error = await stepFailure(r.call(STEP, ['x']))
     expect([error.kind, error.message, error.step?.what, error.step?.role]).toEqual([
       'cancelled',
       'Cancelled while trying to list the export jobs of the cluster',
@@ -245,7 +246,7 @@ describe('one request of a step', () => {
       retryable: true
     })
     const { client, requests } = scriptedClient(clock, [transient, limited, transient, transient, transient, transient])
-    const error = await atlasFailure(steps(clock, client).steps.call(STEP, ['x']))
+    const error = await stepFailure(steps(clock, client).steps.call(STEP, ['x']))
     expect(requests).toHaveLength(6)
     expect([error.status, error.step?.what, error.faults]).toEqual([
       503,
@@ -271,7 +272,7 @@ describe('one request of a step', () => {
       { status: 'queued' },
       new AtlasError('no', { kind: 'api', status: 400 })
     ])
-    const error = await atlasFailure(
+    const error = await stepFailure(
       steps(clock, failing.client).steps.waitFor(STEP, ['s'], (doc) => doc['status'] === 'completed')
     )
     expect(error.faults).toEqual(['Atlas API 400'])
@@ -289,7 +290,7 @@ describe('one request of a step', () => {
     const clock = new FakeClock()
     const { client } = scriptedClient(clock, [new AtlasError('Atlas API 403', { kind: 'api', status: 403 })])
     const step = { ...STEP, note: 'No export was started.', rerun: 'it will not start a second export' }
-    const error = await atlasFailure(steps(clock, client).steps.call(step, ['x']))
+    const error = await stepFailure(steps(clock, client).steps.call(step, ['x']))
     expect([error.step?.note, error.step?.rerun]).toEqual([step.note, step.rerun])
   })
 
@@ -297,7 +298,7 @@ describe('one request of a step', () => {
     const clock = new FakeClock()
     const { client } = scriptedClient(clock, [{ status: 'queued' }, { status: 'inProgress' }])
     const { steps: r, lines } = steps(clock, client, { deadline: clock.now() + 12_000 })
-    const error = await atlasFailure(
+    const error = await stepFailure(
       r.waitFor(
         STEP,
         ['s'],
@@ -354,7 +355,7 @@ describe('one request of a step', () => {
 
 describe('the result of a check whose step before it failed', () => {
   it('is the whole PollResult: the error, the requests the steps sent, their time, no timeline', () => {
-    const refused = new AtlasError('Atlas API 403', { kind: 'api', status: 403, step: STEP })
+    const refused = during(new AtlasError('Atlas API 403', { kind: 'api', status: 403 }), STEP)
     expect(stepFailureResult(refused, 3, 1200)).toEqual({
       ending: 'error',
       error: refused,
@@ -377,7 +378,7 @@ describe('the result of a check whose step before it failed', () => {
     ],
     ['error', 'a network fault', new AtlasError('no', { kind: 'network', errorCode: 'ECONNREFUSED' })]
   ])('ends %s after %s', (ending, _what, error) => {
-    expect(stepFailureResult(error, 1, 0).ending).toBe(ending)
+    expect(stepFailureResult(during(error, STEP), 1, 0).ending).toBe(ending)
   })
 })
 

@@ -5,7 +5,8 @@ import { describe, expect, it } from '@jest/globals'
 import { AtlasError } from '../../../src/atlas/errors.js'
 import { formatAge } from '../../../src/engine/units.js'
 import type { PollResult } from '../../../src/engine/poll.js'
-import { DEADLINE } from '../../../src/engine/steps.js'
+import { DEADLINE, type StepError } from '../../../src/engine/step-error.js'
+import { during, stepEnded } from '../../support/step-errors.js'
 import { backupExport } from '../../../src/resources/backup-export/index.js'
 import { STEPS } from '../../../src/resources/backup-export/start.js'
 import { pipelineRun } from '../../../src/resources/pipeline-run/index.js'
@@ -30,15 +31,19 @@ const startSettings = (extra: Record<string, string> = {}) =>
 const SNAPSHOT = 'a'.repeat(24)
 
 /** A step's failure as run.ts hands it to judge: no document, the error naming the step. */
-function stepFailed(error: AtlasError, ending: PollResult['ending'], extra: Partial<PollResult> = {}): PollResult {
+function stepFailed(error: StepError, ending: PollResult['ending'], extra: Partial<PollResult> = {}): PollResult {
   return { ...failed(error, { elapsedMs: 45_000, polls: 12, ...extra }), ending }
 }
 
 describe('a step before the check that ran out of time', () => {
-  const timedOut = new AtlasError('The deadline (timeout) passed while trying to wait for the snapshot', {
-    kind: 'timeout',
-    errorCode: DEADLINE
-  }).during(STEPS.waitSnapshot, { lastSeen: `snapshot ${SNAPSHOT} is inProgress`, faults: [] })
+  const timedOut = during(
+    new AtlasError('The deadline (timeout) passed while trying to wait for the snapshot', {
+      kind: 'timeout',
+      errorCode: DEADLINE
+    }),
+    STEPS.waitSnapshot,
+    { lastSeen: `snapshot ${SNAPSHOT} is inProgress`, faults: [] }
+  )
 
   it('names the snapshot and its last status, never "Atlas never answered"', () => {
     const verdict = judgeWith(stepFailed(timedOut, 'timeout'), startSettings(), backupExport)
@@ -53,7 +58,7 @@ describe('a step before the check that ran out of time', () => {
   })
 
   it('names the faults of the last requests when they failed', () => {
-    const faulted = new AtlasError('x', { kind: 'timeout', errorCode: DEADLINE }).during(STEPS.listSnapshots, {
+    const faulted = during(new AtlasError('x', { kind: 'timeout', errorCode: DEADLINE }), STEPS.listSnapshots, {
       faults: ['Atlas API 503', 'ECONNRESET']
     })
     expect(judgeWith(stepFailed(faulted, 'timeout'), startSettings(), backupExport).message).toBe(
@@ -78,11 +83,11 @@ describe('the inputs a failure asks to check', () => {
 
 describe('the words of a step that failed, whatever it carries', () => {
   const step = { what: 'read the widget', role: 'Project Read Only' }
-  const judgeStep = (error: AtlasError, extra: Partial<PollResult> = {}) =>
+  const judgeStep = (error: StepError, extra: Partial<PollResult> = {}) =>
     judgeWith(stepFailed(error, 'error', extra), startSettings(), backupExport)
 
   it('ran out of time with nothing seen and no faults: the step alone', () => {
-    const error = new AtlasError('x', { kind: 'timeout', errorCode: DEADLINE }).during(step)
+    const error = during(new AtlasError('x', { kind: 'timeout', errorCode: DEADLINE }), step)
     const verdict = judgeWith(stepFailed(error, 'timeout'), startSettings(), backupExport)
     expect([verdict.headline, verdict.message]).toEqual([
       'Cluster0 export: timed out while trying to read the widget',
@@ -91,15 +96,18 @@ describe('the words of a step that failed, whatever it carries', () => {
   })
 
   it("keeps Atlas's sentences whole and ends them once before the step's note", () => {
-    const error = new AtlasError('Atlas API 403 FORBIDDEN: No access. Ask an admin.', {
-      kind: 'api',
-      status: 403
-    }).during({ ...step, note: 'No export was started.' })
+    const error = during(
+      new AtlasError('Atlas API 403 FORBIDDEN: No access. Ask an admin.', {
+        kind: 'api',
+        status: 403
+      }),
+      { ...step, note: 'No export was started.' }
+    )
     expect(judgeStep(error).message).toBe('Atlas API 403 FORBIDDEN: No access. Ask an admin. No export was started.')
   })
 
   it('says a re-run is safe as the whole hint when nothing else is to be done', () => {
-    const error = new AtlasError('Atlas API 418', { kind: 'api', status: 418 }).during({
+    const error = during(new AtlasError('Atlas API 418', { kind: 'api', status: 418 }), {
       ...step,
       rerun: 'it reads only'
     })
@@ -107,27 +115,27 @@ describe('the words of a step that failed, whatever it carries', () => {
   })
 
   it('explains one fault of a step that is not retried (a POST) as that fault, not as "faults in a row"', () => {
-    const error = new AtlasError('Atlas API 503', { kind: 'api', status: 503, retryable: true }).during(step, {
+    const error = during(new AtlasError('Atlas API 503', { kind: 'api', status: 503, retryable: true }), step, {
       faults: ['Atlas API 503']
     })
     expect(judgeStep(error).headline).toBe('Cluster0 export: Atlas failed (503)')
   })
 
   it('explains a fault that cannot be retried as itself, whatever came before it', () => {
-    const error = new AtlasError('Atlas API 400', { kind: 'api', status: 400 }).during(step, {
+    const error = during(new AtlasError('Atlas API 400', { kind: 'api', status: 400 }), step, {
       faults: ['Atlas API 503', 'Atlas API 400']
     })
     expect(judgeStep(error).headline).toBe('Cluster0 export: Atlas rejected the request (400)')
   })
 
   it('explains a retryable fault without a list of faults as itself', () => {
-    const error = new AtlasError('Atlas API 503', { kind: 'api', status: 503, retryable: true }).during(step)
+    const error = during(new AtlasError('Atlas API 503', { kind: 'api', status: 503, retryable: true }), step)
     expect(judgeStep(error).headline).toBe('Cluster0 export: Atlas failed (503)')
   })
 
   it('lists up to four faults whole, and shortens a longer list in the headline', () => {
     const error = (faults: string[]) =>
-      new AtlasError('Atlas API 503', { kind: 'api', status: 503, retryable: true }).during(step, { faults })
+      during(new AtlasError('Atlas API 503', { kind: 'api', status: 503, retryable: true }), step, { faults })
     expect(judgeStep(error(['A', 'B', 'C', 'D'])).headline).toBe(
       'Cluster0 export: could not read the widget: 4 faults in a row (A, B, C, D)'
     )
@@ -137,7 +145,7 @@ describe('the words of a step that failed, whatever it carries', () => {
   })
 
   it('says to try again later when faults in a row have no advice of their own', () => {
-    const error = new AtlasError('Atlas API 408', { kind: 'api', status: 408, retryable: true }).during(step, {
+    const error = during(new AtlasError('Atlas API 408', { kind: 'api', status: 408, retryable: true }), step, {
       faults: ['Atlas API 408', 'Atlas API 408']
     })
     expect(judgeStep(error, { atlasAnswered: false }).hint).toBe('Try again later.')
@@ -153,11 +161,15 @@ describe('a step before the check that gave up on transient faults', () => {
     'Atlas API 502',
     'ECONNRESET'
   ]
-  const gaveUp = new AtlasError('Could not reach Atlas (ECONNRESET)', {
-    kind: 'network',
-    errorCode: 'ECONNRESET',
-    retryable: true
-  }).during(STEPS.listSnapshots, { faults })
+  const gaveUp = during(
+    new AtlasError('Could not reach Atlas (ECONNRESET)', {
+      kind: 'network',
+      errorCode: 'ECONNRESET',
+      retryable: true
+    }),
+    STEPS.listSnapshots,
+    { faults }
+  )
 
   it('names the step and the faults; once Atlas has answered, not baseUrl, and says a re-run is safe', () => {
     const verdict = judgeWith(stepFailed(gaveUp, 'error', { atlasAnswered: true }), startSettings(), backupExport)
@@ -202,11 +214,11 @@ describe('a step before the check that gave up on transient faults', () => {
 
 describe('a step before the check that Atlas refused or that failed', () => {
   it('a snapshot that failed: its own words, and that no export was started', () => {
-    const snapshotFailed = new AtlasError(`Atlas could not take snapshot ${SNAPSHOT}: it failed`, {
+    const snapshotFailed = stepEnded(`Atlas could not take snapshot ${SNAPSHOT}: it failed`, STEPS.waitSnapshot, {
       kind: 'failed',
       headline: `snapshot ${SNAPSHOT} failed; no export was started`,
       hint: 'Look in the Atlas UI, then run the job again.'
-    }).during(STEPS.waitSnapshot)
+    })
     expect(judgeWith(stepFailed(snapshotFailed, 'error'), startSettings(), backupExport)).toEqual({
       ok: false,
       headline: `Cluster0 export: snapshot ${SNAPSHOT} failed; no export was started`,
@@ -216,10 +228,13 @@ describe('a step before the check that Atlas refused or that failed', () => {
   })
 
   it('a 404 while listing names that step, not the export job, and says a re-run is safe', () => {
-    const notFound = new AtlasError('Atlas API 404 CLUSTER_NOT_FOUND: No cluster named Cluster0', {
-      kind: 'api',
-      status: 404
-    }).during(STEPS.clusterKind)
+    const notFound = during(
+      new AtlasError('Atlas API 404 CLUSTER_NOT_FOUND: No cluster named Cluster0', {
+        kind: 'api',
+        status: 404
+      }),
+      STEPS.clusterKind
+    )
     const verdict = judgeWith(stepFailed(notFound, 'error'), startSettings(), backupExport)
     expect(verdict.headline).toBe('Cluster0 export: not found (404) while trying to read the cluster (is it sharded?)')
     expect(verdict.message).toBe('Atlas API 404 CLUSTER_NOT_FOUND: No cluster named Cluster0. No export was started.')
@@ -229,9 +244,12 @@ describe('a step before the check that Atlas refused or that failed', () => {
   })
 
   it('a cancellation names the step it stopped', () => {
-    const cancelled = new AtlasError('Cancelled while trying to take an on-demand snapshot', {
-      kind: 'cancelled'
-    }).during(STEPS.takeSnapshot)
+    const cancelled = during(
+      new AtlasError('Cancelled while trying to take an on-demand snapshot', {
+        kind: 'cancelled'
+      }),
+      STEPS.takeSnapshot
+    )
     expect(judgeWith(stepFailed(cancelled, 'cancelled', { elapsedMs: 3000 }), startSettings(), backupExport)).toEqual({
       ok: false,
       headline: 'Cluster0 export: cancelled while trying to take an on-demand snapshot',
@@ -241,10 +259,11 @@ describe('a step before the check that Atlas refused or that failed', () => {
   })
 
   it('a step without notes (finding latest) says only what Atlas said', () => {
-    const none = new AtlasError('Atlas lists no export job of cluster Cluster0', {
-      kind: 'empty',
-      hint: 'Check groupId and clusterName.'
-    }).during({ what: 'list the export jobs of the cluster', role: 'Project Backup Manager' })
+    const none = stepEnded(
+      'Atlas lists no export job of cluster Cluster0',
+      { what: 'list the export jobs of the cluster', role: 'Project Backup Manager' },
+      { kind: 'empty', headline: 'nothing to check', hint: 'Check groupId and clusterName.' }
+    )
     const verdict = judgeWith(
       stepFailed(none, 'error'),
       startSettings({ exportBucketId: '', exportId: 'latest' }),
@@ -365,14 +384,15 @@ describe('maxAge', () => {
 describe('what a step of the resource says for itself', () => {
   it('a 409 gets the conflict advice of the step that was refused', () => {
     for (const step of [STEPS.startExport, STEPS.takeSnapshot]) {
-      const refused = new AtlasError('Atlas API 409 CONFLICT', { kind: 'api', status: 409 }).during(step)
+      const refused = during(new AtlasError('Atlas API 409 CONFLICT', { kind: 'api', status: 409 }), step)
       const verdict = judgeWith(stepFailed(refused, 'error'), startSettings(), backupExport)
       expect(verdict.hint).toBe(`${step.conflict} Running the job again is safe: ${step.rerun}.`)
     }
   })
 
   it('a 406 of a step with its own version names that version, not the apiVersion input', () => {
-    const refused = new AtlasError('Atlas API 406 INVALID_VERSION_DATE', { kind: 'api', status: 406 }).during(
+    const refused = during(
+      new AtlasError('Atlas API 406 INVALID_VERSION_DATE', { kind: 'api', status: 406 }),
       STEPS.clusterKind
     )
     const verdict = judgeWith(stepFailed(refused, 'error'), startSettings(), backupExport)
@@ -675,28 +695,11 @@ describe('the headline and hint of each kind of failure', () => {
       'If Atlas really lives at elsewhere.example, set baseUrl to that address.'
     ],
     [
-      'an empty list without words of its own',
-      error('Atlas lists nothing', { kind: 'empty' }),
-      1,
-      'nothing to check',
-      'Check groupId, pipelineName and runId, or start one first.'
-    ],
-    [
       'a certificate error whose message says TLS but whose code is not a certificate one',
       error('Could not reach Atlas: TLS handshake reset', { kind: 'network', errorCode: 'ECONNRESET' }),
       1,
       'could not reach Atlas (ECONNRESET)',
       "Check baseUrl (https://cloud.mongodb.com) and the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY)."
-    ],
-    [
-      'an empty list for latest',
-      error('Atlas lists no runs of pipeline nightly-export', {
-        kind: 'empty',
-        headline: 'nothing to check: no runs of pipeline nightly-export'
-      }),
-      1,
-      'nothing to check: no runs of pipeline nightly-export',
-      'Check groupId, pipelineName and runId, or start one first.'
     ],
     [
       'a token request refused',
@@ -715,10 +718,10 @@ describe('the headline and hint of each kind of failure', () => {
     ],
     [
       'a 409 of a step',
-      error('Atlas API 409', {
-        kind: 'api',
-        status: 409,
-        step: { what: 'start the export', role: 'R', conflict: 'What the step says a conflict means.' }
+      during(error('Atlas API 409', { kind: 'api', status: 409 }), {
+        what: 'start the export',
+        role: 'R',
+        conflict: 'What the step says a conflict means.'
       }),
       1,
       'Atlas refused to start the export (409 conflict)',
@@ -733,10 +736,9 @@ describe('the headline and hint of each kind of failure', () => {
     ],
     [
       'a 403 of a step that needs another role',
-      error('Atlas API 403', {
-        kind: 'api',
-        status: 403,
-        step: { what: 'take a snapshot', role: 'Project Backup Manager' }
+      during(error('Atlas API 403', { kind: 'api', status: 403 }), {
+        what: 'take a snapshot',
+        role: 'Project Backup Manager'
       }),
       1,
       'Atlas denied access (403) to take a snapshot: needs Project Backup Manager',

@@ -1,6 +1,6 @@
-import { AtlasError } from '../../atlas/errors.js'
 import { isHexId } from '../../engine/inputs.js'
-import type { Steps, Step } from '../../engine/steps.js'
+import type { Steps } from '../../engine/steps.js'
+import { StepError, type Step } from '../../engine/step-error.js'
 import { text } from '../fields.js'
 import type { AtlasDocument } from '../resource.js'
 
@@ -64,7 +64,7 @@ export async function locateFiles(
   try {
     bucket = await steps.call(READ_BUCKET, ['groups', groupId, 'backup', 'exportBuckets', bucketId])
   } catch (error) {
-    if (!(error instanceof AtlasError)) throw error
+    if (!(error instanceof StepError)) throw error
     return {
       outputs: {},
       warning:

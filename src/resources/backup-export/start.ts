@@ -1,5 +1,5 @@
-import { AtlasError } from '../../atlas/errors.js'
-import { newest, stepError, type Steps, type Step } from '../../engine/steps.js'
+import { newest, stepError, type Steps } from '../../engine/steps.js'
+import { StepError, type Step } from '../../engine/step-error.js'
 import { workflowRunUrl } from '../../engine/workflow-run.js'
 import { parseBoolean, readBoolean, readHexId, readList, type InputReader } from '../../engine/inputs.js'
 import { objects, text } from '../fields.js'
@@ -302,7 +302,7 @@ async function postOnce(
   try {
     return await steps.call(step, segments, { body })
   } catch (error) {
-    if (!(error instanceof AtlasError) || !(error.retryable || error.kind === 'timeout')) throw error
+    if (!(error instanceof StepError) || !(error.retryable || error.kind === 'timeout')) throw error
     const found = await findDone()
     if (found) {
       steps.log(`The request to ${step.what} failed (${error.message}), but Atlas has it: ${id(found)}.`)

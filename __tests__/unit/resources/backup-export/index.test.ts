@@ -4,7 +4,7 @@ import { describe, expect, it } from '@jest/globals'
 import { backupExport } from '../../../../src/resources/backup-export/index.js'
 import { pipelineRun } from '../../../../src/resources/pipeline-run/index.js'
 import { exportDocument, runDocument } from '../../../../scripts/fake-atlas.mjs'
-import { atlasFailure } from '../../../support/atlas-failure.js'
+import { stepFailure } from '../../../support/atlas-failure.js'
 import { context, exportRef, listing, problemsFor } from '../../../support/resource-helpers.js'
 
 describe('the export job resource', () => {
@@ -190,7 +190,7 @@ describe('latest', () => {
     expect(prepared).toEqual({ ref: { ...exportRef, exportId: 'a'.repeat(24) } })
     expect(listed).toEqual([['groups', exportRef.groupId, 'clusters', 'Cluster0', 'backup', 'exports']])
     expect(lines).toEqual([`Newest export job: ${'a'.repeat(24)}, created 2026-11-28T00:00:00Z (1 of 3).`])
-    const none = await atlasFailure(backupExport.prepare({ ...exportRef, exportId: 'latest' }, listing([]).steps))
+    const none = await stepFailure(backupExport.prepare({ ...exportRef, exportId: 'latest' }, listing([]).steps))
     expect([none.kind, none.message, none.step?.what, none.step?.role]).toEqual([
       'empty',
       'Atlas lists no export job of cluster Cluster0',
@@ -221,11 +221,11 @@ describe("latest to one bucket (a scheduled export's gate)", () => {
 
   it('without one, says so and points at the backup policy', async () => {
     const { steps } = listing([{ id: 'b'.repeat(24), exportBucketId: 'c'.repeat(24) }])
-    const none = await atlasFailure(backupExport.prepare(ref, steps))
+    const none = await stepFailure(backupExport.prepare(ref, steps))
     expect(none.message).toBe(`Atlas lists no export job of cluster Cluster0 to bucket ${BUCKET}`)
     expect(none.headline).toBe(`nothing to check: no export job of cluster Cluster0 to bucket ${BUCKET}`)
     expect(none.hint).toMatch(/^Check clusterName and exportBucketId\. For scheduled exports, .*autoExportEnabled/)
-    const plain = await atlasFailure(backupExport.prepare({ ...exportRef, exportId: 'latest' }, listing([]).steps))
+    const plain = await stepFailure(backupExport.prepare({ ...exportRef, exportId: 'latest' }, listing([]).steps))
     expect(plain.hint).toBe(
       'Check groupId and clusterName, or start an export first (give exportBucketId instead of exportId).'
     )

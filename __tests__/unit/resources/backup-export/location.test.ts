@@ -2,7 +2,9 @@
 // clouds and the slashes Atlas may or may not send, and the one read of the bucket.
 import { describe, expect, it } from '@jest/globals'
 import { AtlasError } from '../../../../src/atlas/errors.js'
-import type { Steps, Step } from '../../../../src/engine/steps.js'
+import type { Steps } from '../../../../src/engine/steps.js'
+import { StepError, type Step } from '../../../../src/engine/step-error.js'
+import { during } from '../../../support/step-errors.js'
 import { exportUri, locateFiles, READ_BUCKET } from '../../../../src/resources/backup-export/location.js'
 
 const PREFIX = 'exported_snapshots/acme/warehouse/Cluster0/2026-11-28T0100/1764295200'
@@ -64,7 +66,7 @@ describe('the address of the files', () => {
 })
 
 /** Steps whose one call answers the bucket (or fails), recording what was asked. */
-function bucketSteps(answer: Record<string, unknown> | AtlasError) {
+function bucketSteps(answer: Record<string, unknown> | AtlasError | StepError) {
   const calls: { step: Step; segments: string[] }[] = []
   const steps: Steps = {
     env: {},
@@ -72,7 +74,7 @@ function bucketSteps(answer: Record<string, unknown> | AtlasError) {
     record: () => undefined,
     async call(step, segments) {
       calls.push({ step, segments })
-      if (answer instanceof AtlasError) throw answer
+      if (answer instanceof AtlasError || answer instanceof StepError) throw answer
       return answer
     },
     listAll: async () => {
@@ -118,7 +120,7 @@ describe('reading the bucket', () => {
 
   it('turns a bucket it cannot read into a warning that names the role', async () => {
     const { steps } = bucketSteps(
-      new AtlasError('Atlas API 403 FORBIDDEN: no', { kind: 'api', status: 403 }).during(READ_BUCKET)
+      during(new AtlasError('Atlas API 403 FORBIDDEN: no', { kind: 'api', status: 403 }), READ_BUCKET)
     )
     expect(await locateFiles(GROUP, job, steps)).toEqual({
       outputs: {},

@@ -3,7 +3,8 @@
 // and client run under it in engine/run.test.ts and the action-level suites.
 import { describe, expect, it } from '@jest/globals'
 import { AtlasError } from '../../../../src/atlas/errors.js'
-import type { Steps, Step, StepOptions } from '../../../../src/engine/steps.js'
+import type { Steps, StepOptions } from '../../../../src/engine/steps.js'
+import type { Step } from '../../../../src/engine/step-error.js'
 import {
   provenance,
   readStartInputs,
@@ -11,7 +12,8 @@ import {
   STEPS,
   type StartInputs
 } from '../../../../src/resources/backup-export/start.js'
-import { atlasFailure } from '../../../support/atlas-failure.js'
+import { stepFailure } from '../../../support/atlas-failure.js'
+import { during } from '../../../support/step-errors.js'
 
 type Doc = Record<string, unknown>
 
@@ -98,7 +100,8 @@ function scripted(script: Scripted, env: Record<string, string | undefined> = EN
       bodies.push(options.body)
       const answer = posts.shift()
       if (answer === undefined) throw new Error(`no answer scripted for ${step.what}`)
-      if (answer instanceof AtlasError) throw answer
+      // The real toolkit throws a step's HTTP error as a StepError naming the step.
+      if (answer instanceof AtlasError) throw during(answer, step)
       return answer
     },
     async listAll(step: Step, segments: string[], options: { paged?: boolean } = {}) {
@@ -255,7 +258,7 @@ describe('starting an export', () => {
     const { steps, taken } = scripted({
       snapshots: [[{ id: hex('2'), status: 'inProgress' }, { status: 'completed' }]]
     })
-    const error = await atlasFailure(start(steps))
+    const error = await stepFailure(start(steps))
     expect([error.kind, error.message, error.step?.what, error.step?.role]).toEqual([
       'empty',
       'Atlas lists no completed snapshot of the cluster that can be exported',
@@ -267,7 +270,7 @@ describe('starting an export', () => {
 
   it('refuses an answer without the new export id', async () => {
     const { steps } = scripted({ posts: [{ state: 'Queued' }] })
-    const error = await atlasFailure(start(steps, { snapshotId: hex('5') }))
+    const error = await stepFailure(start(steps, { snapshotId: hex('5') }))
     expect([error.kind, error.message, error.step?.what, error.step?.role]).toEqual([
       'protocol',
       'Atlas started the export but answered without its id',
@@ -391,7 +394,7 @@ describe('taking a snapshot first', () => {
 
   it('starts no export when the snapshot failed', async () => {
     const { steps, taken } = scripted({ posts: [{ id: hex('9') }], waited: { status: 'failed' } })
-    const error = await atlasFailure(start(steps, { takeSnapshot: true }))
+    const error = await stepFailure(start(steps, { takeSnapshot: true }))
     expect([error.kind, error.message, error.step?.what, error.headline]).toEqual([
       'failed',
       `Atlas could not take snapshot ${hex('9')}: it failed`,
@@ -404,7 +407,7 @@ describe('taking a snapshot first', () => {
 
   it('refuses a snapshot answer without an id', async () => {
     const { steps } = scripted({ posts: [{ status: 'queued' }] })
-    const error = await atlasFailure(start(steps, { takeSnapshot: true }))
+    const error = await stepFailure(start(steps, { takeSnapshot: true }))
     expect([error.kind, error.message, error.step?.role]).toEqual([
       'protocol',
       'Atlas took the snapshot but answered without its id',
@@ -523,7 +526,7 @@ describe('never starting twice', () => {
   it('does not look again after a refusal: it cannot hide a success', async () => {
     const refused = new AtlasError('Atlas API 409 CONFLICT', { kind: 'api', status: 409 })
     const { steps, taken } = scripted({ posts: [refused] })
-    expect(await atlasFailure(start(steps, { snapshotId: hex('5') }))).toBe(refused)
+    expect((await stepFailure(start(steps, { snapshotId: hex('5') }))).http).toBe(refused)
     expect(taken).toEqual(['list exports', 'POST exports'])
   })
 })
@@ -591,7 +594,7 @@ describe('the snapshots Atlas can export', () => {
     const { steps } = scripted({
       snapshots: [[{ id: hex('2'), status: 'completed', snapshotType: 'fallback', createdAt: '2026-11-28T00:00:00Z' }]]
     })
-    const error = await atlasFailure(start(steps))
+    const error = await stepFailure(start(steps))
     expect(error.headline).toBe('no snapshot to export: none is completed (fallback snapshots cannot be exported)')
     expect(error.hint).toBe(
       'Set takeSnapshot: true to take one now, or give snapshotId. Is Cloud Backup enabled on the cluster (M10 or larger)? No export was started.'
@@ -738,7 +741,7 @@ describe('what the summary says was done before the check', () => {
 
   it('records a snapshot only once it is completed: a failed one is not shown as done', async () => {
     const { steps, done } = scripted({ posts: [{ id: hex('9') }], waited: { status: 'failed' } })
-    await atlasFailure(start(steps, { takeSnapshot: true }))
+    await stepFailure(start(steps, { takeSnapshot: true }))
     expect(done).toEqual([])
   })
 })

@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals'
 import { backupExport } from '../../../../src/resources/backup-export/index.js'
 import { pipelineRun } from '../../../../src/resources/pipeline-run/index.js'
 import { runDocument } from '../../../../scripts/fake-atlas.mjs'
-import { atlasFailure } from '../../../support/atlas-failure.js'
+import { stepFailure } from '../../../support/atlas-failure.js'
 import { exportRef, listing, problemsFor } from '../../../support/resource-helpers.js'
 
 describe('the pipeline run resource', () => {
@@ -48,7 +48,7 @@ describe('latest', () => {
   })
   it('fails when the newest run has no id, or there is none, naming the step', async () => {
     for (const runs of [[], [{ createdDate: '2026-11-28T00:00:00Z' }]]) {
-      const error = await atlasFailure(pipelineRun.prepare(runRef, listing(runs).steps))
+      const error = await stepFailure(pipelineRun.prepare(runRef, listing(runs).steps))
       expect([error.kind, error.message, error.step?.what, error.step?.role]).toEqual([
         'empty',
         'Atlas lists no run of pipeline nightly',
