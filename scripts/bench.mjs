@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { readFileSync } from 'node:fs'
-import { DEMO, exportDocument, runDocument, startFakeAtlas } from './fake-atlas.mjs'
+import { DEMO, exportDocument, runDocument, startFakeAtlas } from '../__tests__/support/fake-atlas.mjs'
 import { runAction } from './run-action.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')

@@ -21,7 +21,7 @@ writeFileSync(join(out, 'package.json'), `${JSON.stringify({ type: 'module' }, n
 
 const { ACTIONS, entryFile } = await import(pathToFileURL(join(out, 'engine', 'index.js')).href)
 for (const { folder } of ACTIONS) {
-  const yml = folder === '.' ? 'action.yml' : `${folder}/action.yml`
+  const yml = join(folder, 'action.yml')
   writeFileSync(
     join(out, entryFile(folder)),
     `// The action of ${yml}: its run from the shared bundle.\nimport { runAction } from './engine/index.js'\nawait runAction('${folder}')\n`

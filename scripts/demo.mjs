@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { apiError, DEMO, exportDocument, runDocument, startFakeAtlas } from './fake-atlas.mjs'
+import { apiError, DEMO, exportDocument, runDocument, startFakeAtlas } from '../__tests__/support/fake-atlas.mjs'
 import { summaryPage } from './render-markdown.mjs'
 import { ACTION_ENTRY, runAction } from './run-action.mjs'
 

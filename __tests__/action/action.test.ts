@@ -10,7 +10,7 @@ import {
   RUN_INPUTS,
   useSharedAtlas
 } from '../support/action.js'
-import { apiError, DEMO, runDocument } from '../../scripts/fake-atlas.mjs'
+import { apiError, DEMO, runDocument } from '../support/fake-atlas.mjs'
 import { runAction } from '../../scripts/run-action.mjs'
 
 const shared = useSharedAtlas()

@@ -11,7 +11,7 @@ import {
   OAUTH_INPUTS,
   useSharedAtlas
 } from '../support/action.js'
-import { apiError, DEMO, exportDocument } from '../../scripts/fake-atlas.mjs'
+import { apiError, DEMO, exportDocument } from '../support/fake-atlas.mjs'
 import { renderGfm } from '../../scripts/render-markdown.mjs'
 
 const shared = useSharedAtlas()

@@ -13,7 +13,7 @@ import {
   RUN_INPUTS,
   useSharedAtlas
 } from '../support/action.js'
-import { runDocument, startFakeAtlas } from '../../scripts/fake-atlas.mjs'
+import { runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
 import { renderGfm } from '../../scripts/render-markdown.mjs'
 import { runAction } from '../../scripts/run-action.mjs'
 

@@ -13,7 +13,7 @@ import {
   OAUTH_INPUTS,
   RUN_INPUTS
 } from '../support/action.js'
-import { apiError, DEMO, runDocument, startFakeAtlas } from '../../scripts/fake-atlas.mjs'
+import { apiError, DEMO, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
 import { freePort } from '../support/processes.js'
 import { runAction } from '../../scripts/run-action.mjs'
 

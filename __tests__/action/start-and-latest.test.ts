@@ -9,7 +9,7 @@ import {
   errorAnnotation,
   OAUTH_INPUTS
 } from '../support/action.js'
-import { DEMO, exportDocument, runDocument, startFakeAtlas } from '../../scripts/fake-atlas.mjs'
+import { DEMO, exportDocument, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
 
 type Atlas = Awaited<ReturnType<typeof startFakeAtlas>>
 let atlas: Atlas

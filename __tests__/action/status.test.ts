@@ -12,7 +12,7 @@ import {
   RUN_INPUTS,
   useSharedAtlas
 } from '../support/action.js'
-import { runDocument } from '../../scripts/fake-atlas.mjs'
+import { runDocument } from '../support/fake-atlas.mjs'
 import { startFakeGitHub } from '../support/fake-github.mjs'
 import { runAction } from '../../scripts/run-action.mjs'
 

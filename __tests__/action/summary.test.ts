@@ -3,7 +3,7 @@
 // API text that stays text, and a summary even for invalid inputs.
 import { describe, expect, it } from '@jest/globals'
 import { BEARER_INPUTS, runWithoutLeaksOrCrash, DIGEST_INPUTS, useSharedAtlas } from '../support/action.js'
-import { apiError, DEMO, runDocument } from '../../scripts/fake-atlas.mjs'
+import { apiError, DEMO, runDocument } from '../support/fake-atlas.mjs'
 import { renderGfm } from '../../scripts/render-markdown.mjs'
 import { runAction } from '../../scripts/run-action.mjs'
 

@@ -10,7 +10,7 @@ import {
   OAUTH_INPUTS,
   RUN_INPUTS
 } from '../support/action.js'
-import { apiError, runDocument, startFakeAtlas } from '../../scripts/fake-atlas.mjs'
+import { apiError, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
 import { runAction } from '../../scripts/run-action.mjs'
 
 type Atlas = Awaited<ReturnType<typeof startFakeAtlas>>

@@ -8,14 +8,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
 import { BEARER_INPUTS, runWithoutLeaksOrCrash, runExportWithoutLeaksOrCrash } from '../support/action.js'
-import {
-  apiError,
-  bucketDocument,
-  DEMO,
-  exportDocument,
-  runDocument,
-  startFakeAtlas
-} from '../../scripts/fake-atlas.mjs'
+import { apiError, bucketDocument, DEMO, exportDocument, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
 import { freePort, httpGet, startServer, type RunningServer } from '../support/processes.js'
 
 const SPEC = join('__tests__', 'fixtures', 'pipeline-run.openapi.yaml')

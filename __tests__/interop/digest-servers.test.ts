@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runWithoutLeaksOrCrash, DIGEST_INPUTS, errorAnnotation } from '../support/action.js'
-import { DEMO, runDocument } from '../../scripts/fake-atlas.mjs'
+import { DEMO, runDocument } from '../support/fake-atlas.mjs'
 import { freePort, httpGet, startServer, type RunningServer } from '../support/processes.js'
 import { describeWithServer } from '../support/test-servers.js'
 

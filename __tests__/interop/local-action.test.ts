@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { RUN_INPUTS, DIGEST_INPUTS, useSharedAtlas } from '../support/action.js'
-import { runDocument } from '../../scripts/fake-atlas.mjs'
+import { runDocument } from '../support/fake-atlas.mjs'
 
 const shared = useSharedAtlas()
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { runWithoutLeaksOrCrash, DIGEST_INPUTS, errorAnnotation, type FakeAtlas } from '../support/action.js'
-import { runDocument, startFakeAtlas } from '../../scripts/fake-atlas.mjs'
+import { runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
 import { freePort, startServer, type RunningServer } from '../support/processes.js'
 
 const HOST = 'atlas.example.test'

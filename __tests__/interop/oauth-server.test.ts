@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import Provider from 'oidc-provider'
 import { runWithoutLeaksOrCrash, errorAnnotation, OAUTH_INPUTS } from '../support/action.js'
-import { DEMO, runDocument } from '../../scripts/fake-atlas.mjs'
+import { DEMO, runDocument } from '../support/fake-atlas.mjs'
 
 let server: Server
 /** The part of oidc-provider's API this suite uses (the package ships no types). */

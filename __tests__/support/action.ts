@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, expect } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { dirname, join } from 'node:path'
-import { DEMO, exportDocument, runDocument, startFakeAtlas } from '../../scripts/fake-atlas.mjs'
+import { DEMO, exportDocument, runDocument, startFakeAtlas } from './fake-atlas.mjs'
 import { ACTION_ENTRY, runAction } from '../../scripts/run-action.mjs'
 
 export type ActionResult = Awaited<ReturnType<typeof runAction>>

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import * as core from '../fixtures/core.js'
 import * as github from '../fixtures/github.js'
 import { skippingClock } from './clock.js'
-import { DEMO, exportDocument, runDocument, startFakeAtlas } from '../../scripts/fake-atlas.mjs'
+import { DEMO, exportDocument, runDocument, startFakeAtlas } from './fake-atlas.mjs'
 
 jest.unstable_mockModule('@actions/core', () => core)
 jest.unstable_mockModule('@actions/github', () => github)

@@ -4,7 +4,7 @@
 // holds the checks that read src/ as text.
 import { describe, expect, it } from '@jest/globals'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { dirname, join, relative } from 'node:path'
 import { parse } from 'yaml'
 import { AtlasError } from '../../src/atlas/errors.js'
 import { buildOutputs } from '../../src/report/outputs.js'
@@ -17,8 +17,9 @@ import SHARED_INPUTS from '../../src/engine/shared-inputs.json' with { type: 'js
 
 /** Each action of the registry, with its action.yml (where the runner finds it) read. */
 const ACTIONS = REGISTRY.map(({ folder, resource }) => {
-  const file = folder === '.' ? 'action.yml' : `${folder}/action.yml`
-  const main = `${folder === '.' ? '' : '../'}dist/${entryFile(folder)}`
+  const file = join(folder, 'action.yml')
+  // Where the runner looks for the entry: relative to the folder of action.yml.
+  const main = relative(folder, join('dist', entryFile(folder)))
   return { folder, file, main, resource: resource as Resource, yaml: parse(readFileSync(file, 'utf8')) }
 })
 

@@ -113,7 +113,7 @@ export interface PollOptions {
  */
 export const LAST_LOOK_MS = 2000
 
-export const HEARTBEAT_MS = 5 * 60_000
+const HEARTBEAT_MS = 5 * 60_000
 
 /**
  * Failed requests in a row that end the check (transient faults only; others end it at once).

@@ -25,7 +25,7 @@ import { USER_AGENT } from './version.js'
  * How long clean-up (the token revoke, the last commit status) may take once the verdict is out.
  * The runner sends SIGTERM about 7.5 s after SIGINT, so this fits between the two.
  */
-export const CLEANUP_TIMEOUT_MS = 5000
+const CLEANUP_TIMEOUT_MS = 5000
 
 /** An error with its stack and causes, for the debug log only: never the user's message. */
 function describeForDebug(error: unknown): string {

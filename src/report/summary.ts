@@ -137,7 +137,7 @@ function timeline(result: PollResult, startedAt: number, resource: Resource): st
 }
 
 /** The project in the Atlas UI, from baseUrl (so Atlas for Government links to its own UI). */
-export function atlasProjectUrl(settings: Settings, resource: Resource): string {
+function atlasProjectUrl(settings: Settings, resource: Resource): string {
   return `${settings.baseUrl.origin}/v2/${encodeURIComponent(resource.groupId(settings.ref))}#/overview`
 }
 

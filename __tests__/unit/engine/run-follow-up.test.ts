@@ -14,7 +14,7 @@ import {
   summaryText,
   core
 } from '../../support/in-process-run.js'
-import { apiError, DEMO, exportDocument, runDocument } from '../../../scripts/fake-atlas.mjs'
+import { apiError, DEMO, exportDocument, runDocument } from '../../support/fake-atlas.mjs'
 
 describe('where the files are', () => {
   const PREFIX = 'exported_snapshots/acme/warehouse/Cluster0/2026-11-28T0100/1764295200'

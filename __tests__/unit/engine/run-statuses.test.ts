@@ -11,7 +11,7 @@ import {
   core,
   github
 } from '../../support/in-process-run.js'
-import { apiError, DEMO, runDocument } from '../../../scripts/fake-atlas.mjs'
+import { apiError, DEMO, runDocument } from '../../support/fake-atlas.mjs'
 import { skippingClock } from '../../support/clock.js'
 
 describe('commit statuses', () => {

@@ -13,7 +13,7 @@ import {
   summaryText,
   core
 } from '../../support/in-process-run.js'
-import { DEMO, runDocument } from '../../../scripts/fake-atlas.mjs'
+import { DEMO, runDocument } from '../../support/fake-atlas.mjs'
 
 describe('steps before the check', () => {
   const BUCKET = '6750f0e1d2c3b4a596877869'

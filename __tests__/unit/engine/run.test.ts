@@ -13,7 +13,7 @@ import {
   failure,
   core
 } from '../../support/in-process-run.js'
-import { apiError, DEMO, runDocument } from '../../../scripts/fake-atlas.mjs'
+import { apiError, DEMO, runDocument } from '../../support/fake-atlas.mjs'
 import { skippingClock } from '../../support/clock.js'
 
 describe('run()', () => {

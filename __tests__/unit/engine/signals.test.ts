@@ -2,7 +2,7 @@
 // cuts clean-up short.
 import { describe, expect, it } from '@jest/globals'
 import { run, onRealClock, atlas, given, infoLines, outputs, failure, core } from '../../support/in-process-run.js'
-import { DEMO, runDocument } from '../../../scripts/fake-atlas.mjs'
+import { DEMO, runDocument } from '../../support/fake-atlas.mjs'
 
 describe('cancellation', () => {
   it('stops at the first signal, reports, and keeps no signal handler afterwards', async () => {

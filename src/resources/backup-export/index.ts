@@ -19,10 +19,10 @@ import { defineResource, type AtlasDocument, type Row } from '../resource.js'
 // {clusterName}/backup/exports/{exportId}. The successor MongoDB names for Data Lake pipelines.
 // Every field is optional in practice, and values outside the spec's enums pass through as sent.
 
-export const EXPORT_STATES = ['Queued', 'InProgress', 'Successful', 'Failed', 'Cancelled'] as const
+const EXPORT_STATES = ['Queued', 'InProgress', 'Successful', 'Failed', 'Cancelled'] as const
 
 /** States after which a job never changes again (the Atlas CLI's `backups exports jobs watch` stops on these). */
-export const TERMINAL_EXPORT_STATES = ['Successful', 'Failed', 'Cancelled'] as const
+const TERMINAL_EXPORT_STATES = ['Successful', 'Failed', 'Cancelled'] as const
 
 export interface ExportRef {
   groupId: string
@@ -40,7 +40,7 @@ const FIND_LATEST = { what: STEPS.listExports.what, role: STEPS.listExports.role
 // The spec's pattern for clusterName. Atlas caps cluster names at 64 characters.
 const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/
 
-export function readClusterName(input: InputReader, problems: string[]): string {
+function readClusterName(input: InputReader, problems: string[]): string {
   const value = input('clusterName')
   if (value === '') problems.push('clusterName is required: the name of the Atlas cluster, like Cluster0')
   else if (!CLUSTER_NAME.test(value) || value.length > 64)

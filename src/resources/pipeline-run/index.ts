@@ -14,9 +14,9 @@ import { defineResource, type AtlasDocument } from '../resource.js'
 export const RUN_STATES = ['PENDING', 'IN_PROGRESS', 'DONE', 'FAILED', 'DATASET_DELETED'] as const
 
 /** States after which a run never changes again (the Atlas CLI's `runs watch` stopped on these). */
-export const TERMINAL_RUN_STATES = ['DONE', 'FAILED', 'DATASET_DELETED'] as const
+const TERMINAL_RUN_STATES = ['DONE', 'FAILED', 'DATASET_DELETED'] as const
 
-export const DEPRECATION_GUIDE = 'https://dochub.mongodb.org/core/data-lake-deprecation'
+const DEPRECATION_GUIDE = 'https://dochub.mongodb.org/core/data-lake-deprecation'
 const SUNSET = 'Data Lake Pipelines were sunset on 2025-09-30'
 
 export interface RunRef {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { backupExport } from '../../../../src/resources/backup-export/index.js'
 import { pipelineRun } from '../../../../src/resources/pipeline-run/index.js'
-import { runDocument } from '../../../../scripts/fake-atlas.mjs'
+import { runDocument } from '../../../support/fake-atlas.mjs'
 import { stepFailure } from '../../../support/atlas-failure.js'
 import { exportRef, listing, problemsFor } from '../../../support/resource-helpers.js'
 

@@ -2,7 +2,7 @@
 // revoke endpoints, HTTP Digest (RFC 7616) and bearer checks, scripted answers per run, and a log
 // of every request. Plain ESM JavaScript so `node` runs it as is.
 //
-//   node scripts/fake-atlas.mjs [port]   starts it with the demo data and prints its URL
+//   node __tests__/support/fake-atlas.mjs [port]   starts it with the demo data and prints its URL
 
 import { createHash, randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
