@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import { readFileSync } from 'node:fs'
 import { DEMO, exportDocument, runDocument, startFakeAtlas } from '../__tests__/support/fake-atlas.mjs'
-import { runAction } from './run-action.mjs'
+import { spawnAction } from './run-action.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const PAIRS = Math.max(10, Number(process.env.BENCH_PAIRS ?? 15))
@@ -197,7 +197,7 @@ async function startKindsFor(clusterType, extra = {}) {
   atlas.state.lists.exports = []
   const seen = atlas.requests.length
   // Asynchronously: the Atlas-like server answers from this very process.
-  const started = await runAction({
+  const started = await spawnAction({
     entry: ACTIONS.export.entry,
     inputs: {
       groupId: DEMO.groupId,

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { apiError, DEMO, exportDocument, runDocument, startFakeAtlas } from '../__tests__/support/fake-atlas.mjs'
 import { summaryPage } from './render-markdown.mjs'
-import { ACTION_ENTRY, runAction } from './run-action.mjs'
+import { ACTION_ENTRY, spawnAction } from './run-action.mjs'
 
 function show(title, result) {
   console.log(`\n===== ${title}: exit code ${result.code} (${result.ms} ms) =====`)
@@ -47,7 +47,7 @@ if (hasAtlasCredentials) {
     'MONGODB_ATLAS_PUBLIC_API_KEY',
     'MONGODB_ATLAS_PRIVATE_API_KEY'
   ].filter((n) => env[n])
-  const result = await runAction({
+  const result = await spawnAction({
     inputs: {
       groupId: env.ATLAS_GROUP_ID,
       pipelineName: env.ATLAS_PIPELINE_NAME,
@@ -70,7 +70,7 @@ const pages = []
 
 /** Runs one case, prints it, and writes its job summary as a page rendered the way GitHub renders Markdown. */
 async function demoCase(slug, title, options, { quiet = false } = {}) {
-  const result = await runAction(options)
+  const result = await spawnAction(options)
   if (!quiet) show(title, result)
   const file = join(pagesDir, `${slug}.html`)
   writeFileSync(file, summaryPage(result.summary || '(no job summary)', title))

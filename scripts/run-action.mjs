@@ -46,7 +46,7 @@ function baseEnv() {
  * entry: another copy of the bundle to run (default dist/index.js).
  * @param {{ inputs?: Record<string, string>, env?: Record<string, string | undefined>, timeoutMs?: number, entry?: string, onStart?: (child: import('node:child_process').ChildProcess) => void }} [options]
  */
-export function runAction({ inputs = {}, env = {}, timeoutMs = 30000, entry = ACTION_ENTRY, onStart } = {}) {
+export function spawnAction({ inputs = {}, env = {}, timeoutMs = 30000, entry = ACTION_ENTRY, onStart } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'atlas-action-'))
   const outputFile = join(dir, 'output')
   const summaryFile = join(dir, 'summary')

@@ -11,7 +11,7 @@ import {
   useSharedAtlas
 } from '../support/action.js'
 import { apiError, DEMO, runDocument } from '../support/fake-atlas.mjs'
-import { runAction } from '../../scripts/run-action.mjs'
+import { spawnAction } from '../../scripts/run-action.mjs'
 
 const shared = useSharedAtlas()
 
@@ -291,7 +291,7 @@ describe('bad inputs', () => {
     [{ successStates: 'OK' }, 'unknown: OK'],
     [{ timeout: 'soon', wait: 'true' }, 'timeout is "soon"']
   ])('rejects %j before sending any request', async (bad, message) => {
-    const result = await runAction({ inputs: { ...RUN_INPUTS, ...BEARER_INPUTS, baseUrl: shared.atlas.url, ...bad } })
+    const result = await spawnAction({ inputs: { ...RUN_INPUTS, ...BEARER_INPUTS, baseUrl: shared.atlas.url, ...bad } })
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain(message)
     expect(shared.atlas.requests).toHaveLength(0)

@@ -15,7 +15,7 @@ import {
 } from '../support/action.js'
 import { runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
 import { renderGfm } from '../../scripts/render-markdown.mjs'
-import { runAction } from '../../scripts/run-action.mjs'
+import { spawnAction } from '../../scripts/run-action.mjs'
 
 const shared = useSharedAtlas()
 
@@ -175,12 +175,12 @@ describe('secrets with debug logging on', () => {
     ['a bearer token', BEARER_INPUTS]
   ])('%s leaks nowhere, passing or failing', async (_name, inputs) => {
     const debug = { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' }
-    const passed = await runAction({ inputs: { ...RUN_INPUTS, baseUrl: shared.atlas.url, ...inputs }, env: debug })
+    const passed = await spawnAction({ inputs: { ...RUN_INPUTS, baseUrl: shared.atlas.url, ...inputs }, env: debug })
     expect(passed.code).toBe(0)
     expect(passed.stdout).toContain('::debug::')
     expect(leakedSecrets(passed)).toEqual([])
     shared.atlas.script([{ status: 403, body: { error: 403, errorCode: 'FORBIDDEN', detail: 'no' } }])
-    const failed = await runAction({ inputs: { ...RUN_INPUTS, baseUrl: shared.atlas.url, ...inputs }, env: debug })
+    const failed = await spawnAction({ inputs: { ...RUN_INPUTS, baseUrl: shared.atlas.url, ...inputs }, env: debug })
     expect(failed.code).toBe(1)
     expect(leakedSecrets(failed)).toEqual([])
   })
@@ -189,7 +189,7 @@ describe('secrets with debug logging on', () => {
 describe('reported as what happened', () => {
   it('a bug of ours is an unexpected error to report, not an Atlas problem', async () => {
     const preload = `--import=${resolve('__tests__/support/simulated-bug.mjs')}`
-    const result = await runAction({
+    const result = await spawnAction({
       inputs: { ...RUN_INPUTS, ...BEARER_INPUTS, baseUrl: shared.atlas.url },
       env: { NODE_OPTIONS: preload }
     })

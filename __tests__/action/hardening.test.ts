@@ -15,7 +15,7 @@ import {
 } from '../support/action.js'
 import { apiError, DEMO, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
 import { freePort } from '../support/processes.js'
-import { runAction } from '../../scripts/run-action.mjs'
+import { spawnAction } from '../../scripts/run-action.mjs'
 
 type Atlas = Awaited<ReturnType<typeof startFakeAtlas>>
 let atlas: Atlas | undefined
@@ -79,7 +79,7 @@ describe('cancellation still reports', () => {
     atlas!.script([running()])
     atlas!.scriptRevoke([{ hang: true }])
     let firstSignal = 0
-    const result = await runAction({
+    const result = await spawnAction({
       inputs: { ...RUN_INPUTS, ...OAUTH_INPUTS, baseUrl: atlas!.url, wait: 'true', pollInterval: '1s', timeout: '10m' },
       onStart: (child) => cancelLikeRunner(child, 2000, (at) => (firstSignal = at), termAfterMs, killAfterMs)
     })
@@ -115,7 +115,7 @@ describe('cancellation still reports', () => {
   it('says what the last answer was when cancelled while retrying it', async () => {
     await serve()
     atlas!.script([apiError(503, 'SERVICE_UNAVAILABLE', 'down for maintenance')])
-    const result = await runAction({
+    const result = await spawnAction({
       inputs: { ...RUN_INPUTS, ...BEARER_INPUTS, baseUrl: atlas!.url, wait: 'true', timeout: '10m' },
       onStart: (child) => cancelLikeRunner(child, 2000, () => undefined)
     })
@@ -203,7 +203,7 @@ describe('bytes that cannot be sent in a header', () => {
     ]
   ])('%s is an input error, before any request', async (_name, inputs, env, message) => {
     await serve()
-    const result = await runAction({ inputs: { ...inputs, baseUrl: atlas!.url }, env })
+    const result = await spawnAction({ inputs: { ...inputs, baseUrl: atlas!.url }, env })
     expect(result.code).toBe(1)
     expect(errorAnnotation(result)).toContain(message)
     expect(errorAnnotation(result)).toContain('copy it again')
@@ -235,7 +235,7 @@ describe('durations have limits', () => {
     ['timeout', '9'.repeat(400), 'timeout is "999']
   ])('%s: %s is refused before any request', async (name, value, message) => {
     await serve()
-    const result = await runAction({
+    const result = await spawnAction({
       inputs: { ...RUN_INPUTS, ...BEARER_INPUTS, baseUrl: atlas!.url, wait: 'true', [name]: value }
     })
     expect(result.code).toBe(1)

@@ -14,7 +14,7 @@ import {
 } from '../support/action.js'
 import { runDocument } from '../support/fake-atlas.mjs'
 import { startFakeGitHub } from '../support/fake-github.mjs'
-import { runAction } from '../../scripts/run-action.mjs'
+import { spawnAction } from '../../scripts/run-action.mjs'
 
 const shared = useSharedAtlas()
 let github: Awaited<ReturnType<typeof startFakeGitHub>> | undefined
@@ -147,7 +147,7 @@ describe('commit status', () => {
   })
 
   it('asks for a token and a repository before any request', async () => {
-    const result = await runAction({
+    const result = await spawnAction({
       inputs: { ...RUN_INPUTS, ...BEARER_INPUTS, baseUrl: shared.atlas.url, statusContext: 'atlas/x' }
     })
     expect(result.code).toBe(1)
@@ -164,12 +164,12 @@ describe('commit status', () => {
       copyFileSync(join('dist', file), join(copy, file))
     expect(readdirSync('dist/engine').some((f) => /^\d+\.index\.js$/.test(f))).toBe(true)
     try {
-      const result = await runAction({
+      const result = await spawnAction({
         inputs: { ...RUN_INPUTS, ...BEARER_INPUTS, baseUrl: shared.atlas.url },
         entry: join(copy, 'index.js')
       })
       expect(result.code).toBe(0)
-      const withStatus = await runAction({
+      const withStatus = await spawnAction({
         inputs: { ...RUN_INPUTS, ...BEARER_INPUTS, ...STATUS, baseUrl: shared.atlas.url },
         env: workflowEnv('http://127.0.0.1:9'),
         entry: join(copy, 'index.js')

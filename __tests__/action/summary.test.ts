@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals'
 import { BEARER_INPUTS, runWithoutLeaksOrCrash, DIGEST_INPUTS, useSharedAtlas } from '../support/action.js'
 import { apiError, DEMO, runDocument } from '../support/fake-atlas.mjs'
 import { renderGfm } from '../../scripts/render-markdown.mjs'
-import { runAction } from '../../scripts/run-action.mjs'
+import { spawnAction } from '../../scripts/run-action.mjs'
 
 const shared = useSharedAtlas()
 
@@ -90,7 +90,7 @@ describe('the rendered job summary', () => {
   })
 
   it('explains invalid inputs in a summary of their own, and sends nothing', async () => {
-    const result = await runAction({
+    const result = await spawnAction({
       inputs: {
         groupId: 'not-an-id',
         pipelineName: DEMO.pipelineName,

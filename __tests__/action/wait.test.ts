@@ -11,7 +11,7 @@ import {
   RUN_INPUTS
 } from '../support/action.js'
 import { apiError, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
-import { runAction } from '../../scripts/run-action.mjs'
+import { spawnAction } from '../../scripts/run-action.mjs'
 
 type Atlas = Awaited<ReturnType<typeof startFakeAtlas>>
 let atlas: Atlas
@@ -192,7 +192,7 @@ describe('wait mode', () => {
     await serve()
     atlas.script([running()])
     let signalledAt = 0
-    const result = await runAction({
+    const result = await spawnAction({
       inputs: { ...RUN_INPUTS, ...OAUTH_INPUTS, baseUrl: atlas.url, wait: 'true', pollInterval: '1s', timeout: '10m' },
       onStart: (child) => {
         setTimeout(() => {

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, beforeEach, expect } from '@jest/globals'
 import { createHash } from 'node:crypto'
 import { dirname, join } from 'node:path'
 import { DEMO, exportDocument, runDocument, startFakeAtlas } from './fake-atlas.mjs'
-import { ACTION_ENTRY, runAction } from '../../scripts/run-action.mjs'
+import { ACTION_ENTRY, spawnAction } from '../../scripts/run-action.mjs'
 
-export type ActionResult = Awaited<ReturnType<typeof runAction>>
+export type ActionResult = Awaited<ReturnType<typeof spawnAction>>
 
 export const RUN_INPUTS = { groupId: DEMO.groupId, pipelineName: DEMO.pipelineName, runId: DEMO.runId }
 export const EXPORT_INPUTS = { groupId: DEMO.groupId, clusterName: DEMO.clusterName, exportId: DEMO.exportId }
@@ -63,10 +63,10 @@ export async function runWithoutLeaksOrCrash(
 
 /** Runs the action, then asserts what every run must hold: no secret anywhere, nothing on stderr, no crash. */
 async function runExpectingNoLeakOrCrash(
-  options: Parameters<typeof runAction>[0],
+  options: Parameters<typeof spawnAction>[0],
   extraSecrets: string[]
 ): Promise<ActionResult> {
-  const result = await runAction(options)
+  const result = await spawnAction(options)
   expectNoSecrets(result, extraSecrets)
   expect(result.stderr).toBe('')
   expect(result.signal).toBeNull()
