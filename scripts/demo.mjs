@@ -122,9 +122,10 @@ try {
     ['gone', '410: run gone (sunset)', [apiError(410, 'VERSION_GONE', 'This resource has been sunset.')], {}],
     [
       'rate-limited',
-      '429 after every retry',
+      'rate-limited (429) until the deadline',
       [{ ...apiError(429, 'RATE_LIMITED', 'Too many requests.'), headers: { 'retry-after': '1' } }],
-      {}
+      // A 429 is waited out until the deadline: a short one, so that the demo does not wait 30m.
+      { wait: 'true', pollInterval: '1s', timeout: '8s' }
     ],
     [
       'hostile',

@@ -315,6 +315,27 @@ export async function startFakeAtlas(options = {}) {
     }
     state.requests.push(entry)
     try {
+      // Atlas's token bucket per project (one for every request to the Admin API here): empty, it
+      // answers 429 with Retry-After, the seconds until its next token.
+      if (state.bucket && rawPath.startsWith('/api/atlas/v2/')) {
+        const bucket = state.bucket
+        const now = Date.now()
+        bucket.tokens = Math.min(bucket.capacity, bucket.tokens + ((now - bucket.at) / 60_000) * bucket.perMinute)
+        bucket.at = now
+        if (bucket.tokens < 1) {
+          entry.kind = 'rate-limited'
+          const wait = bucket.retryAfterSeconds ?? Math.max(1, Math.ceil(((1 - bucket.tokens) * 60) / bucket.perMinute))
+          return sendJson(
+            res,
+            429,
+            apiError(429, 'RATE_LIMITED_TOKEN_BUCKET', `Too many requests: retry after ${wait} seconds.`).body,
+            {
+              'Retry-After': String(wait)
+            }
+          )
+        }
+        bucket.tokens -= 1
+      }
       if (req.method === 'POST' && url.pathname === '/api/oauth/token') {
         entry.kind = 'token'
         entry.body = await readBody(req)
@@ -482,6 +503,15 @@ export async function startFakeAtlas(options = {}) {
     scriptExport(steps, ref = {}) {
       const r = { ...DEMO, ...ref }
       state.scripts.set(exportKey(r.groupId, r.clusterName, r.exportId), [...steps])
+    },
+    /**
+     * Puts every request to the Admin API behind one token bucket, as Atlas does per project:
+     * capacity requests at once, refilled at perMinute (MongoDB's example: 10, 5 per minute).
+     * retryAfterSeconds: the Retry-After of every 429 (default: the seconds until the next token).
+     * @param {{ capacity: number, perMinute: number, retryAfterSeconds?: number }} limit
+     */
+    rateLimit({ capacity, perMinute, retryAfterSeconds }) {
+      state.bucket = { capacity, perMinute, retryAfterSeconds, tokens: capacity, at: Date.now() }
     },
     /** Scripts the answers for one snapshot id (GET …/backup/snapshots/{id}). */
     scriptSnapshot(snapshotId, steps) {

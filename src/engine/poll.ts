@@ -1,6 +1,7 @@
 import type { AtlasResponse } from '../atlas/client.js'
 import { AtlasError } from '../atlas/errors.js'
 import type { StepError } from './step-error.js'
+import { formatDuration } from './units.js'
 
 // The schedule of requests, one-shot and wait mode alike: fetch, retry transient faults with
 // backoff (never sooner than Retry-After), poll until a terminal state, and stop at the deadline
@@ -52,6 +53,31 @@ export interface TimelineEntry extends Observation {
 
 export type PollEnding = 'finished' | 'timeout' | 'error' | 'cancelled'
 
+/** The 429s of a schedule (or of a whole check): how many, and how long their waits took. */
+export interface RateLimits {
+  count: number
+  waitedMs: number
+}
+
+/** Two tallies of 429s as one; undefined when neither has any. */
+export function addRateLimits(a?: RateLimits, b?: RateLimits): RateLimits | undefined {
+  if (!a || !b) return a ?? b
+  return { count: a.count + b.count, waitedMs: a.waitedMs + b.waitedMs }
+}
+
+/** The log line of a 429: "Atlas rate-limited the request (Atlas API 429 RATE_LIMITED), 3 times so far; asking again in 12s." */
+export function rateLimitedLine({
+  error,
+  count,
+  delayMs
+}: {
+  error: AtlasError
+  count: number
+  delayMs: number
+}): string {
+  return `Atlas rate-limited the request (${faultName(error)}), ${count === 1 ? 'once' : `${count} times`} so far; asking again in ${formatDuration(delayMs)}.`
+}
+
 /** How polling ended; E is the error type (a whole check's may be a StepError: a step before it failed). */
 export interface PollResult<E = AtlasError | StepError> {
   ending: PollEnding
@@ -72,6 +98,8 @@ export interface PollResult<E = AtlasError | StepError> {
   httpStatus?: number
   /** Set when Atlas asked to wait (Retry-After) past the deadline, so the action stopped without waiting: how long it asked. */
   unwaitedRetryAfterMs?: number
+  /** Set when Atlas rate-limited requests (429): how many, and how long the waits for them took. */
+  rateLimits?: RateLimits
   elapsedMs: number
   /** In the result of a whole check: true when Atlas answered some request of it (so baseUrl is not what failed). */
   atlasAnswered?: boolean
@@ -103,6 +131,8 @@ export interface PollOptions {
   onPoll?: (message: string) => void
   /** A transient fault that will be retried: the error, which retry comes next, of how many, and after how long. */
   onRetry?: (retry: { error: AtlasError; retry: number; of: number; delayMs: number }) => void
+  /** A 429: the error, how many so far, and how long the wait before the next request is. */
+  onRateLimited?: (limited: { error: AtlasError; count: number; delayMs: number }) => void
   /** A long quiet stretch of a wait: the current state, how long it has lasted, the next poll's delay. */
   onHeartbeat?: (beat: { current: TimelineEntry; sinceMs: number; nextPollMs: number }) => void
 }
@@ -127,6 +157,21 @@ export function failureLimit(wait: boolean): number {
 export function backoffDelay(failures: number, baseMs: number, capMs: number, random: () => number): number {
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.max(0, failures - 1))
   return Math.round(ceiling / 2 + (ceiling / 2) * random())
+}
+
+/** Atlas's advice for a 429 without Retry-After: wait 10 s, then 20 s, 40 s, … (capped). */
+export const RATE_LIMIT_FIRST_MS = 10_000
+export const RATE_LIMIT_CAP_MS = 120_000
+
+/**
+ * The wait after the n-th 429 in a row: at least Retry-After (Atlas's 10 s when it sends none),
+ * doubling with each 429 in a row up to RATE_LIMIT_CAP_MS (never below Retry-After), plus jitter of
+ * up to half of that, so jobs that were refused together do not come back together.
+ */
+export function rateLimitDelay(inARow: number, retryAfterMs: number | undefined, random: () => number): number {
+  const first = retryAfterMs ?? RATE_LIMIT_FIRST_MS
+  const base = Math.max(retryAfterMs ?? 0, Math.min(RATE_LIMIT_CAP_MS, first * 2 ** Math.max(0, inARow - 1)))
+  return Math.round(base + (base / 2) * random())
 }
 
 /** The interval to the next poll: doubled while Atlas says few requests remain in its window. */
@@ -157,6 +202,12 @@ class Schedule {
   polls = 0
   retries = 0
   failures = 0
+  /** 429s: in all, in a row (they neither add to failures nor reset it), and the time waited on them. */
+  rateLimited = 0
+  rateLimitedInARow = 0
+  rateLimitedMs = 0
+  /** True when the next request retries one that failed or was rate-limited. */
+  retrying = false
   lastNotice = 0
 
   constructor(readonly options: PollOptions) {
@@ -177,6 +228,7 @@ class Schedule {
       httpStatus: this.httpStatus,
       elapsedMs: this.clock.now() - this.start,
       timeline: this.timeline,
+      ...(this.rateLimited > 0 ? { rateLimits: { count: this.rateLimited, waitedMs: this.rateLimitedMs } } : {}),
       ...extra
     }
   }
@@ -195,6 +247,8 @@ class Schedule {
     this.lastError = undefined
     this.httpStatus = 200
     this.failures = 0
+    this.rateLimitedInARow = 0
+    this.retrying = false
     const { state, stage } = options.observe(response.document)
     const previous = timeline[timeline.length - 1]
     const at = this.clock.now() - this.start
@@ -219,6 +273,8 @@ class Schedule {
     if (cut.aborted) return this.result('timeout', this.lastError)
     if (error.kind === 'cancelled') return this.result('cancelled', this.lastError)
     this.lastError = error
+    // Atlas saying "later": waited out until the deadline, never one of the faults that end a step.
+    if (error.status === 429) return this.rateLimit(error)
     this.failures += 1
     options.onPoll?.(`request ${this.polls} failed (${this.failures} in a row): ${error.message}`)
     if (!error.retryable || this.failures >= this.limit) return this.result('error', error)
@@ -235,7 +291,7 @@ class Schedule {
       return this.result('error', error, { unwaitedRetryAfterMs: error.retryAfterMs })
     // The time lost to retries is shown as such, not credited to the state seen before (the state
     // after them then differs from this row, so it is recorded again).
-    if (this.failures === 1 && this.timeline.length > 0)
+    if (this.failures === 1 && this.rateLimitedInARow === 0 && this.timeline.length > 0)
       this.record({ at: clock.now() - this.start, retrying: faultName(error) })
     options.onRetry?.({
       error,
@@ -243,6 +299,27 @@ class Schedule {
       of: this.limit - 1,
       delayMs: Math.min(delay, Math.max(0, this.deadline - clock.now()))
     })
+    this.retrying = true
+    return delay
+  }
+
+  /** A 429: how long to wait before asking again (the end of the schedule only when Retry-After is past the deadline). */
+  rateLimit(error: AtlasError): PollResult<AtlasError> | number {
+    const { options, clock } = this
+    this.rateLimited += 1
+    this.rateLimitedInARow += 1
+    options.onPoll?.(`request ${this.polls} rate-limited (${this.rateLimited} so far): ${error.message}`)
+    // Atlas asked for more patience than the deadline leaves: waiting less would be ignored.
+    // Stryker disable next-line ConditionalExpression: without the first test, now + undefined is NaN and NaN > deadline is false
+    if (error.retryAfterMs !== undefined && clock.now() + error.retryAfterMs > this.deadline)
+      return this.result('error', error, { unwaitedRetryAfterMs: error.retryAfterMs })
+    const delay = rateLimitDelay(this.rateLimitedInARow, error.retryAfterMs, options.random ?? Math.random)
+    const waited = Math.min(delay, Math.max(0, this.deadline - clock.now()))
+    this.rateLimitedMs += waited
+    if (this.rateLimitedInARow === 1 && this.failures === 0 && this.timeline.length > 0)
+      this.record({ at: clock.now() - this.start, retrying: faultName(error) })
+    options.onRateLimited?.({ error, count: this.rateLimited, delayMs: waited })
+    this.retrying = true
     return delay
   }
 }
@@ -258,7 +335,7 @@ export async function pollUntilDone(options: PollOptions): Promise<PollResult<At
   const signal = options.signal ?? new AbortController().signal
   for (;;) {
     if (signal.aborted) return schedule.result('cancelled', schedule.lastError)
-    if (schedule.failures > 0) schedule.retries += 1
+    if (schedule.retrying) schedule.retries += 1
     // The overall deadline covers the request in flight too: cut it there (see LAST_LOOK_MS).
     const cut = new AbortController()
     const cancelCut = clock.timer(Math.max(deadline - clock.now(), LAST_LOOK_MS), () => cut.abort())

@@ -5,7 +5,16 @@ import { AtlasClient } from '../atlas/client.js'
 import { AtlasError, errorMessage, isError } from '../atlas/errors.js'
 import { createTransport } from '../atlas/transport.js'
 import { formatDuration } from './units.js'
-import { pollUntilDone, systemClock, type Clock, type PollResult, type TimelineEntry } from './poll.js'
+import {
+  addRateLimits,
+  pollUntilDone,
+  rateLimitedLine,
+  systemClock,
+  type Clock,
+  type PollResult,
+  type RateLimits,
+  type TimelineEntry
+} from './poll.js'
 import { logLine, MAX_LOG_LINE } from '../report/log-text.js'
 import { publish, publishInputError } from '../report/publish.js'
 import { commitState, statusReporter } from '../report/status.js'
@@ -41,7 +50,7 @@ function describeForDebug(error: unknown): string {
 function stepsFor(
   { settings, client, signal, clock }: Check,
   deadline: number,
-  onRequests: (sent: number) => void,
+  onRequests: (sent: number, rateLimits?: RateLimits) => void,
   record?: (done: StepRecord) => void
 ): Steps {
   return createSteps({
@@ -60,25 +69,20 @@ function stepsFor(
 /** Runs the resource's prepare() (latest, start mode): the ref to check, or how it failed. */
 async function prepareCheck<Ref>(
   check: Check<Ref>
-): Promise<{ prepared: Prepared<Ref>; unprepared?: PollResult; requestsBefore: number; done: StepRecord[] }> {
-  let requestsBefore = 0
+): Promise<{ prepared: Prepared<Ref>; unprepared?: PollResult; before: Tally; done: StepRecord[] }> {
+  const before: Tally = { requests: 0 }
   // The steps done, kept even when a later one fails: the summary shows how far it got.
   const done: StepRecord[] = []
   const { resource, settings, clock, startedAt } = check
-  const steps = stepsFor(
-    check,
-    startedAt + settings.timeoutMs,
-    (sent) => (requestsBefore += sent),
-    (step) => done.push(step)
-  )
+  const steps = stepsFor(check, startedAt + settings.timeoutMs, counting(before), (step) => done.push(step))
   try {
-    return { prepared: await resource.prepare(settings.ref, steps), requestsBefore, done }
+    return { prepared: await resource.prepare(settings.ref, steps), before, done }
   } catch (error) {
     if (!(error instanceof StepError)) throw error
     return {
       prepared: { ref: settings.ref },
-      unprepared: stepFailureResult(error, requestsBefore, clock.now() - startedAt),
-      requestsBefore,
+      unprepared: stepFailureResult(error, before.requests, clock.now() - startedAt, before.rateLimits),
+      before,
       done
     }
   }
@@ -96,10 +100,24 @@ interface Check<Ref = unknown> {
   startedAt: number
 }
 
-/** What followUp() found, and how many requests it sent. */
+/** The requests of steps around the check, and the 429s among them. */
+interface Tally {
+  requests: number
+  rateLimits?: RateLimits
+}
+
+/** The onRequests of a steps toolkit that adds to tally. */
+function counting(tally: Tally): (sent: number, rateLimits?: RateLimits) => void {
+  return (sent, rateLimits) => {
+    tally.requests += sent
+    tally.rateLimits = addRateLimits(tally.rateLimits, rateLimits)
+  }
+}
+
+/** What followUp() found, and the requests it sent. */
 interface FollowedUp {
   followUp?: FollowUp
-  requests: number
+  after: Tally
 }
 
 /**
@@ -110,13 +128,13 @@ interface FollowedUp {
 async function followUpOf<Ref>(check: Check<Ref>, polled: PollResult): Promise<FollowedUp> {
   const { resource, settings, clock, startedAt } = check
   const doc = polled.last?.document
-  let requests = 0
-  if (!resource.followUp || !doc || polled.ending !== 'finished') return { requests }
+  const after: Tally = { requests: 0 }
+  if (!resource.followUp || !doc || polled.ending !== 'finished') return { after }
   const deadline = Math.max(startedAt + settings.timeoutMs, clock.now() + settings.requestTimeoutMs)
-  const steps = stepsFor(check, deadline, (sent) => (requests += sent))
+  const steps = stepsFor(check, deadline, counting(after))
   const followUp = await resource.followUp(settings.ref, doc, steps)
   for (const warning of followUp.warnings) core.warning(logLine(warning))
-  return { followUp, requests }
+  return { followUp, after }
 }
 
 /**
@@ -154,6 +172,7 @@ async function pollResource<Ref>(check: Check<Ref>): Promise<PollResult> {
     // At info level, so that a step backing off never looks hung.
     onRetry: ({ error, retry, of, delayMs }) =>
       core.info(logLine(`${error.message}; retry ${retry} of ${of} in ${formatDuration(delayMs)}`)),
+    onRateLimited: (limited) => core.info(logLine(rateLimitedLine(limited))),
     onHeartbeat: ({ current, sinceMs, nextPollMs }) =>
       core.info(
         logLine(
@@ -195,17 +214,23 @@ async function check<Ref>(
     const startedAt = clock.now()
     const context = { resource, settings, client, signal: cancel.work, clock, startedAt }
     // First the steps that find or start the resource ("latest", start mode), within the same deadline.
-    const { prepared, unprepared, requestsBefore, done } = await prepareCheck(context)
+    const { prepared, unprepared, before, done } = await prepareCheck(context)
     const checked = { ...settings, ref: prepared.ref }
     const checking = { ...context, settings: checked }
     const polled = unprepared ?? (await pollResource(checking))
     // The steps before the check are part of it: their requests and their time count too.
     const elapsedMs = unprepared ? polled.elapsedMs : clock.now() - startedAt
-    const { followUp, requests: requestsAfter } = await followUpOf(checking, polled)
+    const { followUp, after } = await followUpOf(checking, polled)
+    // A failed step's result already holds the steps' tally.
+    const steps = unprepared
+      ? after
+      : { requests: before.requests + after.requests, rateLimits: addRateLimits(before.rateLimits, after.rateLimits) }
+    const rateLimits = addRateLimits(polled.rateLimits, steps.rateLimits)
     const result: PollResult = {
       ...polled,
-      polls: (unprepared ? 0 : requestsBefore) + polled.polls + requestsAfter,
+      polls: polled.polls + steps.requests,
       elapsedMs,
+      ...(rateLimits ? { rateLimits } : {}),
       atlasAnswered: client.answers > 0
     }
     if (result.error) core.debug(logLine(`last error: ${describeForDebug(result.error)}`, 2 * MAX_LOG_LINE))

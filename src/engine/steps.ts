@@ -4,7 +4,15 @@ import { DEADLINE, StepError, type Step, type StepErrorFields } from './step-err
 import { isObject } from '../atlas/json.js'
 import type { Explanation } from './text.js'
 import { formatDuration } from './units.js'
-import { failureLimit, pollUntilDone, faultName, type Clock, type PollResult } from './poll.js'
+import {
+  failureLimit,
+  faultName,
+  pollUntilDone,
+  rateLimitedLine,
+  type Clock,
+  type PollResult,
+  type RateLimits
+} from './poll.js'
 
 // Steps around the check, which a resource composes: finding "latest", making what it checks,
 // reading what it points to. Each request is one of the check's own (same client, same retries of
@@ -67,7 +75,7 @@ export interface StepsOptions {
   /** Steps done, for the summary (default: not kept). */
   record?: (done: StepRecord) => void
   /** Counts every request sent, for the polls output. */
-  onRequests: (sent: number) => void
+  onRequests: (sent: number, rateLimits?: RateLimits) => void
   clock?: Clock
 }
 
@@ -97,7 +105,12 @@ export function stepError(
  * The PollResult of a check that never got to poll, because a step before it failed: its ending
  * is the step's (cancelled, timeout at the deadline, or error), and the error names the step.
  */
-export function stepFailureResult(error: StepError, requests: number, elapsedMs: number): PollResult {
+export function stepFailureResult(
+  error: StepError,
+  requests: number,
+  elapsedMs: number,
+  rateLimits?: RateLimits
+): PollResult {
   const ending = error.kind === 'cancelled' ? 'cancelled' : error.errorCode === DEADLINE ? 'timeout' : 'error'
   return {
     ending,
@@ -107,7 +120,8 @@ export function stepFailureResult(error: StepError, requests: number, elapsedMs:
     failedInARow: 1,
     httpStatus: error.status,
     elapsedMs,
-    timeline: []
+    timeline: [],
+    ...(rateLimits ? { rateLimits } : {})
   }
 }
 
@@ -180,9 +194,10 @@ async function sendStep(
     onRetry: ({ error, retry, of, delayMs }) => {
       faults.push(faultName(error))
       options.log(`${error.message} (${step.what}); retry ${retry} of ${of} in ${formatDuration(delayMs)}`)
-    }
+    },
+    onRateLimited: (limited) => options.log(`${rateLimitedLine(limited).replace(/\.$/, '')} (${step.what}).`)
   })
-  options.onRequests(result.polls)
+  options.onRequests(result.polls, result.rateLimits)
   if (result.ending !== 'finished' || !result.last) {
     if (result.error && result.ending === 'error') faults.push(faultName(result.error))
     throw endingError(result, step, faults, seen && describe ? describe(seen) : undefined)

@@ -113,10 +113,11 @@ const FAILURES: Failure[] = [
   [
     (c) => c.error.status === 429,
     (c) => ({
-      headline:
+      headline: `rate-limited by Atlas (429)${c.result.rateLimits ? ` ${plural(c.result.rateLimits.count, 'time')}` : tries(c.result)}${
         c.result.unwaitedRetryAfterMs !== undefined
-          ? `rate-limited by Atlas (429), asked to wait ${formatDuration(c.result.unwaitedRetryAfterMs)}`
-          : `rate-limited by Atlas (429)${tries(c.result)}`,
+          ? `, asked to wait ${formatDuration(c.result.unwaitedRetryAfterMs)}`
+          : ''
+      }`,
       hint: `Atlas rate-limited the requests even after waiting as asked; run the check later${c.settings.wait ? ' or raise pollInterval' : ''}.`
     })
   ],
@@ -191,13 +192,15 @@ function explain(error: AtlasError, settings: Settings, resource: Resource, resu
   }
   const found = (FAILURES.find(([applies]) => applies(context))?.[1] ?? unusableAnswer)(context)
   // Atlas asked for more patience than the deadline had left, whatever it answered.
-  if (result.unwaitedRetryAfterMs !== undefined && error.redirectHost === undefined)
+  if (result.unwaitedRetryAfterMs !== undefined && error.redirectHost === undefined) {
+    const unwaited = `Atlas asked to wait ${formatDuration(result.unwaitedRetryAfterMs)} before trying again (Retry-After), which is past the deadline (timeout ${formatDuration(settings.timeoutMs)}), so the action stopped without waiting.`
+    // After 429s, the rate limit is what to act on: how often Atlas refused, and what to change.
+    const limited = rateLimited(result)
     return {
       headline: found.headline,
-      hint:
-        `Atlas asked to wait ${formatDuration(result.unwaitedRetryAfterMs)} before trying again (Retry-After), which is past the deadline (timeout ${formatDuration(settings.timeoutMs)}), ` +
-        'so the action stopped without waiting. Run the check later, or raise timeout.'
+      hint: limited ? `${unwaited} ${limited.hint}` : `${unwaited} Run the check later, or raise timeout.`
     }
+  }
   return found
 }
 
@@ -220,14 +223,18 @@ function stepVerdict(error: StepError, result: PollResult, settings: Settings, r
       message: `Cancelled after ${elapsed} while trying to ${step}${seen}.${note}`,
       hint: rerun.trim() || undefined
     }
-  if (error.errorCode === DEADLINE)
+  if (error.errorCode === DEADLINE) {
+    const limited = rateLimited(result)
     return {
-      headline: `timed out while trying to ${step}${error.lastSeen ? `; ${error.lastSeen}` : ''}`,
+      headline: `timed out while trying to ${step}${error.lastSeen ? `; ${error.lastSeen}` : ''}${limited ? ` (${limited.brief})` : ''}`,
       message: `Timed out after ${elapsed} (${plural(result.polls, 'request')}) while trying to ${step}${seen}.${
         error.faults?.length ? ` The last requests failed: ${error.faults.join(', ')}.` : ''
-      }${note}`,
-      hint: `Raise timeout: one timeout covers every step and the check (now ${formatDuration(settings.timeoutMs)}).${rerun}`
+      }${limited ? ` ${limited.sentence}` : ''}${note}`,
+      hint: limited
+        ? `${limited.hint}${rerun}`
+        : `Raise timeout: one timeout covers every step and the check (now ${formatDuration(settings.timeoutMs)}).${rerun}`
     }
+  }
   const message = note ? `${error.message.replace(/\.$/, '')}.${note}` : error.message
   if (error.headline) return { headline: error.headline, message, hint: error.hint }
   // Without words of its own, a step ended on an HTTP error (stepError() asks for words otherwise).
@@ -322,12 +329,32 @@ function judgeTimeout(result: PollResult, resource: Resource, described: string)
   const state = doc ? resource.state(doc) : undefined
   const stage = doc ? resource.stage(doc) : undefined
   const elapsed = formatDuration(result.elapsedMs)
-  const lastError = result.error ? ` The last request failed: ${result.error.message}.` : ''
+  const limited = rateLimited(result)
+  const unknown = limited ? 'unknown (Atlas answered only 429, rate limited)' : 'unknown (Atlas never answered)'
+  // A 429 as the last answer is the rate limit, said once, never "a request failed".
+  const lastError =
+    result.error && result.error.status !== 429 ? ` The last request failed: ${result.error.message}.` : ''
   return failedWith(
-    `timed out after ${elapsed}, still ${briefState(state, stage)}`,
-    `Timed out after ${elapsed} and ${plural(result.polls, 'poll')}: ${described} is still ${doc ? stateText(state, stage, { stageName: resource.stageName }) : 'unknown (Atlas never answered)'}.${lastError}`,
-    `The ${resource.noun} goes on in Atlas; this check only stopped waiting. Raise timeout if it needs longer, or look at it in the Atlas UI.`
+    `timed out after ${elapsed}, still ${briefState(state, stage)}${limited ? `, ${limited.brief}` : ''}`,
+    `Timed out after ${elapsed} and ${plural(result.polls, 'poll')}: ${described} is still ${doc ? stateText(state, stage, { stageName: resource.stageName }) : unknown}.${lastError}${limited ? ` ${limited.sentence}` : ''}`,
+    limited
+      ? `The ${resource.noun} goes on in Atlas; this check only stopped waiting. ${limited.hint}`
+      : `The ${resource.noun} goes on in Atlas; this check only stopped waiting. Raise timeout if it needs longer, or look at it in the Atlas UI.`
   )
+}
+
+/** The rate limit of a check that met 429s, in words: for a headline, a sentence, and what to do. */
+function rateLimited(result: PollResult): { brief: string; sentence: string; hint: string } | undefined {
+  const limits = result.rateLimits
+  if (!limits) return undefined
+  const times = plural(limits.count, 'time')
+  return {
+    brief: `rate-limited ${times}`,
+    sentence: `Atlas rate-limited ${plural(limits.count, 'request')} (429), and the waits for it took ${formatDuration(limits.waitedMs)}.`,
+    hint:
+      `Atlas kept answering 429 (rate limited) ${times}: the jobs that use this project's rate limit at once ask more than it allows. ` +
+      'Give the step a longer timeout or a larger pollInterval, or run fewer such jobs at once (max-parallel on a matrix).'
+  }
 }
 
 /** The document Atlas answered: its state against successStates (and its age against maxAge). */

@@ -154,6 +154,21 @@ function linkTarget(url: string): string {
   return encodeURI(url).replace(/[()]/g, (c) => `%${c.charCodeAt(0).toString(16)}`)
 }
 
+/** The fields of the error Atlas answered, the requests it took, and the rate limit met on the way. */
+function errorTable(result: PollResult, limited: Row[]): string {
+  const error = result.error!
+  return table([
+    ['HTTP status', String(error.status)],
+    ['Error code', error.errorCode === undefined ? undefined : { api: error.errorCode }],
+    ['Detail', error.detail === undefined ? undefined : { api: error.detail }],
+    [
+      'Requests',
+      result.retries ? `${result.polls}, of which ${plural(result.retries, 'retry', 'retries')}` : undefined
+    ],
+    ...limited
+  ])
+}
+
 /** What the steps around the check add: the steps done before it, and what its follow-up found. */
 export interface SummaryExtras extends Partial<Pick<FollowUp, 'lines' | 'warnings'>> {
   done?: StepRecord[]
@@ -171,22 +186,17 @@ export function renderSummary(
   const doc = result.last?.document
   const error = result.error
   const parts: string[] = [`### ${verdict.ok ? '✅' : '❌'} ${esc(verdict.headline, 200)}`]
+  // The time lost to Atlas's rate limit, as its own figure: "3 times, 42s".
+  const limits = result.rateLimits
+  const limited: Row[] = limits
+    ? [['Rate-limited', `${plural(limits.count, 'time')}, ${formatDuration(limits.waitedMs)}`]]
+    : []
 
   // What happened, beyond the headline: an Atlas error's fields, or the sentence that says more.
   // Stryker disable next-line OptionalChaining: an ending of error always has its error
   const atlasAnswered = result.ending === 'error' && error?.status !== undefined
   if (atlasAnswered) {
-    parts.push(
-      table([
-        ['HTTP status', String(error.status)],
-        ['Error code', error.errorCode === undefined ? undefined : { api: error.errorCode }],
-        ['Detail', error.detail === undefined ? undefined : { api: error.detail }],
-        [
-          'Requests',
-          result.retries ? `${result.polls}, of which ${plural(result.retries, 'retry', 'retries')}` : undefined
-        ]
-      ])
-    )
+    parts.push(errorTable(result, limited))
   } else if (!verdict.ok && (result.ending !== 'finished' || !doc)) {
     parts.push(`> ${esc(verdict.message, 2000)}`)
   }
@@ -194,7 +204,9 @@ export function renderSummary(
 
   const waited =
     settings.wait || result.retries > 0 ? ([['This check waited', formatDuration(result.elapsedMs)]] as Row[]) : []
-  if (doc) parts.push(figures([...resource.keyFigures(doc), ...waited]))
+  if (doc) parts.push(figures([...resource.keyFigures(doc), ...waited, ...limited]))
+  // Without a document (a wait that Atlas rate-limited from the start), the rate limit alone.
+  else if (!atlasAnswered) parts.push(figures(limited))
   parts.push(
     (extras.done ?? []).map((step) => `- ${esc(step.what)} ${codeSpan(step.id)}: ${esc(step.how, 300)}`).join('\n')
   )
@@ -217,7 +229,8 @@ export function renderSummary(
   )
   const counts = [
     plural(result.polls, 'request'),
-    ...(result.retries ? [plural(result.retries, 'retry', 'retries')] : [])
+    ...(result.retries ? [plural(result.retries, 'retry', 'retries')] : []),
+    ...(limits ? [`rate-limited ${plural(limits.count, 'time')}`] : [])
   ]
   const history = [gantt(list, startedAt, resource), timeline(result, startedAt, resource)].filter(Boolean).join('\n\n')
   parts.push(details(`Timeline: ${counts.join(', ')} over ${formatDuration(result.elapsedMs)}`, history))

@@ -3,11 +3,15 @@ import type { AtlasResponse } from '../../../src/atlas/client.js'
 import { AtlasError } from '../../../src/atlas/errors.js'
 import { getEventListeners } from 'node:events'
 import {
+  addRateLimits,
   backoffDelay,
   failureLimit,
   LAST_LOOK_MS,
   pollDelay,
   pollUntilDone,
+  RATE_LIMIT_CAP_MS,
+  rateLimitDelay,
+  rateLimitedLine,
   systemClock,
   type PollOptions
 } from '../../../src/engine/poll.js'
@@ -129,14 +133,15 @@ describe('the poll schedule', () => {
     expect(result.elapsedMs).toBe(500 + 750 + 1500 + 10_000 + 750)
   })
 
-  it('waits at least Retry-After on a 429', async () => {
+  it('waits at least Retry-After on a 429, with jitter above it', async () => {
     const clock = new FakeClock()
     const { fetch } = scripted(clock, [
       new AtlasError('429', { kind: 'api', status: 429, retryable: true, retryAfterMs: 7000 }),
       response('DONE')
     ])
     await pollUntilDone(options(clock, fetch))
-    expect(clock.sleeps).toEqual([7000])
+    // random() = 0.5: Retry-After plus a quarter of it (the jitter is up to half).
+    expect(clock.sleeps).toEqual([8750])
   })
 
   it('gives up when Retry-After reaches past the deadline rather than ignore it', async () => {
@@ -343,9 +348,9 @@ describe('what the schedule reports', () => {
     expect(result.timeline).toEqual([
       { at: 100, state: 'IN_PROGRESS', stage: 'EXPORT' },
       { at: 10_200, retrying: 'Atlas API 429 RATE_LIMITED' },
-      // The same state again after the retries: the time they took is not credited to it.
-      { at: 12_650, state: 'IN_PROGRESS', stage: 'EXPORT' },
-      { at: 22_750, state: 'DONE', stage: 'EXPORT' }
+      // The same state again after the retries (a 429's wait of 10s plus jitter, then a 503's backoff): the time they took is not credited to it.
+      { at: 23_650, state: 'IN_PROGRESS', stage: 'EXPORT' },
+      { at: 33_750, state: 'DONE', stage: 'EXPORT' }
     ])
   })
 
@@ -528,5 +533,113 @@ describe('the system clock', () => {
     cancel()
     await new Promise((resolve) => setTimeout(resolve, 30))
     expect(fired).toBe(1)
+  })
+})
+
+describe('a 429: Atlas saying "later"', () => {
+  const limited = (retryAfterMs?: number) =>
+    new AtlasError('Atlas API 429 RATE_LIMITED_TOKEN_BUCKET', {
+      kind: 'api',
+      status: 429,
+      errorCode: 'RATE_LIMITED_TOKEN_BUCKET',
+      retryable: true,
+      retryAfterMs
+    })
+
+  it('is no fault: ten in a row do not end a wait that the deadline allows', async () => {
+    const clock = new FakeClock()
+    const { fetch } = scripted(clock, [...Array.from({ length: 10 }, () => limited(1000)), response('DONE')])
+    const result = await pollUntilDone(options(clock, fetch, { timeoutMs: 30 * 60_000 }))
+    expect([result.ending, result.polls, result.failedInARow, result.retries]).toEqual(['finished', 11, 0, 10])
+    expect(result.rateLimits).toEqual({ count: 10, waitedMs: clock.sleeps.reduce((a, b) => a + b, 0) })
+  })
+
+  it('neither adds to the faults in a row nor resets them: six faults end it, 429s or not between them', async () => {
+    const clock = new FakeClock()
+    const { fetch, calls } = scripted(clock, [
+      transient(),
+      transient(),
+      transient(),
+      limited(1000),
+      transient(),
+      transient(),
+      transient(),
+      response('DONE')
+    ])
+    const result = await pollUntilDone(options(clock, fetch, { timeoutMs: 30 * 60_000 }))
+    expect([result.ending, result.failedInARow, calls.length, result.rateLimits?.count]).toEqual(['error', 6, 7, 1])
+  })
+
+  it('waits longer with each 429 in a row: Retry-After doubling, Atlas 10s, 20s, 40s without it', async () => {
+    const clock = new FakeClock()
+    const none = [limited(), limited(), limited(), response('DONE')]
+    await pollUntilDone(options(clock, scripted(clock, none).fetch, { random: () => 0, timeoutMs: 30 * 60_000 }))
+    expect(clock.sleeps).toEqual([10_000, 20_000, 40_000])
+    const after = new FakeClock()
+    const given = [limited(3000), limited(3000), limited(3000), response('DONE')]
+    await pollUntilDone(options(after, scripted(after, given).fetch, { random: () => 0, timeoutMs: 30 * 60_000 }))
+    expect(after.sleeps).toEqual([3000, 6000, 12_000])
+  })
+
+  it('starts a new stretch after an answer', async () => {
+    const clock = new FakeClock()
+    const steps = [limited(), limited(), response('IN_PROGRESS'), limited(), response('DONE')]
+    await pollUntilDone(options(clock, scripted(clock, steps).fetch, { random: () => 0, timeoutMs: 30 * 60_000 }))
+    expect(clock.sleeps).toEqual([10_000, 20_000, 10_000, 10_000])
+  })
+
+  it('ends the step at the deadline, with what the 429s cost, and not before', async () => {
+    const clock = new FakeClock()
+    const result = await pollUntilDone(options(clock, scripted(clock, [limited()]).fetch, { timeoutMs: 60_000 }))
+    expect(result.ending).toBe('timeout')
+    expect(result.error?.status).toBe(429)
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(60_000)
+    expect(result.rateLimits?.count).toBe(result.polls)
+    expect(result.rateLimits?.waitedMs).toBeLessThanOrEqual(60_000)
+  })
+})
+
+describe('the wait after a 429', () => {
+  it('is at least Retry-After, and at most half again as long (the jitter)', () => {
+    for (const random of [0, 0.3, 0.999]) {
+      const delay = rateLimitDelay(1, 55_000, () => random)
+      expect(delay).toBeGreaterThanOrEqual(55_000)
+      expect(delay).toBeLessThanOrEqual(82_500)
+    }
+    expect([rateLimitDelay(1, 55_000, () => 0), rateLimitDelay(1, 55_000, () => 1)]).toEqual([55_000, 82_500])
+  })
+
+  it('spreads jobs refused together over the jitter', () => {
+    const delays = new Set([0, 0.25, 0.5, 0.75].map((r) => rateLimitDelay(1, 2000, () => r)))
+    expect([...delays]).toEqual([2000, 2250, 2500, 2750])
+  })
+
+  it('doubles up to two minutes, and never below Retry-After', () => {
+    expect([1, 2, 3, 4, 5, 6].map((n) => rateLimitDelay(n, undefined, () => 0))).toEqual([
+      10_000,
+      20_000,
+      40_000,
+      80_000,
+      RATE_LIMIT_CAP_MS,
+      RATE_LIMIT_CAP_MS
+    ])
+    expect(rateLimitDelay(9, 300_000, () => 0)).toBe(300_000)
+  })
+
+  it('says in the log how often and for how long', () => {
+    const error = new AtlasError('Atlas API 429', { kind: 'api', status: 429, errorCode: 'RATE_LIMITED' })
+    expect(rateLimitedLine({ error, count: 1, delayMs: 12_000 })).toBe(
+      'Atlas rate-limited the request (Atlas API 429 RATE_LIMITED), once so far; asking again in 12s.'
+    )
+    expect(rateLimitedLine({ error, count: 3, delayMs: 1500 })).toMatch(/, 3 times so far; asking again in 2s\.$/)
+  })
+})
+
+describe('two tallies of 429s', () => {
+  it('add up, and stay absent when neither has any', () => {
+    expect(addRateLimits({ count: 2, waitedMs: 10 }, { count: 3, waitedMs: 5 })).toEqual({ count: 5, waitedMs: 15 })
+    expect(addRateLimits(undefined, { count: 1, waitedMs: 1 })).toEqual({ count: 1, waitedMs: 1 })
+    expect(addRateLimits({ count: 1, waitedMs: 1 }, undefined)).toEqual({ count: 1, waitedMs: 1 })
+    expect(addRateLimits(undefined, undefined)).toBeUndefined()
   })
 })

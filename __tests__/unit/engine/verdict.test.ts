@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals'
 import { AtlasError } from '../../../src/atlas/errors.js'
 import { formatAge } from '../../../src/engine/units.js'
 import type { PollResult } from '../../../src/engine/poll.js'
-import { DEADLINE, type StepError } from '../../../src/engine/step-error.js'
+import { DEADLINE, StepError } from '../../../src/engine/step-error.js'
 import { during, stepEnded } from '../../support/step-errors.js'
 import { backupExport } from '../../../src/resources/backup-export/index.js'
 import { STEPS } from '../../../src/resources/backup-export/start.js'
@@ -63,6 +63,32 @@ describe('a step before the check that ran out of time', () => {
     })
     expect(judgeWith(stepFailed(faulted, 'timeout'), startSettings(), backupExport).message).toBe(
       'Timed out after 45s (12 requests) while trying to list the snapshots of the cluster. The last requests failed: Atlas API 503, ECONNRESET. No export was started.'
+    )
+  })
+})
+
+describe('a step before the check that the rate limit held up until the deadline', () => {
+  it('says so, and what to do, instead of only "raise timeout"', () => {
+    const timedOut = new StepError(
+      'The deadline (timeout) passed while trying to list the snapshots',
+      STEPS.listSnapshots,
+      {
+        kind: 'timeout',
+        errorCode: DEADLINE,
+        faults: []
+      }
+    )
+    const verdict = judgeWith(
+      stepFailed(timedOut, 'timeout', { rateLimits: { count: 5, waitedMs: 44_000 } }),
+      startSettings(),
+      backupExport
+    )
+    expect(verdict.headline).toBe(
+      'Cluster0 export: timed out while trying to list the snapshots of the cluster (rate-limited 5 times)'
+    )
+    expect(verdict.message).toContain('Atlas rate-limited 5 requests (429), and the waits for it took 44s.')
+    expect(verdict.hint).toMatch(
+      /^Atlas kept answering 429 \(rate limited\) 5 times: .*max-parallel on a matrix\)\. Running the job again is safe/
     )
   })
 })
@@ -856,6 +882,43 @@ describe('verdicts that end the step before a judgement of the state', () => {
       message: `Timed out after 30s and 3 polls: ${RUN} is still unknown (Atlas never answered). The last request failed: Could not reach Atlas (ECONNRESET).`,
       hint: 'The pipeline run goes on in Atlas; this check only stopped waiting. Raise timeout if it needs longer, or look at it in the Atlas UI.'
     })
+  })
+
+  it('fails a rate-limited timeout saying Atlas kept answering 429, how often, and what to do; never "never answered"', () => {
+    const limited = new AtlasError('Atlas API 429 RATE_LIMITED_TOKEN_BUCKET', { kind: 'api', status: 429 })
+    const result = failed(limited, {
+      ending: 'timeout',
+      polls: 14,
+      elapsedMs: 180_000,
+      rateLimits: { count: 14, waitedMs: 130_000 }
+    })
+    expect(judgeRun(result, runSettings({ wait: 'true' }))).toEqual({
+      ok: false,
+      headline: 'nightly-export: timed out after 3m, still unknown, rate-limited 14 times',
+      message: `Timed out after 3m and 14 polls: ${RUN} is still unknown (Atlas answered only 429, rate limited). Atlas rate-limited 14 requests (429), and the waits for it took 2m 10s.`,
+      hint:
+        "The pipeline run goes on in Atlas; this check only stopped waiting. Atlas kept answering 429 (rate limited) 14 times: the jobs that use this project's rate limit at once ask more than it allows. " +
+        'Give the step a longer timeout or a larger pollInterval, or run fewer such jobs at once (max-parallel on a matrix).'
+    })
+    // With a state seen before the 429s, the state, and a last fault that was no 429 is still named.
+    const seen = finished(runDocument({ state: 'IN_PROGRESS' }), {
+      ending: 'timeout',
+      error: new AtlasError('Atlas API 503', { kind: 'api', status: 503 }),
+      rateLimits: { count: 1, waitedMs: 10_000 }
+    })
+    const verdict = judgeRun(seen, runSettings({ wait: 'true' }))
+    expect(verdict.headline).toMatch(/still IN_PROGRESS \(INGESTION\), rate-limited 1 time$/)
+    expect(verdict.message).toMatch(/The last request failed: Atlas API 503\. Atlas rate-limited 1 request \(429\)/)
+  })
+
+  it('names the 429s when Retry-After reached past the deadline after them', () => {
+    const limited = new AtlasError('Atlas API 429', { kind: 'api', status: 429 })
+    const result = failed(limited, { unwaitedRetryAfterMs: 55_000, rateLimits: { count: 3, waitedMs: 40_000 } })
+    const verdict = judgeRun(result, runSettings({ wait: 'true' }))
+    expect(verdict.headline).toBe('nightly-export: rate-limited by Atlas (429) 3 times, asked to wait 55s')
+    expect(verdict.hint).toMatch(
+      /past the deadline \(timeout 30m\), so the action stopped without waiting\. Atlas kept answering 429 \(rate limited\) 3 times: .*max-parallel/
+    )
   })
 
   it('fails a timeout whose last answer had no state', () => {

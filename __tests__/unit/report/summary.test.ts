@@ -420,6 +420,36 @@ describe('the job summary', () => {
     expect(md).not.toContain('&#95;')
   })
 
+  it('shows the time lost to the rate limit as its own figure, and counts it in the timeline', () => {
+    const result = finished(done, {
+      rateLimits: { count: 14, waitedMs: 130_000 },
+      retries: 14,
+      polls: 15,
+      timeline: [
+        { at: 0, retrying: 'Atlas API 429 RATE_LIMITED' },
+        { at: 130_000, state: 'DONE', stage: 'INGESTION' }
+      ]
+    })
+    const waiting = runSettings({ wait: 'true' })
+    const md = renderRunSummary(result, judgeRun(result, waiting), waiting, 0)
+    expect(md).toMatch(/\| Rate-limited \|/)
+    expect(md).toContain('| 14 times, 2m 10s |')
+    expect(md).toContain('Timeline: 15 requests, 14 retries, rate-limited 14 times over')
+    const plain = renderRunSummary(finished(done), judgeRun(finished(done), runSettings()), runSettings(), 0)
+    expect(plain).not.toContain('Rate-limited')
+  })
+
+  it('shows the rate limit without a document too: in the table of the error, or alone', () => {
+    const limitedError = new AtlasError('Atlas API 429', { kind: 'api', status: 429, errorCode: 'RATE_LIMITED' })
+    const rateLimits = { count: 4, waitedMs: 7000 }
+    const unwaited = failed(limitedError, { rateLimits, unwaitedRetryAfterMs: 1000, retries: 3, polls: 4 })
+    const onError = renderRunSummary(unwaited, judgeRun(unwaited, runSettings()), runSettings(), 0)
+    expect(onError).toContain('| Rate-limited | 4 times, 7s |')
+    const timedOut = failed(limitedError, { ending: 'timeout', rateLimits })
+    const alone = renderRunSummary(timedOut, judgeRun(timedOut, runSettings()), runSettings(), 0)
+    expect(alone).toContain('| Rate-limited |\n| ---: |\n| 4 times, 7s |')
+  })
+
   it('links the project in the Atlas UI, Atlas for Government included', () => {
     const md = renderRunSummary(finished(done), judgeRun(finished(done), runSettings()), runSettings(), 0)
     expect(md).toContain('[Open the project in Atlas](https://cloud.mongodb.com/v2/32b6e34b3d91647abb20e7b8#/overview)')
