@@ -105,7 +105,7 @@ describe('the rendered job summary', () => {
     expect(html).toContain(
       '<li>groupId &quot;not-an-id&quot; must be 24 hexadecimal characters (digits and lowercase a to f), like 32b6e34b3d91647abb20e7b8</li>'
     )
-    expect(html).toContain('<li>timeout is &quot;9d&quot;; write a duration such as 90, 90s, 15m or 1h30m</li>')
+    expect(html).toContain('<li>timeout is &quot;9d&quot;; it must be from 1s to 5d</li>')
     expect(shared.atlas.requests).toHaveLength(0)
   })
 })

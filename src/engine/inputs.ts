@@ -1,4 +1,4 @@
-import { formatDuration, parseDuration } from './units.js'
+import { formatLimit, parseDuration } from './units.js'
 
 // Reading inputs: how the step's inputs reach the code, and one reader per kind of input
 // (boolean, duration, id, list), each naming the input and its rule in the problem it reports.
@@ -23,6 +23,22 @@ export function readHexId(input: InputReader, name: string, what: string, proble
       `${name} "${value}" must be 24 hexadecimal characters (digits and lowercase a to f), like 32b6e34b3d91647abb20e7b8`
     )
   return value
+}
+
+/**
+ * An id input that also takes latest (the newest one): latest, or a 24-character hexadecimal id.
+ * A near miss of latest (another case, spaces) is named as such, not as a malformed id.
+ */
+export function readIdOrLatest(input: InputReader, name: string, what: string, problems: string[]): string {
+  const value = input(name)
+  if (value === 'latest') return value
+  if (value.trim().toLowerCase() === 'latest') {
+    problems.push(
+      `${name} "${value}" is not latest: write latest in lower case, or give ${what} (24 hexadecimal characters)`
+    )
+    return value
+  }
+  return readHexId(input, name, `${what}, or latest`, problems)
 }
 
 /** A boolean as YAML 1.2 and @actions/core's getBooleanInput write it; undefined for anything else. */
@@ -50,14 +66,14 @@ export function readDuration(
   name: string,
   { min, max }: { min: number; max: number },
   problems: string[],
-  examples = '90, 90s, 15m or 1h30m'
+  examples = '90, 90s, 15m, 1h30m or 2d'
 ): number | undefined {
   const value = input(name)
   if (value === '') return undefined
   const ms = parseDuration(value)
-  if (ms === undefined) problems.push(`${name} is "${value}"; write a duration such as ${examples}`)
-  else if (ms < min || ms > max)
-    problems.push(`${name} is "${value}"; it must be from ${formatDuration(min)} to ${formatDuration(max)}`)
+  const range = `from ${formatLimit(min)} to ${formatLimit(max)}`
+  if (ms === undefined) problems.push(`${name} is "${value}"; write a duration such as ${examples} (${range})`)
+  else if (ms < min || ms > max) problems.push(`${name} is "${value}"; it must be ${range}`)
   else return ms
   return undefined
 }

@@ -244,7 +244,7 @@ function readMaxAge<Ref>(
     )
     return undefined
   }
-  return readDuration(input, 'maxAge', DURATION_LIMITS.maxAge, problems, '26h, 90m or 1h30m')
+  return readDuration(input, 'maxAge', DURATION_LIMITS.maxAge, problems, '26h, 90m or 8d')
 }
 
 /** successStates: a list of the resource's states, in any case and spacing, each once, written as the spec writes them. */

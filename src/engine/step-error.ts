@@ -38,6 +38,8 @@ export interface StepErrorFields {
   faults?: string[]
   /** What the step saw last, when it ran out of time while waiting (its describe() of the document). */
   lastSeen?: string
+  /** The last fault before the deadline ended the step, when one came last. */
+  lastFault?: AtlasError
   /** The resource's own words for a failure of its making, instead of the engine's. */
   headline?: string
   hint?: string
@@ -49,6 +51,7 @@ export class StepError extends Error {
   readonly errorCode?: string
   readonly faults?: string[]
   readonly lastSeen?: string
+  readonly lastFault?: AtlasError
   readonly headline?: string
   readonly hint?: string
 
@@ -65,6 +68,7 @@ export class StepError extends Error {
     this.errorCode = fields.errorCode ?? http?.errorCode
     this.faults = fields.faults
     this.lastSeen = fields.lastSeen
+    this.lastFault = fields.lastFault
     this.headline = fields.headline
     this.hint = fields.hint
   }

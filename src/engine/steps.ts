@@ -139,7 +139,8 @@ function endingError(
       kind: 'timeout',
       errorCode: DEADLINE,
       faults,
-      lastSeen
+      lastSeen,
+      lastFault: result.error
     })
   return new StepError(result.error.message, step, { faults }, result.error)
 }

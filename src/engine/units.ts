@@ -1,9 +1,9 @@
 import type { Int64 } from '../atlas/types.js'
 
 // Quantities as people read and write them: durations as workflow files write them ("90" for
-// seconds, "90s", "15m", "1h30m"), ages, counts and sizes.
+// seconds, "90s", "15m", "1h30m", "8d"), ages, counts and sizes.
 
-const DURATION = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/
+const DURATION = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/
 
 /** Milliseconds for a duration, or undefined when the text is not one. */
 export function parseDuration(text: string): number | undefined {
@@ -12,8 +12,8 @@ export function parseDuration(text: string): number | undefined {
   const match = DURATION.exec(value)
   if (!match || value === '') return undefined
   // Stryker disable next-line StringLiteral: Number('') is 0 as well, so an empty default means the same.
-  const [, hours = '0', minutes = '0', seconds = '0'] = match
-  return ((Number(hours) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000
+  const [, days = '0', hours = '0', minutes = '0', seconds = '0'] = match
+  return (((Number(days) * 24 + Number(hours)) * 60 + Number(minutes)) * 60 + Number(seconds)) * 1000
 }
 
 /** "1h 2m 3s"-style text for a number of milliseconds, rounded to the second ("0s" for under a second). */
@@ -28,6 +28,12 @@ export function formatDuration(ms: number): string {
   if (minutes) parts.push(`${minutes}m`)
   if (seconds || parts.length === 0) parts.push(`${seconds}s`)
   return parts.join(' ')
+}
+
+/** A bound of a duration input: whole days as days ("5d", "366d"), anything else as formatDuration. */
+export function formatLimit(ms: number): string {
+  const day = 24 * 3_600_000
+  return ms >= day && ms % day === 0 ? `${ms / day}d` : formatDuration(ms)
 }
 
 /** An age for people: "21d 4h" from two days on (hours alone grow hard to read), else as formatDuration. */

@@ -2,7 +2,7 @@ import type { AtlasError } from '../atlas/errors.js'
 import { DEADLINE, StepError, type Step } from './step-error.js'
 import { isTlsCode } from '../atlas/transport-errors.js'
 import { formatAge, formatDuration } from './units.js'
-import type { PollResult } from './poll.js'
+import { faultName, type PollResult } from './poll.js'
 import { listed, oneLine, plural, stateText, type Explanation } from './text.js'
 import type { Resource } from '../resources/resource.js'
 import { DEFAULTS, type Settings } from './settings.js'
@@ -204,6 +204,33 @@ function explain(error: AtlasError, settings: Settings, resource: Resource, resu
   return found
 }
 
+/** "ECONNREFUSED ×4, Atlas API 503": faults in the order met, a run of the same one counted once. */
+function faultRuns(faults: string[]): string {
+  const runs: [fault: string, times: number][] = []
+  for (const fault of faults) {
+    const last = runs[runs.length - 1]
+    if (last?.[0] === fault) last[1] += 1
+    else runs.push([fault, 1])
+  }
+  return runs.map(([fault, times]) => (times > 1 ? `${fault} ×${times}` : fault)).join(', ')
+}
+
+/**
+ * When the deadline ended a check in which Atlas never answered, after a fault: that, and what the
+ * fault says to check (baseUrl and the network, a proxy, a certificate), never "raise timeout".
+ */
+function neverAnswered(
+  result: PollResult,
+  fault: AtlasError | undefined,
+  settings: Settings,
+  resource: Resource,
+  step?: Step
+): string | undefined {
+  if (result.atlasAnswered || fault === undefined || fault.status !== undefined) return undefined
+  const { hint } = explain(fault, settings, resource, result, step)
+  return `Atlas never answered in this run (${faultName(fault)}). ${hint ?? ''}`.trim()
+}
+
 /** "it will not start a second export" as a sentence: running the job again is safe because of it. */
 function rerunSentence(step: Step): string {
   return step.rerun ? ` Running the job again is safe: ${step.rerun}.` : ''
@@ -225,14 +252,17 @@ function stepVerdict(error: StepError, result: PollResult, settings: Settings, r
     }
   if (error.errorCode === DEADLINE) {
     const limited = rateLimited(result)
+    const unreached = neverAnswered(result, error.lastFault, settings, resource, info)
     return {
       headline: `timed out while trying to ${step}${error.lastSeen ? `; ${error.lastSeen}` : ''}${limited ? ` (${limited.brief})` : ''}`,
       message: `Timed out after ${elapsed} (${plural(result.polls, 'request')}) while trying to ${step}${seen}.${
-        error.faults?.length ? ` The last requests failed: ${error.faults.join(', ')}.` : ''
+        error.faults?.length ? ` The last requests failed: ${faultRuns(error.faults)}.` : ''
       }${limited ? ` ${limited.sentence}` : ''}${note}`,
       hint: limited
         ? `${limited.hint}${rerun}`
-        : `Raise timeout: one timeout covers every step and the check (now ${formatDuration(settings.timeoutMs)}).${rerun}`
+        : unreached
+          ? `${unreached}${rerun}`
+          : `Raise timeout: one timeout covers every step and the check (now ${formatDuration(settings.timeoutMs)}).${rerun}`
     }
   }
   const message = note ? `${error.message.replace(/\.$/, '')}.${note}` : error.message
@@ -324,7 +354,7 @@ function judgeCancelled(result: PollResult, resource: Resource): Verdict {
 }
 
 /** A wait that reached the deadline: the state it last saw, and that the resource goes on. */
-function judgeTimeout(result: PollResult, resource: Resource, described: string): Verdict {
+function judgeTimeout(result: PollResult, settings: Settings, resource: Resource, described: string): Verdict {
   const doc = result.last?.document
   const state = doc ? resource.state(doc) : undefined
   const stage = doc ? resource.stage(doc) : undefined
@@ -334,12 +364,14 @@ function judgeTimeout(result: PollResult, resource: Resource, described: string)
   // A 429 as the last answer is the rate limit, said once, never "a request failed".
   const lastError =
     result.error && result.error.status !== 429 ? ` The last request failed: ${result.error.message}.` : ''
+  const unreached = doc ? undefined : neverAnswered(result, result.error as AtlasError | undefined, settings, resource)
   return failedWith(
     `timed out after ${elapsed}, still ${briefState(state, stage)}${limited ? `, ${limited.brief}` : ''}`,
     `Timed out after ${elapsed} and ${plural(result.polls, 'poll')}: ${described} is still ${doc ? stateText(state, stage, { stageName: resource.stageName }) : unknown}.${lastError}${limited ? ` ${limited.sentence}` : ''}`,
     limited
       ? `The ${resource.noun} goes on in Atlas; this check only stopped waiting. ${limited.hint}`
-      : `The ${resource.noun} goes on in Atlas; this check only stopped waiting. Raise timeout if it needs longer, or look at it in the Atlas UI.`
+      : (unreached ??
+          `The ${resource.noun} goes on in Atlas; this check only stopped waiting. Raise timeout if it needs longer, or look at it in the Atlas UI.`)
   )
 }
 
@@ -415,7 +447,7 @@ function judgeEnding(
   if (!doc && result.error instanceof StepError)
     return { ok: false, ...stepVerdict(result.error, result, settings, resource) }
   if (result.ending === 'cancelled') return judgeCancelled(result, resource)
-  if (result.ending === 'timeout') return judgeTimeout(result, resource, described)
+  if (result.ending === 'timeout') return judgeTimeout(result, settings, resource, described)
   if (result.ending === 'error' || !doc) {
     const error = result.error as AtlasError
     return { ok: false, message: error.message, ...explain(error, settings, resource, result) }

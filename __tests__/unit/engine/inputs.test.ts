@@ -1,7 +1,14 @@
 // One reader per kind of input, shared by the engine and the resources: each names the input and
 // its rule in the problem it reports, and says nothing of inputs that were not given.
 import { describe, expect, it } from '@jest/globals'
-import { parseBoolean, readBoolean, readDuration, readHexId, readList } from '../../../src/engine/inputs.js'
+import {
+  parseBoolean,
+  readBoolean,
+  readDuration,
+  readHexId,
+  readList,
+  readIdOrLatest
+} from '../../../src/engine/inputs.js'
 
 const reader = (inputs: Record<string, string>) => (name: string) => inputs[name] ?? ''
 
@@ -50,9 +57,9 @@ describe('durations', () => {
     expect(readDuration(reader({ timeout: '61s' }), 'timeout', limits, problems)).toBeUndefined()
     expect(readDuration(reader({ maxAge: 'a day' }), 'maxAge', limits, problems, '26h')).toBeUndefined()
     expect(problems).toEqual([
-      'timeout is "soon"; write a duration such as 90, 90s, 15m or 1h30m',
+      'timeout is "soon"; write a duration such as 90, 90s, 15m, 1h30m or 2d (from 1s to 1m)',
       'timeout is "61s"; it must be from 1s to 1m',
-      'maxAge is "a day"; write a duration such as 26h'
+      'maxAge is "a day"; write a duration such as 26h (from 1s to 1m)'
     ])
   })
 })
@@ -72,6 +79,33 @@ describe('lists and ids', () => {
     expect(problems).toEqual([
       'groupId is required: the project, 24 hexadecimal characters like 32b6e34b3d91647abb20e7b8',
       `groupId "${'A'.repeat(24)}" must be 24 hexadecimal characters (digits and lowercase a to f), like 32b6e34b3d91647abb20e7b8`
+    ])
+  })
+})
+
+describe('an id that may be latest', () => {
+  const read = (value: string) => {
+    const problems: string[] = []
+    return { value: readIdOrLatest(() => value, 'exportId', 'the export job id', problems), problems }
+  }
+
+  it('takes latest and a 24-hex id as they are', () => {
+    expect(read('latest')).toEqual({ value: 'latest', problems: [] })
+    expect(read('6750a1b2c3d4e5f6a7b8c9d0')).toEqual({ value: '6750a1b2c3d4e5f6a7b8c9d0', problems: [] })
+  })
+
+  it.each(['Latest', 'LATEST', ' latest ', 'latest\t'])('names latest for the near miss %j', (value) => {
+    expect(read(value).problems).toEqual([
+      `exportId "${value}" is not latest: write latest in lower case, or give the export job id (24 hexadecimal characters)`
+    ])
+  })
+
+  it('refuses anything else as a malformed id', () => {
+    expect(read('lates').problems).toEqual([
+      'exportId "lates" must be 24 hexadecimal characters (digits and lowercase a to f), like 32b6e34b3d91647abb20e7b8'
+    ])
+    expect(read('').problems).toEqual([
+      'exportId is required: the export job id, or latest, 24 hexadecimal characters like 32b6e34b3d91647abb20e7b8'
     ])
   })
 })

@@ -49,7 +49,11 @@ describe('settings', () => {
     ['apiVersion', 'latest', 'apiVersion "latest"'],
     ['successStates', 'DONE,FINISHED', 'unknown: FINISHED'],
     ['envelope', 'yes', 'envelope is "yes"; it must be true or false'],
-    ['timeout', '10 minutes', 'timeout is "10 minutes"; write a duration such as 90, 90s, 15m or 1h30m'],
+    [
+      'timeout',
+      '10 minutes',
+      'timeout is "10 minutes"; write a duration such as 90, 90s, 15m, 1h30m or 2d (from 1s to 5d)'
+    ],
     ['requestTimeout', '0', 'requestTimeout is "0"; it must be from 1s to 10m'],
     ['baseUrl', 'http://cloud.mongodb.com', 'must use https'],
     ['baseUrl', 'not a url', 'is not a URL'],
@@ -188,7 +192,7 @@ describe('settings', () => {
     })
 
     it.each([
-      ['timeout', '120h1s', 'timeout is "120h1s"; it must be from 1s to 120h'],
+      ['timeout', '120h1s', 'timeout is "120h1s"; it must be from 1s to 5d'],
       ['pollInterval', '1h1s', 'pollInterval is "1h1s"; it must be from 1s to 1h'],
       ['requestTimeout', '10m1s', 'requestTimeout is "10m1s"; it must be from 1s to 10m'],
       ['requestTimeout', '0s', 'requestTimeout is "0s"; it must be from 1s to 10m'],
@@ -308,7 +312,7 @@ describe('each problem, word for word', () => {
     ['wait', 'yes', 'wait is "yes"; it must be true or false'],
     ['summary', 'tRuE', 'summary is "tRuE"; it must be true or false'],
     ['pretty', '1', 'pretty is "1"; it must be true or false'],
-    ['timeout', '5 min', 'timeout is "5 min"; write a duration such as 90, 90s, 15m or 1h30m'],
+    ['timeout', '5 min', 'timeout is "5 min"; write a duration such as 90, 90s, 15m, 1h30m or 2d (from 1s to 5d)'],
     ['pollInterval', '0', 'pollInterval is "0"; it must be from 1s to 1h'],
     ['statusContext', 'c'.repeat(256), 'statusContext must be at most 255 characters']
   ])('%s %j: %s', (name, value, problem) => {
@@ -435,6 +439,9 @@ describe('maxAge', () => {
     expect('maxAgeMs' in settingsFrom(latest)).toBe(false)
     expect(settingsFrom({ ...latest, maxAge: '26h' }).maxAgeMs).toBe(26 * 3_600_000)
     expect(settingsFrom({ ...latest, maxAge: '8784h' }).maxAgeMs).toBe(8784 * 3_600_000)
+    // A restore drill in the last 8 days, in days.
+    expect(settingsFrom({ ...latest, maxAge: '8d' }).maxAgeMs).toBe(8 * 24 * 3_600_000)
+    expect(settingsFrom({ ...latest, maxAge: '1d12h' }).maxAgeMs).toBe(36 * 3_600_000)
     expect(settingsFrom({ ...latest, maxAge: '1s' }).maxAgeMs).toBe(1000)
   })
 
@@ -443,9 +450,9 @@ describe('maxAge', () => {
       { ...base, maxAge: '26h' },
       'maxAge is set but runId is not latest; maxAge only applies to the newest pipeline run (runId: latest)'
     ],
-    [{ ...latest, maxAge: 'a day' }, 'maxAge is "a day"; write a duration such as 26h, 90m or 1h30m'],
-    [{ ...latest, maxAge: '0' }, 'maxAge is "0"; it must be from 1s to 8784h'],
-    [{ ...latest, maxAge: '8784h1s' }, 'maxAge is "8784h1s"; it must be from 1s to 8784h']
+    [{ ...latest, maxAge: 'a day' }, 'maxAge is "a day"; write a duration such as 26h, 90m or 8d (from 1s to 366d)'],
+    [{ ...latest, maxAge: '0' }, 'maxAge is "0"; it must be from 1s to 366d'],
+    [{ ...latest, maxAge: '8784h1s' }, 'maxAge is "8784h1s"; it must be from 1s to 366d']
   ])('refuses %j before any request, naming maxAge and the rule', (inputs, problem) => {
     expect(problemsOf(inputs)).toEqual([problem])
   })

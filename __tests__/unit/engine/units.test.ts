@@ -1,6 +1,6 @@
 // Quantities as people read and write them: sizes, counts and durations.
 import { describe, expect, it } from '@jest/globals'
-import { formatBytes, formatCount, formatDuration, parseDuration } from '../../../src/engine/units.js'
+import { formatBytes, formatCount, formatDuration, formatLimit, parseDuration } from '../../../src/engine/units.js'
 
 describe('units', () => {
   it('switches to the next unit at exactly 1024, through every unit, and stops at EiB', () => {
@@ -27,10 +27,10 @@ describe('units', () => {
   })
 
   it('parses and prints durations', () => {
-    expect(['90', '90s', '15m', '1h30m', '2h', '1m30s'].map(parseDuration)).toEqual([
-      90_000, 90_000, 900_000, 5_400_000, 7_200_000, 90_000
+    expect(['90', '90s', '15m', '1h30m', '2h', '1m30s', '8d', '1D12h'].map(parseDuration)).toEqual([
+      90_000, 90_000, 900_000, 5_400_000, 7_200_000, 90_000, 691_200_000, 129_600_000
     ])
-    expect(['', 'm', '1.5m', '-1', '1d', '30 s'].map(parseDuration)).toEqual([
+    expect(['', 'm', '1.5m', '-1', '1h1d', '30 s'].map(parseDuration)).toEqual([
       undefined,
       undefined,
       undefined,
@@ -40,5 +40,17 @@ describe('units', () => {
     ])
     expect(formatDuration(3_723_000)).toBe('1h 2m 3s')
     expect(formatDuration(400)).toBe('0s')
+  })
+})
+
+describe('the bounds of a duration input', () => {
+  it('are whole days as days, anything else as a duration', () => {
+    expect([5 * 86_400_000, 366 * 86_400_000, 3_600_000, 1000, 36 * 3_600_000].map(formatLimit)).toEqual([
+      '5d',
+      '366d',
+      '1h',
+      '1s',
+      '36h'
+    ])
   })
 })

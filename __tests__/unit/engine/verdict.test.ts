@@ -93,6 +93,47 @@ describe('a step before the check that the rate limit held up until the deadline
   })
 })
 
+describe('a step before the check that the deadline ended before Atlas ever answered', () => {
+  const refused = new AtlasError('Could not reach Atlas at http://127.0.0.1:9 (ECONNREFUSED)', {
+    kind: 'network',
+    errorCode: 'ECONNREFUSED',
+    retryable: true
+  })
+  const timedOut = new StepError(
+    'The deadline (timeout) passed while trying to list the export jobs',
+    STEPS.listExports,
+    {
+      kind: 'timeout',
+      errorCode: DEADLINE,
+      faults: ['ECONNREFUSED', 'ECONNREFUSED', 'ECONNREFUSED', 'ECONNREFUSED'],
+      lastFault: refused
+    }
+  )
+
+  it('counts the attempts, and gives the baseUrl and network advice, never "raise timeout"', () => {
+    const verdict = judgeWith(
+      stepFailed(timedOut, 'timeout', { polls: 4, elapsedMs: 5000 }),
+      startSettings(),
+      backupExport
+    )
+    expect(verdict.message).toBe(
+      'Timed out after 5s (4 requests) while trying to list the export jobs of the cluster. The last requests failed: ECONNREFUSED ×4. No export was started.'
+    )
+    expect(verdict.hint).toBe(
+      "Atlas never answered in this run (ECONNREFUSED). Check baseUrl (https://cloud.mongodb.com) and the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY). Running the job again is safe: it will not start a second export."
+    )
+  })
+
+  it('says to raise timeout once Atlas has answered in the run', () => {
+    const verdict = judgeWith(
+      stepFailed(timedOut, 'timeout', { polls: 4, elapsedMs: 5000, atlasAnswered: true }),
+      startSettings(),
+      backupExport
+    )
+    expect(verdict.hint).toMatch(/^Raise timeout: one timeout covers every step and the check \(now 45s\)\./)
+  })
+})
+
 describe('the inputs a failure asks to check', () => {
   it("are the resource's own, in words", () => {
     const settings = readSettings(
@@ -880,8 +921,11 @@ describe('verdicts that end the step before a judgement of the state', () => {
       ok: false,
       headline: 'nightly-export: timed out after 30s, still unknown',
       message: `Timed out after 30s and 3 polls: ${RUN} is still unknown (Atlas never answered). The last request failed: Could not reach Atlas (ECONNRESET).`,
-      hint: 'The pipeline run goes on in Atlas; this check only stopped waiting. Raise timeout if it needs longer, or look at it in the Atlas UI.'
+      hint: "Atlas never answered in this run (network). Check baseUrl (https://cloud.mongodb.com) and the runner's network and proxy settings (HTTPS_PROXY, NO_PROXY)."
     })
+    // Once Atlas has answered in the run, the deadline is what to raise.
+    const answered = judgeRun({ ...result, atlasAnswered: true }, runSettings({ wait: 'true' }))
+    expect(answered.hint).toMatch(/Raise timeout if it needs longer/)
   })
 
   it('fails a rate-limited timeout saying Atlas kept answering 429, how often, and what to do; never "never answered"', () => {

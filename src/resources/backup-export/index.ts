@@ -12,7 +12,7 @@ import {
 } from './start.js'
 import { LOCATION_OUTPUTS, locateFiles } from './location.js'
 import { api, objects, spanMs, text } from '../fields.js'
-import { readHexId, type InputReader } from '../../engine/inputs.js'
+import { readHexId, readIdOrLatest, type InputReader } from '../../engine/inputs.js'
 import { defineResource, type AtlasDocument, type Row } from '../resource.js'
 
 // A Cloud Backup snapshot export job (DiskBackupExportJob): GET /groups/{groupId}/clusters/
@@ -107,11 +107,8 @@ export const backupExport = defineResource<ExportRef>({
       problems.push(
         'exportId is required (an export job id, or latest), unless exportBucketId is given to start an export'
       )
-    const exportId =
-      given === '' || given === 'latest'
-        ? given
-        : // Stryker disable next-line StringLiteral: the words name an empty id, which never gets here
-          readHexId(input, 'exportId', 'the export job id, or latest', problems)
+    // Stryker disable next-line StringLiteral: the words name an empty id, which never gets here
+    const exportId = given === '' ? given : readIdOrLatest(input, 'exportId', 'the export job id', problems)
     return { groupId, clusterName, exportId, ...(start ? { start } : {}) }
   },
   describe: (ref) =>

@@ -4,7 +4,7 @@ import { formatBytes, formatCount, formatDuration } from '../../engine/units.js'
 import { findLatest } from '../../engine/steps.js'
 import { stateText } from '../../engine/text.js'
 import { api, spanMs, text } from '../fields.js'
-import { readHexId, type InputReader } from '../../engine/inputs.js'
+import { readHexId, readIdOrLatest, type InputReader } from '../../engine/inputs.js'
 import { defineResource, type AtlasDocument } from '../resource.js'
 
 // A Data Lake pipeline run (IngestionPipelineRun): GET /groups/{groupId}/pipelines/{pipelineName}/
@@ -55,8 +55,7 @@ export const pipelineRun = defineResource<RunRef>({
   readRef(input, problems) {
     const groupId = readHexId(input, 'groupId', 'the Atlas project id', problems)
     const pipelineName = readPipelineName(input, problems)
-    const runId =
-      input('runId') === 'latest' ? 'latest' : readHexId(input, 'runId', 'the pipeline run id, or latest', problems)
+    const runId = readIdOrLatest(input, 'runId', 'the pipeline run id', problems)
     return { groupId, pipelineName, runId }
   },
   describe: (ref) =>
