@@ -109,7 +109,9 @@ describe('backup-export: one-shot check', () => {
       stateReasonCode: 'EXPORT_BUCKET_ACCESS_DENIED',
       stateReasonMessage: 'Atlas could not write to the bucket.'
     })
-    expect(result.summary.split('\n')[0]).toBe('### ❌ Cluster0 export: Failed (EXPORT_BUCKET_ACCESS_DENIED)')
+    expect(result.summary.split('\n')[0]).toBe(
+      '### ❌ Cluster0 export: Failed (EXPORT_BUCKET_ACCESS_DENIED: Atlas could not write to the bucket)'
+    )
   })
 
   it('passes a Cancelled job when successStates says so, in any case', async () => {

@@ -169,6 +169,11 @@ function errorTable(result: PollResult, limited: Row[]): string {
   ])
 }
 
+/** Every Atlas id in escaped text as a code span, as ids are shown everywhere else in the summary. */
+function idsAsCode(text: string): string {
+  return text.replace(/\b[a-f0-9]{24}\b/g, (id) => codeSpan(id))
+}
+
 /** What the steps around the check add: the steps done before it, and what its follow-up found. */
 export interface SummaryExtras extends Partial<Pick<FollowUp, 'lines' | 'warnings'>> {
   done?: StepRecord[]
@@ -208,7 +213,9 @@ export function renderSummary(
   // Without a document (a wait that Atlas rate-limited from the start), the rate limit alone.
   else if (!atlasAnswered) parts.push(figures(limited))
   parts.push(
-    (extras.done ?? []).map((step) => `- ${esc(step.what)} ${codeSpan(step.id)}: ${esc(step.how, 300)}`).join('\n')
+    (extras.done ?? [])
+      .map((step) => `- ${esc(step.what)} ${codeSpan(step.id)}: ${idsAsCode(esc(step.how, 300))}`)
+      .join('\n')
   )
   for (const [label, value] of extras.lines ?? []) {
     const shown = show(value)

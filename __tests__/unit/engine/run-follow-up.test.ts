@@ -39,6 +39,17 @@ describe('where the files are', () => {
     expect(summaryText()).toContain(`Files at \`s3://acme-atlas-exports/${PREFIX}\``)
   })
 
+  it('calls the files of a job that did not succeed partial, and keeps their address', async () => {
+    given.inputs = exportCheckInputs()
+    atlas.scriptExport([{ run: exportDocument({ state: 'Failed' }) }])
+    await runBackupExport()
+    expect(summaryText()).toContain(
+      `Partial files (the export did not succeed) at \`s3://acme-atlas-exports/${PREFIX}\``
+    )
+    expect(summaryText()).not.toContain('\n\nFiles at')
+    expect(outputs()['exportUri']).toBe(`s3://acme-atlas-exports/${PREFIX}`)
+  })
+
   it('reads it once after a wait, never while polling', async () => {
     given.inputs = { ...exportCheckInputs(), wait: 'true', pollInterval: '1s' }
     atlas.scriptExport([{ run: exportDocument({ state: 'InProgress' }) }, { run: exportDocument() }])

@@ -389,6 +389,14 @@ describe('the job summary of start mode', () => {
       '[Open the project in Atlas](https://cloud.mongodb.com/v2/32b6e34b3d91647abb20e7b8#/overview)'
     ])
   })
+
+  it('shows an id inside a step as code, as ids are shown everywhere else', () => {
+    const result = finishedWait(exportDocument(), { elapsedMs: 65_000 })
+    const md = renderSummary(result, judge(result, settings, backupExport), settings, backupExport, STARTED, {
+      done: [{ what: 'Export job', id: 'b'.repeat(24), how: `started by this step, to bucket ${'c'.repeat(24)}` }]
+    })
+    expect(md).toContain(`started by this step, to bucket \`${'c'.repeat(24)}\``)
+  })
 })
 
 describe('the job summary', () => {

@@ -144,7 +144,8 @@ export const backupExport = defineResource<ExportRef>({
         const reason = stateReason(doc)
         const why = [reason.code, reason.message?.replace(/\.$/, '')].filter(Boolean).join(': ')
         return {
-          headline: `Failed${reason.code ? ` (${reason.code})` : ''}`,
+          // Atlas's reason in words beside its code, in the headline: the first thing a person reads.
+          headline: `Failed${why ? ` (${why})` : ''}`,
           message: `${described} Failed${why ? `: ${why}` : ''}.`,
           hint:
             `Atlas does not retry a failed export, and it leaves the files it wrote under the prefix${prefix ? ` ${prefix}` : ''} in the bucket: ` +
@@ -245,7 +246,9 @@ export const backupExport = defineResource<ExportRef>({
     'check that policy and the newest snapshots under Backup in the Atlas UI, or raise maxAge if exports are meant to be less frequent.',
   async followUp(ref, doc, steps) {
     const { outputs, uri, warning } = await locateFiles(ref.groupId, doc, steps)
-    return { outputs, lines: uri ? [['Files at', { api: uri }]] : [], warnings: warning ? [warning] : [] }
+    // Atlas leaves the files of a job that did not succeed where it wrote them: partial ones.
+    const label = text(doc['state']) === 'Successful' ? 'Files at' : 'Partial files (the export did not succeed) at'
+    return { outputs, lines: uri ? [[label, { api: uri }]] : [], warnings: warning ? [warning] : [] }
   },
   readRole: 'Project Backup Manager',
   notFound: (status, step) =>

@@ -160,7 +160,7 @@ describe('the export job resource', () => {
       context()
     )
     expect(verdict).toEqual({
-      headline: 'Failed',
+      headline: 'Failed (Bucket gone)',
       message: 'Export job X of cluster Cluster0 Failed: Bucket gone.',
       hint: 'Atlas does not retry a failed export, and it leaves the files it wrote under the prefix /exported_snapshots/acme/warehouse/Cluster0/2026-11-28T0100/1764295200 in the bucket: remove them, fix the cause, then start a new export.'
     })
@@ -334,7 +334,7 @@ describe('the export job, field by field', () => {
       context()
     )
     expect(judged).toEqual({
-      headline: 'Failed (E1)',
+      headline: 'Failed (E1: Bucket gone)',
       message: 'Export job X of cluster Cluster0 Failed: E1: Bucket gone.',
       hint: 'Atlas does not retry a failed export, and it leaves the files it wrote under the prefix in the bucket: remove them, fix the cause, then start a new export.'
     })
