@@ -285,10 +285,8 @@ class Schedule {
       options.random ?? Math.random
     )
     const delay = Math.max(backoff, error.retryAfterMs ?? 0)
-    // Atlas asked for more patience than the deadline leaves: waiting less would be ignored.
-    // Stryker disable next-line ConditionalExpression: without the first test, now + undefined is NaN and NaN > deadline is false
-    if (error.retryAfterMs !== undefined && clock.now() + error.retryAfterMs > this.deadline)
-      return this.result('error', error, { unwaitedRetryAfterMs: error.retryAfterMs })
+    const unwaited = this.unwaited(error)
+    if (unwaited) return unwaited
     // The time lost to retries is shown as such, not credited to the state seen before (the state
     // after them then differs from this row, so it is recorded again).
     if (this.failures === 1 && this.rateLimitedInARow === 0 && this.timeline.length > 0)
@@ -303,16 +301,22 @@ class Schedule {
     return delay
   }
 
+  /** The end of the schedule when Atlas asked for more patience (Retry-After) than the deadline leaves: waiting less would be ignored. */
+  unwaited(error: AtlasError): PollResult<AtlasError> | undefined {
+    // Stryker disable next-line ConditionalExpression: without the first test, now + undefined is NaN and NaN > deadline is false
+    if (error.retryAfterMs !== undefined && this.clock.now() + error.retryAfterMs > this.deadline)
+      return this.result('error', error, { unwaitedRetryAfterMs: error.retryAfterMs })
+    return undefined
+  }
+
   /** A 429: how long to wait before asking again (the end of the schedule only when Retry-After is past the deadline). */
   rateLimit(error: AtlasError): PollResult<AtlasError> | number {
     const { options, clock } = this
     this.rateLimited += 1
     this.rateLimitedInARow += 1
     options.onPoll?.(`request ${this.polls} rate-limited (${this.rateLimited} so far): ${error.message}`)
-    // Atlas asked for more patience than the deadline leaves: waiting less would be ignored.
-    // Stryker disable next-line ConditionalExpression: without the first test, now + undefined is NaN and NaN > deadline is false
-    if (error.retryAfterMs !== undefined && clock.now() + error.retryAfterMs > this.deadline)
-      return this.result('error', error, { unwaitedRetryAfterMs: error.retryAfterMs })
+    const unwaited = this.unwaited(error)
+    if (unwaited) return unwaited
     const delay = rateLimitDelay(this.rateLimitedInARow, error.retryAfterMs, options.random ?? Math.random)
     const waited = Math.min(delay, Math.max(0, this.deadline - clock.now()))
     this.rateLimitedMs += waited
