@@ -301,7 +301,7 @@ describe('never twice', () => {
     expect(posts('exports')).toHaveLength(1)
     expect(atlas.state.lists.exports).toHaveLength(1)
     expect(result.stdout).toMatch(
-      /The request to start the export failed \(Atlas API 503 SERVICE_UNAVAILABLE.*\), but Atlas has it: [0-9a-f]{24}\./
+      /Atlas API 503 SERVICE_UNAVAILABLE \(start the export\); retry 1 of 5 in \d+s\nAtlas has it already \([0-9a-f]{24}\): the request to start the export is not sent again\./
     )
   })
 

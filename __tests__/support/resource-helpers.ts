@@ -44,6 +44,9 @@ export function listing(items: Record<string, unknown>[]) {
     call: async () => {
       throw new Error('no call expected')
     },
+    post: async () => {
+      throw new Error('no POST expected')
+    },
     waitFor: async () => {
       throw new Error('no wait expected')
     }

@@ -132,6 +132,8 @@ export interface RequestOptions {
   query?: Record<string, string>
   /** A JSON body: the request becomes a POST with the versioned content type. */
   body?: unknown
+  /** DELETE instead of GET: Atlas answers 204 without a body, read as an empty document. */
+  method?: 'DELETE'
   /** The resource version of this request, when it is not the client's (a step's own version). */
   apiVersion?: string
   signal?: AbortSignal
@@ -155,12 +157,12 @@ export class AtlasClient {
   async request(
     segments: string[],
     expected: string,
-    { query, body, apiVersion, signal }: RequestOptions
+    { query, body, apiVersion, signal, method: asked }: RequestOptions
   ): Promise<AtlasResponse> {
     const { options } = this
     const origin = options.baseUrl.origin
     const path = resourcePath(options.baseUrl, segments, options, query)
-    const method = body === undefined ? 'GET' : 'POST'
+    const method = asked ?? (body === undefined ? 'GET' : 'POST')
     const mediaType = `application/vnd.atlas.${apiVersion ?? options.apiVersion}+json`
     const headers: Record<string, string> = { accept: mediaType, 'user-agent': options.userAgent }
     if (body !== undefined) headers['content-type'] = mediaType
@@ -186,6 +188,11 @@ export class AtlasClient {
       this.answers += 1
       const answer = readAnswer(response, options.envelope)
       if (answer.status === 401 && round < 3 && options.auth.learnFromRefusal(response, authorization)) continue
+      const rateLimit = {
+        limit: numberHeader(response, 'ratelimit-limit'),
+        remaining: numberHeader(response, 'ratelimit-remaining')
+      }
+      if (answer.status === 204 && method === 'DELETE') return { document: {}, rateLimit }
       if (answer.status !== 200) throw apiError(answer, response)
       if (!isObject(answer.body)) {
         const what =
@@ -196,13 +203,7 @@ export class AtlasClient {
           status: 200
         })
       }
-      return {
-        document: answer.body,
-        rateLimit: {
-          limit: numberHeader(response, 'ratelimit-limit'),
-          remaining: numberHeader(response, 'ratelimit-remaining')
-        }
-      }
+      return { document: answer.body, rateLimit }
     }
   }
 }

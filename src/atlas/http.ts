@@ -3,7 +3,7 @@
 // use it without importing each other.
 
 export interface HttpRequest {
-  method: 'GET' | 'POST'
+  method: 'GET' | 'POST' | 'DELETE'
   /** scheme://host[:port] */
   origin: string
   /** The request-target exactly as sent: already percent-encoded, never re-normalised. */

@@ -20,7 +20,8 @@ import {
 
 export interface StepOptions {
   query?: Record<string, string>
-  body?: unknown
+  /** DELETE instead of GET (cancelling what a step started): answered 204, without a document. */
+  method?: 'DELETE'
 }
 
 /** A step before the check that did something worth showing in the summary: "<what> `<id>`: <how>". */
@@ -35,8 +36,19 @@ export interface StepRecord {
 
 /** The steps toolkit: what a resource's prepare() and followUp() may do. */
 export interface Steps {
-  /** One request, transient faults retried (a POST is never retried: its fault may hide a success). */
+  /** One request (GET, or DELETE), transient faults retried. */
   call(step: Step, segments: string[], options?: StepOptions): Promise<Record<string, unknown>>
+  /**
+   * A POST that makes something in Atlas. It rides out transient faults as every
+   * step does (the same backoff and count, within the deadline), but a lost answer may hide a
+   * success: before each resend, findDone() looks for the work, and what it finds is the answer.
+   */
+  post(
+    step: Step,
+    segments: string[],
+    body: unknown,
+    findDone: () => Promise<Record<string, unknown> | undefined>
+  ): Promise<Record<string, unknown>>
   /**
    * Every item of a paged list (itemsPerPage 500), bounded; the order is Atlas's, which promises
    * none. paged: false for a list the spec gives no paging parameters (one request).
@@ -147,9 +159,11 @@ function endingError(
 
 /** How a step asks: its options, and for a wait, when it is done and how to say what it saw. */
 interface StepRequest {
-  stepOptions: StepOptions
+  stepOptions: StepOptions & { body?: unknown }
   isDone: false | ((doc: Record<string, unknown>) => boolean)
   describe?: (doc: Record<string, unknown>) => string
+  /** A POST's look for its work before it is sent again. */
+  findDone?: () => Promise<Record<string, unknown> | undefined>
 }
 
 /**
@@ -160,19 +174,33 @@ async function sendStep(
   options: StepsOptions,
   step: Step,
   segments: string[],
-  { stepOptions, isDone, describe }: StepRequest
+  { stepOptions, isDone, describe, findDone }: StepRequest
 ): Promise<Record<string, unknown>> {
   const now = (options.clock ?? { now: Date.now }).now()
   // The transient faults met in a row, for the message if the step gives up on them.
   let faults: string[] = []
   let seen: Record<string, unknown> | undefined
+  let sent = 0
+  // Set when findDone() found the work of a POST whose answer was lost: no request was sent for it.
+  let found = false
   const result = await pollUntilDone({
-    fetch: (signal) =>
-      options.client.request(segments, `Atlas's answer to: ${step.what}`, {
+    fetch: async (signal) => {
+      if (sent++ > 0 && findDone) {
+        const done = await findDone()
+        if (done) {
+          found = true
+          const id = typeof done['id'] === 'string' ? done['id'] : 'no id'
+          options.log(`Atlas has it already (${id}): the request to ${step.what} is not sent again.`)
+          return { document: done, rateLimit: {} }
+        }
+        options.log(`Atlas lists no such thing yet; sending the request to ${step.what} again.`)
+      }
+      return options.client.request(segments, `Atlas's answer to: ${step.what}`, {
         ...stepOptions,
         apiVersion: step.apiVersion,
         signal
-      }),
+      })
+    },
     observe: (doc) => {
       seen = doc
       faults = []
@@ -185,9 +213,9 @@ async function sendStep(
     pollIntervalMs: options.pollIntervalMs,
     signal: options.signal,
     clock: options.clock,
-    // The steps ride out faults as a wait does; a POST whose answer was lost may have done its
-    // work, so it is never repeated blindly (its caller looks first).
-    maxFailures: stepOptions.body !== undefined ? 1 : failureLimit(true),
+    // Every step rides out faults as a wait does; a POST whose answer was lost may have done its
+    // work, so it is sent again only after findDone() found nothing.
+    maxFailures: failureLimit(true),
     onChange: (entry) => {
       if (describe && seen && entry.retrying === undefined)
         options.log(`[+${formatDuration(entry.at)}] ${describe(seen)}`)
@@ -198,7 +226,7 @@ async function sendStep(
     },
     onRateLimited: (limited) => options.log(`${rateLimitedLine(limited).replace(/\.$/, '')} (${step.what}).`)
   })
-  options.onRequests(result.polls, result.rateLimits)
+  options.onRequests(result.polls - (found ? 1 : 0), result.rateLimits)
   if (result.ending !== 'finished' || !result.last) {
     if (result.error && result.ending === 'error') faults.push(faultName(result.error))
     throw endingError(result, step, faults, seen && describe ? describe(seen) : undefined)
@@ -219,6 +247,8 @@ export function createSteps(options: StepsOptions): Steps {
     log: options.log,
     record: (done) => options.record?.(done),
     call: (step, segments, stepOptions = {}) => poll(step, segments, stepOptions, false),
+    post: (step, segments, body, findDone) =>
+      sendStep(options, step, segments, { stepOptions: { body }, isDone: false, findDone }),
     waitFor: (step, segments, isDone, describe) => poll(step, segments, {}, isDone, describe),
     async listAll(step, segments, { paged = true } = {}) {
       const items: Record<string, unknown>[] = []

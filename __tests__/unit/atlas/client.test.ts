@@ -122,6 +122,21 @@ describe('what the client sends', () => {
     expect(sent?.signal).toBe(signal)
   })
 
+  it('a DELETE without a body, whose 204 (bare or in the envelope) is an empty document', async () => {
+    for (const envelope of [false, true]) {
+      const answer = envelope ? { body: { status: 204 } } : { status: 204 }
+      const transport = scriptedTransport([answer])
+      const got = await client(transport, { envelope }).request(['groups', 'g', 'jobs', 'j'], 'x', { method: 'DELETE' })
+      expect(got.document).toEqual({})
+      expect([transport.sent[0]?.method, transport.sent[0]?.body]).toEqual(['DELETE', undefined])
+    }
+  })
+
+  it('a 204 to a GET is no document', async () => {
+    const failure = await atlasFailure(client(scriptedTransport([{ status: 204 }])).request(['x'], 'a thing', {}))
+    expect(failure.status).toBe(204)
+  })
+
   it("the version a request asks for instead of the client's (an export bucket: 2024-05-30)", async () => {
     const transport = scriptedTransport([{ body: {} }])
     await client(transport).request(['groups', 'g', 'backup', 'exportBuckets', 'b'], 'x', { apiVersion: '2024-05-30' })

@@ -131,13 +131,80 @@ describe('one request of a step', () => {
     expect(counted).toEqual([2])
   })
 
-  it('never repeats a POST: its fault may hide a success', async () => {
+  it('sends a POST once when Atlas answers it', async () => {
     const clock = new FakeClock()
-    const { client, requests } = scriptedClient(clock, [transient, { id: 'x' }])
-    const error = await stepFailure(steps(clock, client).steps.call(STEP, ['x'], { body: { a: 1 } }))
-    expect(requests).toHaveLength(1)
-    expect(requests[0]?.options.body).toEqual({ a: 1 })
-    expect([error.status, error.step?.what, error.step?.role]).toEqual([503, STEP.what, STEP.role])
+    const { client, requests } = scriptedClient(clock, [{ id: 'x' }])
+    const { steps: r, counted } = steps(clock, client)
+    let looked = 0
+    const made = await r.post(STEP, ['x'], { a: 1 }, async () => {
+      looked += 1
+      return undefined
+    })
+    expect([made, looked, counted]).toEqual([{ id: 'x' }, 0, [1]])
+    expect(requests.map((q) => q.options.body)).toEqual([{ a: 1 }])
+  })
+
+  it('looks for the work of a POST whose answer was lost before it sends it again, and takes what it finds', async () => {
+    const clock = new FakeClock()
+    const { client, requests } = scriptedClient(clock, [transient, { id: 'never' }])
+    const { steps: r, counted, lines } = steps(clock, client)
+    const made = await r.post(STEP, ['x'], { a: 1 }, async () => ({ id: 'found' }))
+    expect(made).toEqual({ id: 'found' })
+    // The look found it: one POST sent, counted once.
+    expect([requests.length, counted]).toEqual([1, [1]])
+    expect(lines).toContain(`Atlas has it already (found): the request to ${STEP.what} is not sent again.`)
+  })
+
+  it('rides out 6 lost answers to a POST in a row, looking before each resend, with backoff', async () => {
+    const clock = new FakeClock()
+    const { client, requests } = scriptedClient(clock, [
+      transient,
+      transient,
+      transient,
+      transient,
+      transient,
+      { id: 'x' }
+    ])
+    const { steps: r, counted, lines } = steps(clock, client)
+    let looked = 0
+    const made = await r.post(STEP, ['x'], { a: 1 }, async () => {
+      looked += 1
+      return undefined
+    })
+    expect([made, requests.length, looked, counted]).toEqual([{ id: 'x' }, 6, 5, [6]])
+    expect(
+      lines.filter((line) => line === `Atlas lists no such thing yet; sending the request to ${STEP.what} again.`)
+    ).toHaveLength(5)
+    // Backoff between the tries, as for any step: more than the 600 ms the requests took.
+    expect(clock.now()).toBeGreaterThan(5000)
+  })
+
+  it('gives up a POST after 6 faults in a row, naming them', async () => {
+    const clock = new FakeClock()
+    const { client, requests } = scriptedClient(clock, [transient])
+    const error = await stepFailure(steps(clock, client).steps.post(STEP, ['x'], {}, async () => undefined))
+    expect([requests.length, error.status, error.faults]).toEqual([6, 503, Array(6).fill('Atlas API 503')])
+  })
+
+  it('never sends a refused POST again: a refusal hides no success', async () => {
+    const clock = new FakeClock()
+    const refused = new AtlasError('Atlas API 409', { kind: 'api', status: 409 })
+    const { client, requests } = scriptedClient(clock, [refused, { id: 'x' }])
+    let looked = 0
+    const error = await stepFailure(
+      steps(clock, client).steps.post(STEP, ['x'], {}, async () => {
+        looked += 1
+        return undefined
+      })
+    )
+    expect([requests.length, looked, error.status]).toEqual([1, 0, 409])
+  })
+
+  it('sends a DELETE when asked, and takes its empty answer', async () => {
+    const clock = new FakeClock()
+    const { client, requests } = scriptedClient(clock, [{}])
+    expect(await steps(clock, client).steps.call(STEP, ['x'], { method: 'DELETE' })).toEqual({})
+    expect(requests[0]?.options.method).toBe('DELETE')
   })
 
   it('names the step and its role on an error Atlas answered', async () => {

@@ -1,5 +1,5 @@
 import { newest, stepError, type Steps } from '../../engine/steps.js'
-import { StepError, type Step } from '../../engine/step-error.js'
+import type { Step } from '../../engine/step-error.js'
 import { workflowRunUrl } from '../../engine/workflow-run.js'
 import { parseBoolean, readBoolean, readHexId, readList, type InputReader } from '../../engine/inputs.js'
 import { objects, text } from '../fields.js'
@@ -275,44 +275,16 @@ async function snapshotToWaitFor(
   }
   const description = `${marker ?? 'GitHub Actions:'} taken by atlas-pipeline-run-action/backup-export`
   const taken = id(
-    await postOnce(
+    await steps.post(
       STEPS.takeSnapshot,
       [...base, 'snapshots'],
       { description, retentionInDays: start.snapshotRetentionDays },
-      steps,
       async () => mine(await steps.listAll(STEPS.listSnapshots, paths.list, { paged: paths.paged }))
     )
   )
   if (!taken) throw stepError(STEPS.takeSnapshot, 'protocol', 'Atlas took the snapshot but answered without its id')
   steps.log(`Took on-demand snapshot ${taken}; waiting until it is completed.`)
   return { snapshotId: taken, how: 'taken by this step' }
-}
-
-/**
- * A POST sent at most twice: when its answer is lost (a timeout, a reset, a 5xx, a 429), Atlas may
- * have done the work, so findDone() looks for it first and only an empty look sends it again.
- */
-async function postOnce(
-  step: Step,
-  segments: string[],
-  body: unknown,
-  steps: Steps,
-  findDone: () => Promise<AtlasDocument | undefined>
-): Promise<AtlasDocument> {
-  try {
-    return await steps.call(step, segments, { body })
-  } catch (error) {
-    if (!(error instanceof StepError) || !(error.retryable || error.kind === 'timeout')) throw error
-    const found = await findDone()
-    if (found) {
-      steps.log(`The request to ${step.what} failed (${error.message}), but Atlas has it: ${id(found)}.`)
-      return found
-    }
-    steps.log(
-      `The request to ${step.what} failed (${error.message}) and Atlas lists no such thing; sending it once more.`
-    )
-    return steps.call(step, segments, { body })
-  }
 }
 
 /** The outputs that start mode sets. */
@@ -349,7 +321,7 @@ export async function startExport(
     exportBucketId: start.exportBucketId,
     customData: [...start.customData, ...provenance(steps.env)]
   }
-  const created = await postOnce(STEPS.startExport, exportsPath, body, steps, async () => {
+  const created = await steps.post(STEPS.startExport, exportsPath, body, async () => {
     const found = startedBefore(await steps.listAll(STEPS.listExports, exportsPath), steps.env, start.exportBucketId)
     return found && found['snapshotId'] === snapshotId && id(found) !== id(before) ? found : undefined
   })

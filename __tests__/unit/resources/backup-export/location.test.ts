@@ -80,6 +80,9 @@ function bucketSteps(answer: Record<string, unknown> | AtlasError | StepError) {
     listAll: async () => {
       throw new Error('no list expected')
     },
+    post: async () => {
+      throw new Error('no POST expected')
+    },
     waitFor: async () => {
       throw new Error('no wait expected')
     }
