@@ -20,8 +20,8 @@ import { publish, publishInputError } from '../report/publish.js'
 import { commitState, statusReporter } from '../report/status.js'
 import { StepError } from './step-error.js'
 import { createSteps, stepFailureResult, type StepRecord, type Steps } from './steps.js'
-import type { FollowUp, Prepared, Resource } from '../resources/resource.js'
-import { createAuthenticator, maskSecrets } from './credentials.js'
+import type { FollowUp, OnCancel, Prepared, Resource } from '../resources/resource.js'
+import { createAuthenticator, maskDocumentSecrets, maskSecrets } from './credentials.js'
 import { InputError, readSettings, type Settings } from './settings.js'
 import { listenForCancellation, type Cancellation } from './signals.js'
 import { judge, tooOld } from './verdict.js'
@@ -48,7 +48,7 @@ function describeForDebug(error: unknown): string {
 
 /** The steps toolkit for the steps around the check, counting the requests they send. */
 function stepsFor(
-  { settings, client, signal, clock }: Check,
+  { resource, settings, client, signal, clock }: Check,
   deadline: number,
   onRequests: (sent: number, rateLimits?: RateLimits) => void,
   record?: (done: StepRecord) => void
@@ -62,6 +62,7 @@ function stepsFor(
     env: process.env,
     log: (line) => core.info(logLine(line)),
     record,
+    seen: (doc) => maskDocumentSecrets(resource, doc),
     onRequests
   })
 }
@@ -151,6 +152,7 @@ async function pollResource<Ref>(check: Check<Ref>): Promise<PollResult> {
   return pollUntilDone({
     fetch: (requestSignal) => client.get(segments, resource.noun, requestSignal),
     observe: (doc) => {
+      maskDocumentSecrets(resource, doc)
       seen = doc
       return { state: resource.state(doc), stage: resource.stage(doc) }
     },
@@ -180,6 +182,32 @@ async function pollResource<Ref>(check: Check<Ref>): Promise<PollResult> {
         )
       )
   })
+}
+
+/**
+ * A check the workflow cancelled while it waited: the resource's word for what goes on in Atlas,
+ * and its undo of what the step started (a download it prepared), before the report and within
+ * the clean-up bound, so the summary says what was undone.
+ */
+async function onCancelled<Ref>(
+  check: Check<Ref>,
+  onCancel: OnCancel | undefined,
+  cleanup: AbortSignal,
+  done: StepRecord[]
+): Promise<{ hint?: string; requests: number }> {
+  if (!onCancel) return { requests: 0 }
+  const tally: Tally = { requests: 0 }
+  if (onCancel.undo) {
+    const bounded = { ...check, signal: cleanupBound(check.clock, cleanup) }
+    const steps = stepsFor(bounded, check.clock.now() + CLEANUP_TIMEOUT_MS, counting(tally), (step) => done.push(step))
+    try {
+      await onCancel.undo(steps)
+    } catch (error) {
+      if (!(error instanceof StepError)) throw error
+      core.warning(logLine(`Could not ${error.step.what} after the cancel (${error.message}).`))
+    }
+  }
+  return { hint: onCancel.hint, requests: tally.requests }
 }
 
 /** Aborts when clean-up has had CLEANUP_TIMEOUT_MS on clock, or at once when cutShort aborts (a second signal). */
@@ -218,13 +246,18 @@ async function check<Ref>(
     const checked = { ...settings, ref: prepared.ref }
     const checking = { ...context, settings: checked }
     const polled = unprepared ?? (await pollResource(checking))
+    const cancelled =
+      polled.ending === 'cancelled' ? await onCancelled(checking, prepared.onCancel, cancel.cleanup, done) : undefined
     // The steps before the check are part of it: their requests and their time count too.
     const elapsedMs = unprepared ? polled.elapsedMs : clock.now() - startedAt
     const { followUp, after } = await followUpOf(checking, polled)
     // A failed step's result already holds the steps' tally.
     const steps = unprepared
       ? after
-      : { requests: before.requests + after.requests, rateLimits: addRateLimits(before.rateLimits, after.rateLimits) }
+      : {
+          requests: before.requests + after.requests + (cancelled?.requests ?? 0),
+          rateLimits: addRateLimits(before.rateLimits, after.rateLimits)
+        }
     const rateLimits = addRateLimits(polled.rateLimits, steps.rateLimits)
     const result: PollResult = {
       ...polled,
@@ -234,7 +267,8 @@ async function check<Ref>(
       atlasAnswered: client.answers > 0
     }
     if (result.error) core.debug(logLine(`last error: ${describeForDebug(result.error)}`, 2 * MAX_LOG_LINE))
-    const verdict = judge(result, checked, resource, clock.now())
+    const judged = judge(result, checked, resource, clock.now())
+    const verdict = cancelled?.hint ? { ...judged, hint: cancelled.hint } : judged
     const stepOutputs = { ...prepared.outputs, ...followUp?.outputs }
     await publish({
       result,

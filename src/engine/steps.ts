@@ -86,6 +86,8 @@ export interface StepsOptions {
   log: (line: string) => void
   /** Steps done, for the summary (default: not kept). */
   record?: (done: StepRecord) => void
+  /** Sees every document a step receives, as it arrives (to mask the credentials it holds). */
+  seen?: (doc: Record<string, unknown>) => void
   /** Counts every request sent, for the polls output. */
   onRequests: (sent: number, rateLimits?: RateLimits) => void
   clock?: Clock
@@ -202,6 +204,7 @@ async function sendStep(
       })
     },
     observe: (doc) => {
+      options.seen?.(doc)
       seen = doc
       faults = []
       // Stryker disable next-line StringLiteral: any state but 'done' means not yet

@@ -2,6 +2,7 @@ import { stringifyJson } from '../atlas/json.js'
 import type { PollResult } from '../engine/poll.js'
 import type { Resource } from '../resources/resource.js'
 import type { Verdict } from '../engine/verdict.js'
+import { withoutSecrets } from '../engine/credentials.js'
 
 // The step's outputs, as one pure map: set on success and on failure, each only when known. The
 // resource names what comes from its document; how the check went is the same for all.
@@ -20,7 +21,8 @@ export function buildOutputs(
   const doc = result.last?.document
   if (doc) {
     for (const [name, value] of Object.entries(resource.outputs(doc))) put(name, value)
-    put(resource.documentOutput, stringifyJson(doc))
+    // The whole document, without the credentials it holds (they are the resource's outputs' alone).
+    put(resource.documentOutput, stringifyJson(withoutSecrets(doc, resource.secrets(doc))))
   }
   put('httpStatus', result.httpStatus?.toString())
   put('errorCode', result.error?.errorCode)

@@ -87,6 +87,12 @@ export interface ResourceReport {
   outputs(doc: AtlasDocument): Record<string, string | undefined>
   /** The output that holds the whole document as compact JSON. */
   documentOutput: string
+  /**
+   * The values of a document that are credentials (a link that downloads the data): the engine
+   * masks each one as the document arrives, before anything can print it, and the document output
+   * carries a placeholder in its place. outputs() may hand them to the steps that need them.
+   */
+  secrets(doc: AtlasDocument): string[]
   /** The outputs the steps around the check may add (prepare(), followUp()), besides outputs(). */
   stepOutputs: readonly string[]
 }
@@ -135,6 +141,7 @@ type Defaulted =
   | 'keyFigures'
   | 'details'
   | 'stepOutputs'
+  | 'secrets'
   | 'createdAt'
   | 'staleHint'
   | 'prepare'
@@ -159,6 +166,7 @@ export function defineResource<Ref>(definition: ResourceDefinition<Ref>): Resour
     keyFigures: () => [],
     details: () => [],
     stepOutputs: [],
+    secrets: () => [],
     createdAt: () => undefined,
     staleHint: `Look at the newest ${noun} in the Atlas UI, or raise maxAge.`,
     prepare: async (ref) => ({ ref }),
@@ -181,4 +189,17 @@ export interface FollowUp {
 export interface Prepared<Ref> {
   ref: Ref
   outputs?: Record<string, string>
+  /** What a cancelled check of this ref means in Atlas, when prepare() knows more than the engine. */
+  onCancel?: OnCancel
+}
+
+/** What the step says and does when the workflow is cancelled while it waits. */
+export interface OnCancel {
+  /** What goes on in Atlas, for the annotation ("Atlas cannot cancel …; it goes on"). */
+  hint: string
+  /**
+   * Undoes what this step started, with a steps toolkit bound by the clean-up time; it says what
+   * it did with steps.record() and steps.log(), and a failure of it is a warning.
+   */
+  undo?(steps: Steps): Promise<void>
 }

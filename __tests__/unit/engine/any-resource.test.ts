@@ -8,11 +8,15 @@ import * as core from '../../fixtures/core.js'
 import * as github from '../../fixtures/github.js'
 import { widgetBuild } from '../../fixtures/widget-resource.js'
 import { skippingClock } from '../../support/clock.js'
+import { text } from '../../../src/resources/fields.js'
+import type { Resource } from '../../../src/resources/resource.js'
+import type { WidgetRef } from '../../fixtures/widget-resource.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
 jest.unstable_mockModule('@actions/github', () => github)
 const { run } = await import('../../../src/engine/run.js')
 const { runAction } = await import('../../../src/index.js')
+const { systemClock } = await import('../../../src/engine/poll.js')
 
 const GROUP = '32b6e34b3d91647abb20e7b8'
 const WIDGET = 'a'.repeat(24)
@@ -89,5 +93,103 @@ describe('a resource the engine has never heard of', () => {
   })
   it('is not in the registry, so the bundle entry refuses to run it by name', async () => {
     await expect(runAction('widget')).rejects.toThrow('No action in folder widget; the actions are ., backup-export')
+  })
+})
+
+describe('a resource whose documents hold credentials (secrets)', () => {
+  const LINK = 'https://dl.widgets.test/widget-1/t0k3n-abc/parts.tar.gz'
+  const OTHER = 'https://dl.widgets.test/widget-0/t0k3n-old/parts.tar.gz'
+  /** A widget whose download link is a credential, and whose prepare() lists the widgets first. */
+  const linkedWidget: Resource<WidgetRef> = {
+    ...widgetBuild,
+    secrets: (doc) => [text(doc['link'])].filter((link): link is string => link !== undefined),
+    outputs: (doc) => ({ ...widgetBuild.outputs(doc), link: text(doc['link']) }),
+    prepare: async (ref, steps) => {
+      await steps.listAll({ what: 'list the widgets', role: 'Project Widget Viewer' }, [
+        'groups',
+        ref.groupId,
+        'widgets'
+      ])
+      return { ref }
+    }
+  }
+
+  it('masks each one as it arrives, in a list and in the document, before any output', async () => {
+    answers = [
+      { results: [{ status: 'READY', link: OTHER }] },
+      { status: 'READY', link: LINK, parts: [{ link: LINK }] }
+    ]
+    await run(linkedWidget)
+    expect(core.setFailed).not.toHaveBeenCalled()
+    const masked = core.setSecret.mock.calls.map(([value]) => value)
+    expect(masked).toEqual(expect.arrayContaining([OTHER, LINK]))
+    const maskedAt = Math.min(...core.setSecret.mock.calls.map((_, i) => core.setSecret.mock.invocationCallOrder[i]!))
+    expect(Math.min(...core.setOutput.mock.invocationCallOrder)).toBeGreaterThan(maskedAt)
+  })
+
+  it('keeps them out of the document output, at any depth, and hands them only to the outputs the resource names', async () => {
+    answers = [{ results: [] }, { status: 'READY', link: LINK, parts: [{ link: LINK }, 'kept'] }]
+    await run(linkedWidget)
+    expect(outputs()['widget']).toBe('{"status":"READY","link":"***","parts":[{"link":"***"},"kept"]}')
+    expect(outputs()['link']).toBe(LINK)
+    expect(summaryText()).not.toContain('t0k3n')
+  })
+})
+
+describe('a resource that undoes what it started when the workflow is cancelled (onCancel)', () => {
+  const undone: string[] = []
+  const undoingWidget = (undo: boolean): Resource<WidgetRef> => ({
+    ...widgetBuild,
+    prepare: async (ref) => ({
+      ref,
+      onCancel: {
+        hint: 'The widget build goes on in Atlas, which cannot stop one.',
+        ...(undo
+          ? {
+              undo: async (steps) => {
+                undone.push('undo')
+                await steps.call(
+                  { what: 'cancel the widget build', role: 'Project Widget Owner' },
+                  ref.widgetId.split(''),
+                  {
+                    method: 'DELETE'
+                  }
+                )
+                steps.record({ what: 'Widget build', id: ref.widgetId, how: 'cancelled (the workflow was cancelled)' })
+              }
+            }
+          : {})
+      }
+    })
+  })
+
+  async function cancelledWhileWaiting(resource: Resource<WidgetRef>): Promise<void> {
+    answers = [{ status: 'BUILDING' }]
+    inputs = { ...inputs, wait: 'true', pollInterval: '1s', timeout: '1m' }
+    const checking = run(resource, systemClock)
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    process.emit('SIGINT', 'SIGINT')
+    await checking
+  }
+
+  it('undoes it within the clean-up bound, says so in the summary, and puts the hint of the resource in the annotation', async () => {
+    undone.length = 0
+    await cancelledWhileWaiting(undoingWidget(true))
+    expect(undone).toEqual(['undo'])
+    expect(seen.filter((line) => line.startsWith('DELETE '))).toHaveLength(1)
+    expect(summaryText()).toContain(`- Widget build \`${WIDGET}\`: cancelled (the workflow was cancelled)`)
+    const [message] = core.setFailed.mock.calls.map(([m]) => String(m))
+    expect(message).toMatch(
+      /^Cancelled while the widget build was BUILDING .*\nThe widget build goes on in Atlas, which cannot stop one\.$/
+    )
+    expect(outputs()['polls']).toBe('2')
+  })
+
+  it('only says what goes on when there is nothing to undo', async () => {
+    await cancelledWhileWaiting(undoingWidget(false))
+    expect(seen.filter((line) => line.startsWith('DELETE '))).toEqual([])
+    expect(String(core.setFailed.mock.calls[0]![0])).toMatch(
+      /\nThe widget build goes on in Atlas, which cannot stop one\.$/
+    )
   })
 })

@@ -5,7 +5,9 @@ import type { Transport } from '../../../src/atlas/http.js'
 import * as core from '../../fixtures/core.js'
 
 jest.unstable_mockModule('@actions/core', () => core)
-const { createAuthenticator, maskSecrets } = await import('../../../src/engine/credentials.js')
+const { createAuthenticator, maskSecrets, maskDocumentSecrets, withoutSecrets } =
+  await import('../../../src/engine/credentials.js')
+const { widgetBuild } = await import('../../fixtures/widget-resource.js')
 const { SECRET_ENV, SECRET_INPUTS } = await import('../../../src/engine/settings.js')
 type Settings = Parameters<typeof createAuthenticator>[0]
 
@@ -70,5 +72,29 @@ describe('createAuthenticator()', () => {
     expect(await auth.authorize('GET', '/api/atlas/v2/x')).toBe('Bearer obtained')
     expect(sent).toEqual(['/api/oauth/token'])
     expect(core.setSecret).toHaveBeenCalledWith('obtained')
+  })
+})
+
+describe('the secrets of a document', () => {
+  const linked = { ...widgetBuild, secrets: (doc: Record<string, unknown>) => [String(doc['link'] ?? '')] }
+
+  it('masks those of the document and of each item of a page, but never an empty one', () => {
+    maskDocumentSecrets(linked, { link: 'L1', results: [{ link: 'L2' }, 'not an item', {}] })
+    expect(core.setSecret.mock.calls.map(([value]) => value)).toEqual(['L1', 'L2'])
+  })
+
+  it('masks nothing for a resource without secrets', () => {
+    maskDocumentSecrets(widgetBuild, { link: 'L1' })
+    expect(core.setSecret).not.toHaveBeenCalled()
+  })
+
+  it('replaces each secret string at any depth, and nothing else', () => {
+    const doc = { a: 'L1', b: ['L1', 'x', { c: 'L2', d: 3, e: null, f: true }], g: 'L1-not-equal' }
+    expect(withoutSecrets(doc, ['L1', 'L2'])).toEqual({
+      a: '***',
+      b: ['***', 'x', { c: '***', d: 3, e: null, f: true }],
+      g: 'L1-not-equal'
+    })
+    expect(withoutSecrets(doc, [])).toBe(doc)
   })
 })
