@@ -48,7 +48,8 @@ export function createAuthenticator(settings: Settings, transport: Transport): A
  */
 export function maskDocumentSecrets(resource: Resource, doc: AtlasDocument): void {
   const items = Array.isArray(doc['results']) ? doc['results'].filter(isObject) : []
-  for (const each of [doc, ...items]) for (const secret of resource.secrets(each)) if (secret !== '') core.setSecret(secret)
+  for (const each of [doc, ...items])
+    for (const secret of resource.secrets(each)) if (secret !== '') core.setSecret(secret)
 }
 
 /** What a secret of a document becomes in the document output. */

@@ -280,18 +280,25 @@ export function createSteps(options: StepsOptions): Steps {
   }
 }
 
+/** Where an item's creation date is: a field holding an ISO date, or a reading of it (from its id). */
+export type DateOf = string | ((item: Record<string, unknown>) => string | undefined)
+
+const dateOf = (item: Record<string, unknown>, date: DateOf): unknown =>
+  typeof date === 'string' ? item[date] : date(item)
+
 /**
- * The newest of items by an ISO date field; undefined for an empty list. Items without a readable
- * date count as oldest, or as newest with undated: 'newest' (for documents that get their date
- * only when they are done, so one without it is younger than every one with it).
+ * The newest of items by an ISO date (a field, or read from the item); undefined for an empty list.
+ * Items without a readable date count as oldest, or as newest with undated: 'newest' (for
+ * documents that get their date only when they are done, so one without it is younger than every
+ * one with it).
  */
 export function newest(
   items: Record<string, unknown>[],
-  field: string,
+  date: DateOf,
   undated: 'oldest' | 'newest' = 'oldest'
 ): Record<string, unknown> | undefined {
   const time = (item: Record<string, unknown>): number => {
-    const value = item[field]
+    const value = dateOf(item, date)
     const parsed = typeof value === 'string' ? Date.parse(value) : NaN
     return Number.isNaN(parsed) ? (undated === 'newest' ? Infinity : -Infinity) : parsed
   }
@@ -303,9 +310,9 @@ export function newest(
 
 /** What findLatest() looks for, and what it says about it. */
 export interface LatestQuery {
-  /** The fields of an item that hold its id and its creation date. */
+  /** The field of an item that holds its id, and where its creation date is. */
   idField: string
-  dateField: string
+  dateField: DateOf
   /** Only the items that fit count (all by default). */
   fits?: (item: Record<string, unknown>) => boolean
   /** The item in words, for the log: the resource's word for it. */
@@ -337,7 +344,8 @@ export async function findLatest(
   const id = found?.[query.idField] as string | undefined
   if (found === undefined || id === undefined)
     throw stepError(step, 'empty', query.none.message, { headline: query.none.headline, hint: query.none.hint })
-  const created = typeof found[query.dateField] === 'string' ? (found[query.dateField] as string) : 'at an unknown time'
+  const date = dateOf(found, query.dateField)
+  const created = typeof date === 'string' ? date : 'at an unknown time'
   const among = query.among ? ` ${query.among}` : ''
   steps.log(`Newest ${query.label}${among}: ${id}, created ${created} (1 of ${items.length}).`)
   steps.record({ what: query.what, id, how: `the newest${among}, created ${created} (of ${items.length} listed)` })

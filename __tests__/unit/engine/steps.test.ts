@@ -465,6 +465,13 @@ describe('the newest item', () => {
     expect(newest([], 'createdAt')).toBeUndefined()
   })
 
+  it('reads the date with a function when the item has no date field (a restore job: from its id)', () => {
+    const items = [{ id: 'x', t: '2026-11-27T00:00:00Z' }, { id: 'y', t: '2026-11-29T00:00:00Z' }, { id: 'z' }]
+    const read = (item: Record<string, unknown>) => (typeof item['t'] === 'string' ? item['t'] : undefined)
+    expect(newest(items, read)?.['id']).toBe('y')
+    expect(newest(items, read, 'newest')?.['id']).toBe('z')
+  })
+
   it('counts items without a date as newest when asked (a snapshot in progress has no createdAt yet)', () => {
     const items = [{ id: 'a', createdAt: '2026-11-27T00:00:00Z' }, { id: 'in progress' }]
     expect(newest(items, 'createdAt', 'newest')?.['id']).toBe('in progress')

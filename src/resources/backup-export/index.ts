@@ -11,8 +11,9 @@ import {
   type StartInputs
 } from './start.js'
 import { LOCATION_OUTPUTS, locateFiles } from './location.js'
+import { readClusterName } from '../cloud-backup/cluster.js'
 import { api, objects, spanMs, text } from '../fields.js'
-import { readHexId, readIdOrLatest, type InputReader } from '../../engine/inputs.js'
+import { readHexId, readIdOrLatest } from '../../engine/inputs.js'
 import { defineResource, type AtlasDocument, type Row } from '../resource.js'
 
 // A Cloud Backup snapshot export job (DiskBackupExportJob): GET /groups/{groupId}/clusters/
@@ -36,19 +37,6 @@ export interface ExportRef {
 
 /** Finding the newest job for latest: the same request as start mode's, without its notes. */
 const FIND_LATEST = { what: STEPS.listExports.what, role: STEPS.listExports.role }
-
-// The spec's pattern for clusterName. Atlas caps cluster names at 64 characters.
-const CLUSTER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/
-
-function readClusterName(input: InputReader, problems: string[]): string {
-  const value = input('clusterName')
-  if (value === '') problems.push('clusterName is required: the name of the Atlas cluster, like Cluster0')
-  else if (!CLUSTER_NAME.test(value) || value.length > 64)
-    problems.push(
-      `clusterName "${value}" must be up to 64 letters, digits and hyphens, starting with a letter or digit (like Cluster0)`
-    )
-  return value
-}
 
 function collections(doc: AtlasDocument): { exported?: string; total?: string } {
   const status = isObject(doc['exportStatus']) ? doc['exportStatus'] : {}

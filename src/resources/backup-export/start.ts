@@ -1,7 +1,15 @@
 import { newest, stepError, type Steps } from '../../engine/steps.js'
 import type { Step } from '../../engine/step-error.js'
 import { workflowRunUrl } from '../../engine/workflow-run.js'
-import { parseBoolean, readBoolean, readHexId, readList, type InputReader } from '../../engine/inputs.js'
+import { parseBoolean, readHexId, readList, type InputReader } from '../../engine/inputs.js'
+import { clusterOnce } from '../cloud-backup/cluster.js'
+import {
+  chooseSnapshot,
+  readSnapshotChoice,
+  SNAPSHOT_DEFAULTS,
+  snapshotSteps,
+  type SnapshotChoice
+} from '../cloud-backup/snapshots.js'
 import { objects, text } from '../fields.js'
 import type { AtlasDocument } from '../resource.js'
 
@@ -10,11 +18,8 @@ import type { AtlasDocument } from '../resource.js'
 // a re-run of the same workflow run finds the export (and the snapshot) it started before, and a
 // POST whose answer was lost is looked for before it is sent again.
 
-export interface StartInputs {
+export interface StartInputs extends SnapshotChoice {
   exportBucketId: string
-  snapshotId?: string
-  takeSnapshot: boolean
-  snapshotRetentionDays: number
   customData: Label[]
 }
 
@@ -28,6 +33,7 @@ export interface Label {
 // snapshot) this one started, so running the job again never starts a second export.
 const NO_EXPORT = 'No export was started.'
 const RERUN = 'it will not start a second export'
+const SNAPSHOT_STEPS = snapshotSteps({ note: NO_EXPORT, rerun: RERUN })
 export const STEPS = {
   listExports: {
     what: 'list the export jobs of the cluster',
@@ -35,34 +41,7 @@ export const STEPS = {
     note: NO_EXPORT,
     rerun: RERUN
   },
-  clusterKind: {
-    what: 'read the cluster (is it sharded?)',
-    role: 'Project Read Only',
-    // The newest version of the cluster document; clusterType is in every version.
-    apiVersion: '2024-08-05',
-    note: NO_EXPORT,
-    rerun: RERUN
-  },
-  listSnapshots: {
-    what: 'list the snapshots of the cluster',
-    role: 'Project Read Only',
-    note: NO_EXPORT,
-    rerun: RERUN
-  },
-  takeSnapshot: {
-    what: 'take an on-demand snapshot',
-    role: 'Project Backup Creator',
-    note: NO_EXPORT,
-    rerun: RERUN,
-    conflict:
-      "Atlas allows one queued or running on-demand snapshot per cluster: wait for the one under way (its id is in Atlas's detail above), or run this step again later."
-  },
-  waitSnapshot: {
-    what: 'wait for the snapshot',
-    role: 'Project Read Only',
-    note: NO_EXPORT,
-    rerun: `it uses the snapshot this run took instead of taking another, and ${RERUN}`
-  },
+  ...SNAPSHOT_STEPS,
   startExport: {
     what: 'start the export',
     role: 'Project Backup Export Operator',
@@ -73,7 +52,7 @@ export const STEPS = {
 } satisfies Record<string, Step>
 
 /** Defaults of the start-mode inputs (a test keeps them equal to backup-export/action.yml's). */
-export const START_DEFAULTS = { takeSnapshot: 'false', snapshotRetentionDays: '1' } as const
+export const START_DEFAULTS = SNAPSHOT_DEFAULTS
 
 /** Flags the inputs that only start mode reads, when the step does not start an export (why: "exportBucketId is not"). */
 export function startOnly(input: InputReader, problems: string[], why: string): void {
@@ -92,25 +71,14 @@ export function readStartInputs(input: InputReader, problems: string[]): StartIn
   }
   // Stryker disable next-line StringLiteral: the words name an empty id, and an empty exportBucketId means check mode
   const exportBucketId = readHexId(input, 'exportBucketId', 'the export bucket id', problems)
-  const snapshotId =
-    // Stryker disable next-line StringLiteral: the words name an empty id, and an empty snapshotId is not read
-    input('snapshotId') === '' ? undefined : readHexId(input, 'snapshotId', 'the snapshot id', problems)
-  // Stryker disable next-line ConditionalExpression: the default is false, as the mutant makes it
-  const takeSnapshot = readBoolean(input, 'takeSnapshot', problems, parseBoolean(START_DEFAULTS.takeSnapshot) === true)
-  if (snapshotId && takeSnapshot)
-    problems.push(
-      'snapshotId and takeSnapshot: true exclude each other; give one, or neither for the newest completed snapshot'
-    )
-  const days = input('snapshotRetentionDays') || START_DEFAULTS.snapshotRetentionDays
-  if (!/^[1-9]\d{0,4}$/.test(days))
-    problems.push(`snapshotRetentionDays is "${days}"; it must be a whole number of days, at least 1`)
+  const choice = readSnapshotChoice(input, problems)
   const customData: Label[] = []
   for (const line of readList(input, 'customData', /\n/)) {
     const at = line.indexOf('=')
     if (at <= 0) problems.push(`customData line "${line}" must be key=value`)
     else customData.push({ key: line.slice(0, at).trim(), value: line.slice(at + 1).trim() })
   }
-  return { exportBucketId, snapshotId, takeSnapshot, snapshotRetentionDays: Number(days), customData }
+  return { exportBucketId, ...choice, customData }
 }
 
 /** Where the export came from, for the bucket's .complete file and to find it again on a re-run. */
@@ -155,138 +123,6 @@ function startedBefore(
   return newest(ours, 'createdAt')
 }
 
-/** Snapshot states in which an on-demand snapshot blocks another: Atlas allows one queued or running at a time. */
-const RUNNING = new Set(['queued', 'inProgress'])
-
-/** An on-demand snapshot (a recorded answer had frequencyType "ondemand", outside the spec's enum). */
-const onDemand = (s: AtlasDocument): boolean => s['snapshotType'] === 'onDemand' || s['frequencyType'] === 'ondemand'
-
-/** What Atlas can export: a completed snapshot that is not a fallback one. */
-const exportable = (s: AtlasDocument): boolean => s['status'] === 'completed' && s['snapshotType'] !== 'fallback'
-
-/** Where a cluster's snapshots are read: sharded clusters keep theirs under their own paths. */
-interface SnapshotPaths {
-  list: string[]
-  one: (snapshotId: string) => string[]
-  /** The list endpoint of a sharded cluster has no paging parameters. */
-  paged: boolean
-}
-
-/** The cluster's kind, learned with one request (GET cluster), then the paths of its snapshots. */
-async function snapshotPaths(base: string[], steps: Steps): Promise<SnapshotPaths> {
-  // base is groups/{groupId}/clusters/{clusterName}/backup: the cluster is the path above backup.
-  const cluster = await steps.call(STEPS.clusterKind, base.slice(0, -1))
-  const kind = text(cluster['clusterType'])
-  if (kind === 'SHARDED' || kind === 'GEOSHARDED') {
-    steps.log(`The cluster is ${kind}: reading its snapshots as a sharded cluster's.`)
-    return {
-      list: [...base, 'snapshots', 'shardedClusters'],
-      one: (snapshotId) => [...base, 'snapshots', 'shardedCluster', snapshotId],
-      paged: false
-    }
-  }
-  return { list: [...base, 'snapshots'], one: (snapshotId) => [...base, 'snapshots', snapshotId], paged: true }
-}
-
-const snapshotStatus = (s: AtlasDocument, snapshotId: string): string =>
-  `snapshot ${snapshotId} is ${text(s['status']) ?? 'without a status'}`
-
-async function chooseSnapshot(start: StartInputs, base: string[], steps: Steps): Promise<string> {
-  if (start.snapshotId) {
-    steps.record({ what: 'Snapshot', id: start.snapshotId, how: 'as given (snapshotId)' })
-    return start.snapshotId
-  }
-  const paths = await snapshotPaths(base, steps)
-  const snapshots = await steps.listAll(STEPS.listSnapshots, paths.list, { paged: paths.paged })
-  if (!start.takeSnapshot) {
-    const chosen = newest(
-      snapshots.filter((s) => exportable(s) && id(s) !== undefined),
-      'createdAt'
-    )
-    const snapshotId = id(chosen)
-    if (!snapshotId)
-      throw stepError(
-        STEPS.listSnapshots,
-        'empty',
-        'Atlas lists no completed snapshot of the cluster that can be exported',
-        {
-          headline: 'no snapshot to export: none is completed (fallback snapshots cannot be exported)',
-          hint:
-            'Set takeSnapshot: true to take one now, or give snapshotId. Is Cloud Backup enabled on the cluster (M10 or larger)? ' +
-            NO_EXPORT
-        }
-      )
-    const created = text((chosen as AtlasDocument)['createdAt']) ?? 'at an unknown time'
-    steps.log(`Newest completed snapshot: ${snapshotId}, created ${created} (1 of ${snapshots.length}).`)
-    steps.record({ what: 'Snapshot', id: snapshotId, how: `the newest completed one, created ${created}` })
-    return snapshotId
-  }
-  const runId = steps.env['GITHUB_RUN_ID']
-  // Ends with ':' so that run 42 does not take run 4242's snapshot for its own.
-  const marker = runId ? `GitHub run ${steps.env['GITHUB_REPOSITORY'] ?? ''}#${runId}:` : undefined
-  const { snapshotId, how } = await snapshotToWaitFor(start, base, paths, snapshots, steps, marker)
-  const done = await steps.waitFor(
-    STEPS.waitSnapshot,
-    paths.one(snapshotId),
-    (s) => s['status'] === 'completed' || s['status'] === 'failed',
-    (s) => snapshotStatus(s, snapshotId)
-  )
-  if (done['status'] === 'failed')
-    throw stepError(STEPS.waitSnapshot, 'failed', `Atlas could not take snapshot ${snapshotId}: it failed`, {
-      headline: `snapshot ${snapshotId} failed; no export was started`,
-      hint:
-        'Atlas could not take the snapshot: look at Backup, Snapshots of the cluster in the Atlas UI for the cause, then run the job again. ' +
-        'It takes a new snapshot (a failed one is never reused) and starts the export once.'
-    })
-  steps.record({ what: 'Snapshot', id: snapshotId, how: `${how}, completed` })
-  return snapshotId
-}
-
-/** The on-demand snapshot to wait for: the one this run took before, the on-demand one in progress, or a new one. */
-async function snapshotToWaitFor(
-  start: StartInputs,
-  base: string[],
-  paths: SnapshotPaths,
-  snapshots: AtlasDocument[],
-  steps: Steps,
-  marker: string | undefined
-): Promise<{ snapshotId: string; how: string }> {
-  const mine = (list: AtlasDocument[]): AtlasDocument | undefined =>
-    marker
-      ? // One in progress has no createdAt yet, and is younger than any that has one.
-        newest(
-          list.filter((s) => text(s['description'])?.includes(marker) && s['status'] !== 'failed' && id(s)),
-          'createdAt',
-          'newest'
-        )
-      : undefined
-  const mineId = id(mine(snapshots))
-  if (mineId) {
-    steps.log(`This workflow run took snapshot ${mineId} before; using it.`)
-    return { snapshotId: mineId, how: 'taken by this workflow run before' }
-  }
-  // Only an on-demand snapshot under way stops another; a scheduled one does not.
-  const runningId = id(snapshots.find((s) => onDemand(s) && RUNNING.has(String(s['status'])) && id(s)))
-  if (runningId) {
-    steps.log(
-      `An on-demand snapshot is already in progress (${runningId}); Atlas allows one at a time, so waiting for it instead of taking another.`
-    )
-    return { snapshotId: runningId, how: 'an on-demand one already in progress, waited for' }
-  }
-  const description = `${marker ?? 'GitHub Actions:'} taken by atlas-pipeline-run-action/backup-export`
-  const taken = id(
-    await steps.post(
-      STEPS.takeSnapshot,
-      [...base, 'snapshots'],
-      { description, retentionInDays: start.snapshotRetentionDays },
-      async () => mine(await steps.listAll(STEPS.listSnapshots, paths.list, { paged: paths.paged }))
-    )
-  )
-  if (!taken) throw stepError(STEPS.takeSnapshot, 'protocol', 'Atlas took the snapshot but answered without its id')
-  steps.log(`Took on-demand snapshot ${taken}; waiting until it is completed.`)
-  return { snapshotId: taken, how: 'taken by this step' }
-}
-
 /** The outputs that start mode sets. */
 export const START_OUTPUTS = ['started', 'snapshotId'] as const
 
@@ -315,7 +151,19 @@ export async function startExport(
     steps.log(
       `The export this workflow run started before (${id(before)}) is ${String(before['state'])}; starting a new one.`
     )
-  const snapshotId = await chooseSnapshot(start, base, steps)
+  const snapshotId = await chooseSnapshot(
+    start,
+    {
+      base,
+      cluster: clusterOnce(steps, STEPS.clusterKind, groupId, clusterName),
+      steps: SNAPSHOT_STEPS,
+      use: 'export',
+      used: 'exported',
+      action: 'atlas-pipeline-run-action/backup-export',
+      note: NO_EXPORT
+    },
+    steps
+  )
   const body = {
     snapshotId,
     exportBucketId: start.exportBucketId,
