@@ -1,4 +1,5 @@
 import { backupExport } from './resources/backup-export/index.js'
+import { backupRestore } from './resources/backup-restore/index.js'
 import { pipelineRun } from './resources/pipeline-run/index.js'
 import type { Resource } from './resources/resource.js'
 
@@ -17,7 +18,8 @@ export interface ActionSpec {
 
 export const ACTIONS: readonly ActionSpec[] = [
   { folder: '.', resource: pipelineRun },
-  { folder: 'backup-export', resource: backupExport }
+  { folder: 'backup-export', resource: backupExport },
+  { folder: 'backup-restore', resource: backupRestore }
 ]
 
 /** The file in dist/ that an action's action.yml runs: index.js for the root one, <folder>.js for the others. */

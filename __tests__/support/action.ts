@@ -86,6 +86,25 @@ export async function runExportWithoutLeaksOrCrash(
   )
 }
 
+/** The backup-restore action's entry in dist/, as backup-restore/action.yml runs it. */
+export const RESTORE_ENTRY = join(dirname(ACTION_ENTRY), 'backup-restore.js')
+
+/** runWithoutLeaksOrCrash() for the backup-restore action: dist/backup-restore.js with the source cluster's inputs. */
+export async function runRestoreWithoutLeaksOrCrash(
+  baseUrl: string,
+  inputs: Record<string, string>,
+  extraSecrets: string[] = []
+): Promise<ActionResult> {
+  return runExpectingNoLeakOrCrash(
+    {
+      inputs: { groupId: DEMO.groupId, clusterName: DEMO.clusterName, baseUrl, ...BEARER_INPUTS, ...inputs },
+      env: {},
+      entry: RESTORE_ENTRY
+    },
+    extraSecrets
+  )
+}
+
 /** The ::error:: annotation text the action printed (URL-decoded as the runner shows it). */
 export function errorAnnotation(result: ActionResult): string {
   const line = result.stdout.split('\n').find((l: string) => l.startsWith('::error::')) ?? ''

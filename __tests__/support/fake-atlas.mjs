@@ -118,9 +118,17 @@ export async function startFakeAtlas(options = {}) {
     tokenScript: [],
     /**
      * What the list endpoints hold, oldest first unless a test says otherwise.
-     * @type {{ runs: Record<string, any>[], exports: Record<string, any>[], snapshots: Record<string, any>[] }}
+     * @type {{ runs: Record<string, any>[], exports: Record<string, any>[], snapshots: Record<string, any>[], restoreJobs: Record<string, any>[] }}
      */
-    lists: { runs: [], exports: [], snapshots: [] },
+    lists: { runs: [], exports: [], snapshots: [], restoreJobs: [] },
+    /**
+     * Clusters by "groupId/name" (GET …/clusters/{name}, 2024-08-05): a document to merge into the
+     * default one (clusterDocument()), or null for a cluster that does not exist (404).
+     * @type {Record<string, Record<string, any> | null>}
+     */
+    clusters: {},
+    /** @type {string | undefined} How restores started here end: restored (default), failed or expired. */
+    restoreOutcome: undefined,
     /** @type {string | undefined} How snapshots taken here end: completed (default) or failed. */
     snapshotOutcome: undefined,
     /** @type {string} The cluster's clusterType: REPLICASET (default), SHARDED or GEOSHARDED. */
@@ -129,9 +137,9 @@ export async function startFakeAtlas(options = {}) {
     buckets: { [DEMO.exportBucketId]: bucketDocument() },
     /**
      * Steps played by the POST endpoints before they create normally: { status, body } or { afterCreate: true, reset | status… }.
-     * @type {{ exports: Record<string, any>[], snapshots: Record<string, any>[] }}
+     * @type {{ exports: Record<string, any>[], snapshots: Record<string, any>[], restoreJobs: Record<string, any>[] }}
      */
-    postScripts: { exports: [], snapshots: [] },
+    postScripts: { exports: [], snapshots: [], restoreJobs: [] },
     /** @type {Record<string, string>} Request kinds answered 403 (e.g. 'post-exports', 'bucket'), with the detail. */
     forbidden: {},
     /** @type {Record<string, Record<string, any>[]>} Steps played by a request kind ('list-snapshots', 'cluster', 'bucket') before it answers normally. */
@@ -159,6 +167,91 @@ export async function startFakeAtlas(options = {}) {
   }
 
   const hex24 = () => randomBytes(12).toString('hex')
+  /** An ObjectId as Atlas makes them: its first 8 hex digits are its creation time in seconds. */
+  const objectId = () =>
+    Math.floor(Date.now() / 1000)
+      .toString(16)
+      .padStart(8, '0') + randomBytes(8).toString('hex')
+
+  /** A cluster document as GET cluster answers at 2024-08-05: one replicationSpecs entry per shard. */
+  function clusterDocument(groupId, name) {
+    const extra = state.clusters[`${groupId}/${name}`] ?? {}
+    const clusterType = extra.clusterType ?? state.clusterType
+    const shards = clusterType === 'REPLICASET' ? 1 : 2
+    return {
+      name,
+      groupId,
+      clusterType,
+      stateName: 'IDLE',
+      paused: false,
+      mongoDBMajorVersion: '8.0',
+      backupEnabled: true,
+      pitEnabled: false,
+      replicationSpecs: Array.from({ length: shards }, (_, i) => ({ id: hex24(), zoneName: `Zone ${i + 1}` })),
+      connectionStrings: {
+        standard: `mongodb://${name.toLowerCase()}-shard-00-00.ab1cd.mongodb.net:27017`,
+        standardSrv: `mongodb+srv://${name.toLowerCase()}.ab1cd.mongodb.net`
+      },
+      ...extra
+    }
+  }
+
+  /**
+   * POST …/backup/restoreJobs: answered 200 with no state (as Atlas does), moving on as it is
+   * polled. An automated or pointInTime restore gets finishedAt; a download gets its links (one
+   * per shard on a sharded cluster) and expiresAt, never finishedAt.
+   */
+  function createRestore(groupId, clusterName, input) {
+    const snapshot = state.lists.snapshots.find((s) => s.id === input.snapshotId)
+    const job = {
+      id: objectId(),
+      deliveryType: input.deliveryType,
+      snapshotId: input.snapshotId ?? hex24(),
+      ...(input.targetClusterName
+        ? { targetClusterName: input.targetClusterName, targetGroupId: input.targetGroupId }
+        : {}),
+      ...(input.pointInTimeUTCSeconds ? { pointInTimeUTCSeconds: input.pointInTimeUTCSeconds } : {}),
+      timestamp: snapshot?.createdAt ?? new Date(Date.now() - 3600_000).toISOString(),
+      cancelled: false,
+      failed: false,
+      expired: false,
+      deliveryUrl: [],
+      desiredTimestamp: null,
+      links: [
+        {
+          rel: 'self',
+          href: `https://cloud.mongodb.com/api/atlas/v2/groups/${groupId}/clusters/${clusterName}/backup/restoreJobs`
+        }
+      ]
+    }
+    state.lists.restoreJobs.push(job)
+    const outcome = state.restoreOutcome
+    let last
+    if (outcome === 'failed') last = { ...job, failed: true }
+    else if (input.deliveryType === 'download') {
+      const token = randomBytes(16).toString('hex')
+      const url = (rs) =>
+        `https://restore-${job.id}.ab1cd.mongodb.net:27017/${token}/restore-${job.snapshotId}${rs ? `-${rs}` : ''}.tar.gz`
+      const sharded = state.clusterType !== 'REPLICASET'
+      last = {
+        ...job,
+        deliveryUrl: sharded ? [] : [url()],
+        expiresAt: new Date(Date.now() + 3600_000).toISOString(),
+        expired: outcome === 'expired',
+        ...(sharded
+          ? {
+              components: ['atlas-rs0-shard-0', 'atlas-rs0-shard-1'].map((rs) => ({
+                replicaSetName: rs,
+                downloadUrl: url(rs),
+                privateDownloadDeliveryUrls: []
+              }))
+            }
+          : {})
+      }
+    } else last = { ...job, finishedAt: new Date().toISOString() }
+    state.scripts.set(`restore:${job.id}`, [{ run: job }, { run: last }])
+    return job
+  }
 
   const job_date = () => new Date().toISOString().slice(0, 16).replace(/[-:]/g, '')
 
@@ -363,7 +456,7 @@ export async function startFakeAtlas(options = {}) {
       // Lists (paged) and the POSTs of start mode: run lists, export jobs, snapshots; a sharded
       // cluster's snapshot list (GET only, no paging parameters).
       const collection =
-        /^\/api\/atlas\/v2\/groups\/([^/]+)\/(?:pipelines\/([^/]+)\/runs|clusters\/([^/]+)\/backup\/(exports|snapshots|snapshots\/shardedClusters))$/.exec(
+        /^\/api\/atlas\/v2\/groups\/([^/]+)\/(?:pipelines\/([^/]+)\/runs|clusters\/([^/]+)\/backup\/(exports|snapshots|snapshots\/shardedClusters|restoreJobs))$/.exec(
           url.pathname
         )
       if (collection && !(collection[4] === 'snapshots/shardedClusters' && req.method !== 'GET')) {
@@ -397,7 +490,9 @@ export async function startFakeAtlas(options = {}) {
         const created =
           what === 'exports'
             ? createExport(collection[1], collection[3], input)
-            : createSnapshot(collection[1], collection[3], input)
+            : what === 'restoreJobs'
+              ? createRestore(collection[1], collection[3], input)
+              : createSnapshot(collection[1], collection[3], input)
         if (step?.afterCreate) return void (await play(step, req, res, false))
         return sendJson(res, 200, created)
       }
@@ -414,8 +509,11 @@ export async function startFakeAtlas(options = {}) {
         )
       const clusterMatch = /^\/api\/atlas\/v2\/groups\/([^/]+)\/clusters\/([^/]+)$/.exec(url.pathname)
       const bucketMatch = /^\/api\/atlas\/v2\/groups\/([^/]+)\/backup\/exportBuckets\/([^/]+)$/.exec(url.pathname)
-      const match = runMatch ?? exportMatch ?? snapshotMatch ?? clusterMatch ?? bucketMatch
-      if (req.method !== 'GET' || !match)
+      const restoreMatch = /^\/api\/atlas\/v2\/groups\/([^/]+)\/clusters\/([^/]+)\/backup\/restoreJobs\/([^/]+)$/.exec(
+        url.pathname
+      )
+      const match = runMatch ?? exportMatch ?? snapshotMatch ?? clusterMatch ?? bucketMatch ?? restoreMatch
+      if (!match || !(req.method === 'GET' || (req.method === 'DELETE' && restoreMatch)))
         return sendJson(
           res,
           404,
@@ -430,6 +528,9 @@ export async function startFakeAtlas(options = {}) {
         Object.assign(entry, { groupId: ids[0], clusterName: ids[1], exportId: ids[2] })
       } else if (snapshotMatch) {
         entry.kind = ids[2] ? 'sharded-snapshot' : 'snapshot'
+      } else if (restoreMatch) {
+        entry.kind = req.method === 'DELETE' ? 'cancel-restore' : 'restore'
+        entry.restoreJobId = ids[2]
       } else {
         entry.kind = clusterMatch ? 'cluster' : 'bucket'
       }
@@ -457,15 +558,41 @@ export async function startFakeAtlas(options = {}) {
       }
       const listed = state.listScripts[entry.kind]?.shift()
       if (listed) return void (await play(listed, req, res, url.searchParams.get('envelope') === 'true'))
-      if (clusterMatch)
-        return sendJson(res, 200, { name: ids[1], groupId: ids[0], clusterType: state.clusterType, stateName: 'IDLE' })
+      if (clusterMatch) {
+        if (state.clusters[`${ids[0]}/${ids[1]}`] === null)
+          return sendJson(
+            res,
+            404,
+            apiError(404, 'CLUSTER_NOT_FOUND', `No cluster named ${ids[1]} exists in group ${ids[0]}.`).body
+          )
+        return sendJson(res, 200, clusterDocument(ids[0], ids[1]))
+      }
+      if (restoreMatch && req.method === 'DELETE') {
+        const job = state.lists.restoreJobs.find((j) => j.id === ids[2])
+        if (!job)
+          return sendJson(res, 404, apiError(404, 'RESTORE_JOB_NOT_FOUND', `Restore job ${ids[2]} not found.`).body)
+        // Atlas cancels only a download; an automated or point-in-time restore cannot be stopped.
+        if (job.deliveryType !== 'download')
+          return sendJson(res, 405, apiError(405, 'METHOD_NOT_ALLOWED', 'Cannot cancel this restore job.').body)
+        state.scripts.set(`restore:${job.id}`, [{ run: { ...job, cancelled: true } }])
+        res.writeHead(204).end()
+        return
+      }
       if (bucketMatch) {
         const bucket = state.buckets[ids[1]]
         return bucket
           ? sendJson(res, 200, bucket)
           : sendJson(res, 404, apiError(404, 'EXPORT_BUCKET_NOT_FOUND', `Export bucket ${ids[1]} not found.`).body)
       }
-      const script = state.scripts.get(runMatch ? key(...ids) : exportMatch ? exportKey(...ids) : `snapshot:${ids[3]}`)
+      const script = state.scripts.get(
+        runMatch
+          ? key(...ids)
+          : exportMatch
+            ? exportKey(...ids)
+            : restoreMatch
+              ? `restore:${ids[2]}`
+              : `snapshot:${ids[3]}`
+      )
       if (!script)
         return sendJson(
           res,

@@ -101,6 +101,13 @@ describe('the project', () => {
     expect(mentions).toEqual([])
   })
 
+  it('keeps each resource in its folder: "restore" appears only in backup-restore/ and the registry', () => {
+    const mentions = [...importGraph().keys()]
+      .filter((file) => !/^src\/(resources\/backup-restore\/|actions\.ts$)/.test(file))
+      .filter((file) => /restore/i.test(readFileSync(file, 'utf8')))
+    expect(mentions).toEqual([])
+  })
+
   it('has no function in src/ longer than 70 lines', () => {
     const long: string[] = []
     for (const file of importGraph().keys()) {

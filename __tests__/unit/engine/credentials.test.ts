@@ -76,7 +76,10 @@ describe('createAuthenticator()', () => {
 })
 
 describe('the secrets of a document', () => {
-  const linked = { ...widgetBuild, secrets: (doc: Record<string, unknown>) => [String(doc['link'] ?? '')] }
+  const linked = {
+    ...widgetBuild,
+    secrets: (doc: Record<string, unknown>) => [typeof doc['link'] === 'string' ? doc['link'] : '']
+  }
 
   it('masks those of the document and of each item of a page, but never an empty one', () => {
     maskDocumentSecrets(linked, { link: 'L1', results: [{ link: 'L2' }, 'not an item', {}] })

@@ -4,7 +4,7 @@ import type { Step } from '../../engine/step-error.js'
 import { objects, text } from '../fields.js'
 import type { AtlasDocument } from '../resource.js'
 
-// The cluster that a Cloud Backup resource belongs to (an export's, a restore's source or target):
+// The cluster that a Cloud Backup resource belongs to (the cluster exported from, read from, or written to):
 // its name as an input, and its document (GET /groups/{groupId}/clusters/{clusterName}), read at
 // most once per run.
 
@@ -43,7 +43,7 @@ export const clusterPath = (groupId: string, clusterName: string): string[] => [
   clusterName
 ]
 
-/** SHARDED or GEOSHARDED: its snapshots live under their own paths, and it restores only into its like. */
+/** SHARDED or GEOSHARDED: its snapshots live under their own paths, and its snapshots fit only a cluster of its kind. */
 export function isSharded(cluster: AtlasDocument): boolean {
   const kind = text(cluster['clusterType'])
   return kind === 'SHARDED' || kind === 'GEOSHARDED'

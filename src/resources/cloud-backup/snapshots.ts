@@ -5,11 +5,12 @@ import { text } from '../fields.js'
 import type { AtlasDocument } from '../resource.js'
 import { isSharded, readClusterStep } from './cluster.js'
 
-// Choosing the snapshot that an export or a restore uses: the one given (snapshotId), the newest
-// completed one that is not a fallback (across every page, through the sharded endpoints on a
-// sharded cluster), or one taken now (takeSnapshot), waited for until it is completed. A re-run of
-// the same workflow run uses the snapshot it took before; an on-demand snapshot under way is
-// waited for, since Atlas allows one at a time.
+// Choosing the snapshot that a Cloud Backup action uses (an export, or one that writes a snapshot
+// into a cluster): the one given (snapshotId), the newest completed one that is not a fallback
+// (across every page, through the sharded endpoints on a sharded cluster), or one taken now
+// (takeSnapshot), waited for until it is completed. A re-run of the same workflow run uses the
+// snapshot it took before; an on-demand snapshot under way is waited for, since Atlas allows one
+// at a time.
 
 export interface SnapshotChoice {
   snapshotId?: string
@@ -95,7 +96,7 @@ const RUNNING = new Set(['queued', 'inProgress'])
 /** An on-demand snapshot (a recorded answer had frequencyType "ondemand", outside the spec's enum). */
 const onDemand = (s: AtlasDocument): boolean => s['snapshotType'] === 'onDemand' || s['frequencyType'] === 'ondemand'
 
-/** What Atlas can export or restore: a completed snapshot that is not a fallback one. */
+/** What Atlas can use: a completed snapshot that is not a fallback one. */
 const usable = (s: AtlasDocument): boolean => s['status'] === 'completed' && s['snapshotType'] !== 'fallback'
 
 /** Where a cluster's snapshots are read: sharded clusters keep theirs under their own paths. */

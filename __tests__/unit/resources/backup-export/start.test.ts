@@ -13,7 +13,7 @@ import {
   type StartInputs
 } from '../../../../src/resources/backup-export/start.js'
 import { stepFailure } from '../../../support/atlas-failure.js'
-import { during } from '../../../support/step-errors.js'
+import { scriptedPost } from '../../../support/step-errors.js'
 
 type Doc = Record<string, unknown>
 
@@ -96,22 +96,15 @@ function scripted(script: Scripted, env: Record<string, string | undefined> = EN
       return script.clusterType === undefined ? {} : { clusterType: script.clusterType }
     },
     // As the real toolkit: a lost answer (retryable) is looked for with findDone() before each resend.
-    async post(step: Step, segments: string[], body: unknown, findDone: () => Promise<Doc | undefined>) {
+    post: async (step, segments, body, findDone) => {
       said.push(`${step.what} (${step.role})`)
-      for (let sent = 0; ; sent++) {
-        if (sent > 0) {
-          const found = await findDone()
-          if (found) return found
+      return scriptedPost(
+        () => posts.shift(),
+        (at, sent) => {
+          taken.push(`POST ${at.slice(5).join('/')}`)
+          bodies.push(sent)
         }
-        taken.push(`POST ${segments.slice(5).join('/')}`)
-        bodies.push(body)
-        const answer = posts.shift()
-        if (answer === undefined) throw new Error(`no answer scripted for ${step.what}`)
-        if (answer instanceof AtlasError && answer.retryable) continue
-        // The real toolkit throws a step's HTTP error as a StepError naming the step.
-        if (answer instanceof AtlasError) throw during(answer, step)
-        return answer
-      }
+      )(step, segments, body, findDone)
     },
     async listAll(step: Step, segments: string[], options: { paged?: boolean } = {}) {
       expect(segments.slice(0, 5)).toEqual(['groups', GROUP, 'clusters', 'Cluster0', 'backup'])
