@@ -105,6 +105,20 @@ export interface PollResult<E = AtlasError | StepError> {
   atlasAnswered?: boolean
   /** Changes, first seen first. */
   timeline: TimelineEntry[]
+  /** In the result of a whole check: its steps around the polling (lists, POSTs, waits), in order. */
+  steps?: StepTime[]
+}
+
+/** A step around the check, for the timeline: what it did, when (ms since the check began), for how long. */
+export interface StepTime {
+  what: string
+  at: number
+  lasted: number
+  requests: number
+  /** What a wait saw last, in the words of its resource. */
+  seen?: string
+  /** Set on a step after the check's answer (reading what it points to, undoing on cancel). */
+  after?: true
 }
 
 export interface PollOptions {

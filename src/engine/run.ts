@@ -13,6 +13,7 @@ import {
   type Clock,
   type PollResult,
   type RateLimits,
+  type StepTime,
   type TimelineEntry
 } from './poll.js'
 import { logLine, MAX_LOG_LINE } from '../report/log-text.js'
@@ -46,11 +47,11 @@ function describeForDebug(error: unknown): string {
   return parts.join('\ncaused by: ')
 }
 
-/** The steps toolkit for the steps around the check, counting the requests they send. */
+/** The steps toolkit for the steps around the check, counting the requests they send and timing them. */
 function stepsFor(
-  { resource, settings, client, signal, clock }: Check,
+  { resource, settings, client, signal, clock, startedAt }: Check,
   deadline: number,
-  onRequests: (sent: number, rateLimits?: RateLimits) => void,
+  tally: Tally,
   record?: (done: StepRecord) => void
 ): Steps {
   return createSteps({
@@ -63,7 +64,12 @@ function stepsFor(
     log: (line) => core.info(logLine(line)),
     record,
     seen: (doc) => maskDocumentSecrets(resource, doc),
-    onRequests
+    onRequests: (sent, rateLimits) => {
+      tally.requests += sent
+      tally.rateLimits = addRateLimits(tally.rateLimits, rateLimits)
+    },
+    onStep: ({ what, began, ended, requests, seen }) =>
+      tally.times.push({ what, at: began - startedAt, lasted: ended - began, requests, ...(seen ? { seen } : {}) })
   })
 }
 
@@ -71,11 +77,11 @@ function stepsFor(
 async function prepareCheck<Ref>(
   check: Check<Ref>
 ): Promise<{ prepared: Prepared<Ref>; unprepared?: PollResult; before: Tally; done: StepRecord[] }> {
-  const before: Tally = { requests: 0 }
+  const before: Tally = { requests: 0, times: [] }
   // The steps done, kept even when a later one fails: the summary shows how far it got.
   const done: StepRecord[] = []
   const { resource, settings, clock, startedAt } = check
-  const steps = stepsFor(check, startedAt + settings.timeoutMs, counting(before), (step) => done.push(step))
+  const steps = stepsFor(check, startedAt + settings.timeoutMs, before, (step) => done.push(step))
   try {
     return { prepared: await resource.prepare(settings.ref, steps), before, done }
   } catch (error) {
@@ -101,18 +107,11 @@ interface Check<Ref = unknown> {
   startedAt: number
 }
 
-/** The requests of steps around the check, and the 429s among them. */
+/** The requests of steps around the check, the 429s among them, and when each step ran. */
 interface Tally {
   requests: number
   rateLimits?: RateLimits
-}
-
-/** The onRequests of a steps toolkit that adds to tally. */
-function counting(tally: Tally): (sent: number, rateLimits?: RateLimits) => void {
-  return (sent, rateLimits) => {
-    tally.requests += sent
-    tally.rateLimits = addRateLimits(tally.rateLimits, rateLimits)
-  }
+  times: StepTime[]
 }
 
 /** What followUp() found, and the requests it sent. */
@@ -129,10 +128,10 @@ interface FollowedUp {
 async function followUpOf<Ref>(check: Check<Ref>, polled: PollResult): Promise<FollowedUp> {
   const { resource, settings, clock, startedAt } = check
   const doc = polled.last?.document
-  const after: Tally = { requests: 0 }
+  const after: Tally = { requests: 0, times: [] }
   if (!resource.followUp || !doc || polled.ending !== 'finished') return { after }
   const deadline = Math.max(startedAt + settings.timeoutMs, clock.now() + settings.requestTimeoutMs)
-  const steps = stepsFor(check, deadline, counting(after))
+  const steps = stepsFor(check, deadline, after)
   const followUp = await resource.followUp(settings.ref, doc, steps)
   for (const warning of followUp.warnings) core.warning(logLine(warning))
   return { followUp, after }
@@ -194,12 +193,12 @@ async function onCancelled<Ref>(
   onCancel: OnCancel | undefined,
   cleanup: AbortSignal,
   done: StepRecord[]
-): Promise<{ hint?: string; requests: number }> {
-  if (!onCancel) return { requests: 0 }
-  const tally: Tally = { requests: 0 }
+): Promise<{ hint?: string; tally?: Tally }> {
+  if (!onCancel) return {}
+  const tally: Tally = { requests: 0, times: [] }
   if (onCancel.undo) {
     const bounded = { ...check, signal: cleanupBound(check.clock, cleanup) }
-    const steps = stepsFor(bounded, check.clock.now() + CLEANUP_TIMEOUT_MS, counting(tally), (step) => done.push(step))
+    const steps = stepsFor(bounded, check.clock.now() + CLEANUP_TIMEOUT_MS, tally, (step) => done.push(step))
     try {
       await onCancel.undo(steps)
     } catch (error) {
@@ -207,7 +206,39 @@ async function onCancelled<Ref>(
       core.warning(logLine(`Could not ${error.step.what} after the cancel (${error.message}).`))
     }
   }
-  return { hint: onCancel.hint, requests: tally.requests }
+  return { hint: onCancel.hint, tally }
+}
+
+/**
+ * The result of the whole check: the poll's, with the requests, 429s and times of the steps around
+ * it, and its timeline on the check's clock (shifted by when polling began).
+ */
+function wholeCheck(
+  polled: PollResult,
+  parts: {
+    counted: (Tally | undefined)[]
+    timed: { before: (Tally | undefined)[]; after: (Tally | undefined)[] }
+    shiftMs: number
+    elapsedMs: number
+    atlasAnswered: boolean
+  }
+): PollResult {
+  const counted = parts.counted.filter((tally): tally is Tally => tally !== undefined)
+  const requests = counted.reduce((sum, tally) => sum + tally.requests, 0)
+  const rateLimits = counted.reduce((sum, tally) => addRateLimits(sum, tally.rateLimits), polled.rateLimits)
+  const steps = [
+    ...parts.timed.before.flatMap((tally) => tally?.times ?? []),
+    ...parts.timed.after.flatMap((tally) => (tally?.times ?? []).map((time) => ({ ...time, after: true as const })))
+  ]
+  return {
+    ...polled,
+    polls: polled.polls + requests,
+    elapsedMs: parts.elapsedMs,
+    timeline: polled.timeline.map((entry) => ({ ...entry, at: entry.at + parts.shiftMs })),
+    ...(steps.length ? { steps } : {}),
+    ...(rateLimits ? { rateLimits } : {}),
+    atlasAnswered: parts.atlasAnswered
+  }
 }
 
 /** Aborts when clean-up has had CLEANUP_TIMEOUT_MS on clock, or at once when cutShort aborts (a second signal). */
@@ -245,27 +276,21 @@ async function check<Ref>(
     const { prepared, unprepared, before, done } = await prepareCheck(context)
     const checked = { ...settings, ref: prepared.ref }
     const checking = { ...context, settings: checked }
+    const polledFrom = clock.now()
     const polled = unprepared ?? (await pollResource(checking))
     const cancelled =
       polled.ending === 'cancelled' ? await onCancelled(checking, prepared.onCancel, cancel.cleanup, done) : undefined
     // The steps before the check are part of it: their requests and their time count too.
     const elapsedMs = unprepared ? polled.elapsedMs : clock.now() - startedAt
     const { followUp, after } = await followUpOf(checking, polled)
-    // A failed step's result already holds the steps' tally.
-    const steps = unprepared
-      ? after
-      : {
-          requests: before.requests + after.requests + (cancelled?.requests ?? 0),
-          rateLimits: addRateLimits(before.rateLimits, after.rateLimits)
-        }
-    const rateLimits = addRateLimits(polled.rateLimits, steps.rateLimits)
-    const result: PollResult = {
-      ...polled,
-      polls: polled.polls + steps.requests,
+    const result = wholeCheck(polled, {
+      // A failed step's result already holds the requests of the steps before it.
+      counted: unprepared ? [after] : [before, after, cancelled?.tally],
+      timed: { before: [before], after: [cancelled?.tally, after] },
+      shiftMs: polledFrom - startedAt,
       elapsedMs,
-      ...(rateLimits ? { rateLimits } : {}),
       atlasAnswered: client.answers > 0
-    }
+    })
     if (result.error) core.debug(logLine(`last error: ${describeForDebug(result.error)}`, 2 * MAX_LOG_LINE))
     const judged = judge(result, checked, resource, clock.now())
     const verdict = cancelled?.hint ? { ...judged, hint: cancelled.hint } : judged

@@ -1,4 +1,4 @@
-import type { AtlasClient } from '../atlas/client.js'
+import type { AtlasClient, AtlasResponse } from '../atlas/client.js'
 import { AtlasError, type AtlasErrorKind } from '../atlas/errors.js'
 import { DEADLINE, StepError, type Step, type StepErrorFields } from './step-error.js'
 import { isObject } from '../atlas/json.js'
@@ -88,6 +88,8 @@ export interface StepsOptions {
   record?: (done: StepRecord) => void
   /** Sees every document a step receives, as it arrives (to mask the credentials it holds). */
   seen?: (doc: Record<string, unknown>) => void
+  /** Hears each request of a step (or each wait) as it ends: when it began and ended (clock.now()), and what it saw. */
+  onStep?: (step: { what: string; began: number; ended: number; requests: number; seen?: string }) => void
   /** Counts every request sent, for the polls output. */
   onRequests: (sent: number, rateLimits?: RateLimits) => void
   clock?: Clock
@@ -169,6 +171,37 @@ interface StepRequest {
 }
 
 /**
+ * What a step sends: its request, or, when a POST goes again after a lost answer, a look for its
+ * work first (findDone), whose find is the answer; found() hears that.
+ */
+function stepFetch(
+  options: StepsOptions,
+  step: Step,
+  segments: string[],
+  { stepOptions, findDone }: Pick<StepRequest, 'stepOptions' | 'findDone'>,
+  found: () => void
+): (signal: AbortSignal) => Promise<AtlasResponse> {
+  let sent = 0
+  return async (signal) => {
+    if (sent++ > 0 && findDone) {
+      const done = await findDone()
+      if (done) {
+        found()
+        const id = typeof done['id'] === 'string' ? done['id'] : 'no id'
+        options.log(`Atlas has it already (${id}): the request to ${step.what} is not sent again.`)
+        return { document: done, rateLimit: {} }
+      }
+      options.log(`Atlas lists no such thing yet; sending the request to ${step.what} again.`)
+    }
+    return options.client.request(segments, `Atlas's answer to: ${step.what}`, {
+      ...stepOptions,
+      apiVersion: step.apiVersion,
+      signal
+    })
+  }
+}
+
+/**
  * One request of a step (or a wait, polling until isDone), on the schedule of the check: the same
  * retries and deadline. Its error names the step, the faults it met and what it saw last.
  */
@@ -178,31 +211,15 @@ async function sendStep(
   segments: string[],
   { stepOptions, isDone, describe, findDone }: StepRequest
 ): Promise<Record<string, unknown>> {
-  const now = (options.clock ?? { now: Date.now }).now()
+  const clock = options.clock ?? { now: Date.now }
+  const now = clock.now()
   // The transient faults met in a row, for the message if the step gives up on them.
   let faults: string[] = []
   let seen: Record<string, unknown> | undefined
-  let sent = 0
   // Set when findDone() found the work of a POST whose answer was lost: no request was sent for it.
   let found = false
   const result = await pollUntilDone({
-    fetch: async (signal) => {
-      if (sent++ > 0 && findDone) {
-        const done = await findDone()
-        if (done) {
-          found = true
-          const id = typeof done['id'] === 'string' ? done['id'] : 'no id'
-          options.log(`Atlas has it already (${id}): the request to ${step.what} is not sent again.`)
-          return { document: done, rateLimit: {} }
-        }
-        options.log(`Atlas lists no such thing yet; sending the request to ${step.what} again.`)
-      }
-      return options.client.request(segments, `Atlas's answer to: ${step.what}`, {
-        ...stepOptions,
-        apiVersion: step.apiVersion,
-        signal
-      })
-    },
+    fetch: stepFetch(options, step, segments, { stepOptions, findDone }, () => (found = true)),
     observe: (doc) => {
       options.seen?.(doc)
       seen = doc
@@ -229,10 +246,19 @@ async function sendStep(
     },
     onRateLimited: (limited) => options.log(`${rateLimitedLine(limited).replace(/\.$/, '')} (${step.what}).`)
   })
-  options.onRequests(result.polls - (found ? 1 : 0), result.rateLimits)
+  const requests = result.polls - (found ? 1 : 0)
+  options.onRequests(requests, result.rateLimits)
+  const lastSeen = seen && describe ? describe(seen) : undefined
+  options.onStep?.({
+    what: step.what,
+    began: now,
+    ended: clock.now(),
+    requests,
+    ...(lastSeen ? { seen: lastSeen } : {})
+  })
   if (result.ending !== 'finished' || !result.last) {
     if (result.error && result.ending === 'error') faults.push(faultName(result.error))
-    throw endingError(result, step, faults, seen && describe ? describe(seen) : undefined)
+    throw endingError(result, step, faults, lastSeen)
   }
   return result.last.document
 }

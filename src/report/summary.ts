@@ -1,5 +1,5 @@
 import { formatDuration } from '../engine/units.js'
-import type { PollResult, TimelineEntry } from '../engine/poll.js'
+import type { PollResult, StepTime, TimelineEntry } from '../engine/poll.js'
 import type { StepRecord } from '../engine/steps.js'
 import type { FollowUp, Resource, Row, Shown } from '../resources/resource.js'
 import type { Settings } from '../engine/settings.js'
@@ -19,7 +19,8 @@ const MAX_TIMELINE_ROWS = 40
 const GANTT_FROM_MS = 60_000
 
 function show(value: Shown): string | undefined {
-  if (value === undefined) return undefined
+  // An empty value from the API (the id of a job a failed step never started) is no value.
+  if (value === undefined || (typeof value !== 'string' && value.api === '')) return undefined
   return typeof value === 'string' ? esc(value) : codeSpan(value.api)
 }
 
@@ -105,14 +106,33 @@ function gantt(list: Stage[], startedAt: number, resource: Resource): string {
   ].join('\n')
 }
 
-function timeline(result: PollResult, startedAt: number, resource: Resource): string {
-  if (result.timeline.length < 2) return ''
-  let entries = result.timeline.map((entry, index) => ({ entry, index }))
-  // Stryker disable next-line EqualityOperator: at exactly MAX_TIMELINE_ROWS, both halves together are every row
-  if (entries.length > MAX_TIMELINE_ROWS) {
-    const half = MAX_TIMELINE_ROWS / 2
-    entries = [...entries.slice(0, half), ...entries.slice(-half)]
+/** A step around the check, as a timeline cell: "list the items (2 requests)". */
+function stepCell(step: StepTime): string {
+  const requests = step.requests === 1 ? '' : ` (${plural(step.requests, 'request')})`
+  return `${esc(step.what, 80)}${requests}${step.seen ? `: ${idsAsCode(esc(step.seen, 120))}` : ''}`
+}
+
+/** Consecutive requests of one step (the pages of a list) as one row. */
+function mergedSteps(steps: StepTime[]): StepTime[] {
+  const merged: StepTime[] = []
+  for (const step of steps) {
+    const last = merged[merged.length - 1]
+    if (last && last.what === step.what && last.seen === undefined && step.seen === undefined)
+      merged[merged.length - 1] = {
+        ...last,
+        lasted: step.at + step.lasted - last.at,
+        requests: last.requests + step.requests
+      }
+    else merged.push(step)
   }
+  return merged
+}
+
+/**
+ * Every row of the run, in order: the steps before the check (what each did, and for how long), the
+ * check's changes of state, and the steps after it. One row alone says nothing the headline does not.
+ */
+function timeline(result: PollResult, startedAt: number, resource: Resource): string {
   const cell = (entry: TimelineEntry): string =>
     entry.retrying !== undefined
       ? `retrying: ${esc(entry.retrying, 80)}`
@@ -120,19 +140,38 @@ function timeline(result: PollResult, startedAt: number, resource: Resource): st
           .filter((v): v is string => v !== undefined)
           .map((v) => esc(v, 80))
           .join(' · ') || '–'
-  const rows = entries.map(({ entry, index }) => {
+  const checked = result.timeline.map((entry, index) => {
     const next = result.timeline[index + 1]
-    const lasted = (next?.at ?? result.elapsedMs) - entry.at
-    // Stryker disable next-line Regex: toISOString has its milliseconds only at the end
-    const when = new Date(startedAt + entry.at).toISOString().replace(/\.\d{3}Z$/, 'Z')
-    return `| ${when} | +${formatDuration(entry.at)} | ${cell(entry)} | ${formatDuration(lasted)} |`
+    return { at: entry.at, lasted: (next?.at ?? result.elapsedMs) - entry.at, text: cell(entry) }
   })
-  const elided = result.timeline.length - entries.length
+  const row = (step: StepTime) => ({ at: step.at, lasted: step.lasted, text: stepCell(step) })
+  const stepped = mergedSteps(result.steps ?? [])
+  let rows = [
+    ...stepped.filter((step) => !step.after).map(row),
+    ...checked,
+    ...stepped.filter((step) => step.after).map(row)
+  ]
+  if (rows.length < 2) return ''
+  const all = rows.length
+  // Stryker disable next-line EqualityOperator: at exactly MAX_TIMELINE_ROWS, both halves together are every row
+  if (rows.length > MAX_TIMELINE_ROWS)
+    rows = [...rows.slice(0, MAX_TIMELINE_ROWS / 2), ...rows.slice(-MAX_TIMELINE_ROWS / 2)]
+  const lines = rows.map(({ at, lasted, text }) => {
+    // Stryker disable next-line Regex: toISOString has its milliseconds only at the end
+    const when = new Date(startedAt + at).toISOString().replace(/\.\d{3}Z$/, 'Z')
+    return `| ${when} | +${formatDuration(at)} | ${text} | ${formatDuration(lasted)} |`
+  })
+  const elided = all - rows.length
   return [
-    `| Time | Since start | ${resource.stageName ? `State · ${esc(resource.stageName)}` : 'State'} | Lasted |`,
+    `| Time | Since start | ${stepped.length ? 'Step or state' : resource.stageName ? `State · ${esc(resource.stageName)}` : 'State'} | Lasted |`,
     '| --- | ---: | --- | ---: |',
-    ...rows,
-    ...(elided > 0 ? ['', `${plural(elided, 'change')} in the middle ${elided === 1 ? 'is' : 'are'} not shown.`] : [])
+    ...lines,
+    ...(elided > 0
+      ? [
+          '',
+          `${plural(elided, stepped.length ? 'row' : 'change')} in the middle ${elided === 1 ? 'is' : 'are'} not shown.`
+        ]
+      : [])
   ].join('\n')
 }
 

@@ -44,6 +44,29 @@ describe('steps before the check', () => {
     expect(summaryText()).toMatch(/\n- Export job `[0-9a-f]{24}`: started by this step, to bucket /)
   })
 
+  it('lists every step before the check in the timeline, the snapshot wait with what it saw, then the check', async () => {
+    given.inputs = { ...exportInputs(), exportBucketId: BUCKET, takeSnapshot: 'true', pollInterval: '1s' }
+    await runBackupExport()
+    expect(core.setFailed).not.toHaveBeenCalled()
+    const rows = summaryText()
+      .split('\n')
+      .filter((line) => /^\| 20\d\d-/.test(line))
+      .map((line) => line.split(' | ')[2])
+    expect(rows).toEqual([
+      'list the export jobs of the cluster',
+      'read the cluster (is it sharded?)',
+      'list the snapshots of the cluster',
+      'take an on-demand snapshot',
+      expect.stringMatching(/^wait for the snapshot \(2 requests\): snapshot `[0-9a-f]{24}` is completed$/),
+      'start the export',
+      'InProgress',
+      'Successful',
+      'read the export bucket'
+    ])
+    // The rows add up to every request of the step.
+    expect(outputs()['polls']).toBe('10')
+  })
+
   it('says the network failed for a while when Atlas answered earlier in the run', async () => {
     atlas.state.lists.snapshots = [{ id: 'b'.repeat(24), status: 'completed', createdAt: '2026-11-28T00:00:00Z' }]
     atlas.state.listScripts['cluster'] = Array.from({ length: 6 }, () => ({ reset: true }))

@@ -223,6 +223,39 @@ describe('the parts of a wait that depend on its length', () => {
     )
   })
 
+  it('lists the steps before the check in the timeline, the pages of a list as one row and a wait with what it saw', () => {
+    const steps = [
+      { what: 'read the cluster (is it sharded?)', at: 0, lasted: 200, requests: 1 },
+      { what: 'list the snapshots of the cluster', at: 200, lasted: 300, requests: 1 },
+      { what: 'list the snapshots of the cluster', at: 500, lasted: 300, requests: 1 },
+      {
+        what: 'wait for the snapshot',
+        at: 800,
+        lasted: 40_000,
+        requests: 3,
+        seen: `snapshot ${'9'.repeat(24)} is completed`
+      },
+      { what: 'start the export', at: 40_800, lasted: 200, requests: 2 }
+    ]
+    const timeline = [
+      { at: 41_000, state: 'IN_PROGRESS', stage: 'EXPORT' },
+      { at: 61_000, state: 'DONE', stage: 'INGESTION' }
+    ]
+    const md = render(
+      finishedWait({ state: 'DONE', phase: 'INGESTION' }, { polls: 11, elapsedMs: 61_000, timeline, steps })
+    )
+    const rows = md.split('\n').filter((line) => /^\| 2026-/.test(line))
+    expect(rows.map((row) => row.split(' | ').slice(1).join(' | '))).toEqual([
+      '+0s | read the cluster (is it sharded?) | 0s |',
+      '+0s | list the snapshots of the cluster (2 requests) | 1s |',
+      `+1s | wait for the snapshot (3 requests): snapshot \`${'9'.repeat(24)}\` is completed | 40s |`,
+      '+41s | start the export (2 requests) | 0s |',
+      '+41s | IN_PROGRESS · EXPORT | 20s |',
+      '+1m 1s | DONE · INGESTION | 0s |'
+    ])
+    expect(md).toContain('| Time | Since start | Step or state | Lasted |')
+  })
+
   it('writes a poll that named neither state nor phase as a dash in the timeline', () => {
     const timeline = [
       { at: 0, state: 'IN_PROGRESS', stage: 'EXPORT' },
@@ -589,6 +622,26 @@ describe('the summary of any resource', () => {
     expect(md.split('\n\n').slice(0, 2)).toEqual(['### ✅ widgets: READY · 3 parts', '| Parts |\n| ---: |\n| 3 |'])
     expect(md).toContain(`<details><summary>Widget build details</summary>`)
     expect(md).toContain('| Status | `READY` |')
+  })
+
+  it('leaves out a row whose value from the API is empty (the id of a job never started)', () => {
+    const resource = {
+      ...widgetBuild,
+      refRows: (): [string, { api: string }][] => [
+        ['Widget build', { api: '' }],
+        ['Kept', { api: 'x' }]
+      ],
+      details: () => []
+    }
+    const settings = readSettings(
+      resource,
+      (name) => ({ groupId: '32b6e34b3d91647abb20e7b8', widgetId: 'a'.repeat(24), accessToken: 't' })[name] ?? '',
+      {}
+    )
+    const result = finishedWait({ status: 'READY' }, {})
+    const md = renderSummary(result, judge(result, settings, resource), settings, resource, STARTED)
+    expect(md).toContain('| Kept | `x` |')
+    expect(md).not.toContain('| Widget build |')
   })
 
   it('has no details section when it has nothing to detail', () => {
