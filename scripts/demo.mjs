@@ -1,8 +1,8 @@
-// The local demo: runs the bundled action (dist/index.js) as the runner would and prints its log,
-// outputs and job summary, and writes each case's summary as an HTML page rendered like GitHub's
-// Markdown (in the system's temporary folder; the paths are printed at the end).
-//   Without credentials in the environment: against the Atlas-like demo server on 127.0.0.1, once
-//   as a one-shot check (API key, Digest) and once in wait mode (service account, OAuth).
+// The local demo: runs the bundled actions (dist/) as the runner would and prints their log (masked
+// values as ***), outputs and job summary, and writes each case's summary as an HTML page rendered
+// like GitHub's Markdown (in the system's temporary folder; the paths are printed at the end).
+//   Without credentials in the environment: against the Atlas-like demo server on 127.0.0.1, the
+//   current actions first (backup-export, backup-restore), then the retired pipeline run action.
 //   With MONGODB_ATLAS_CLIENT_ID + _SECRET (or _PUBLIC_API_KEY + _PRIVATE_API_KEY) and
 //   ATLAS_GROUP_ID, ATLAS_PIPELINE_NAME, ATLAS_RUN_ID (optional ATLAS_BASE_URL, ATLAS_WAIT):
 //   against Atlas itself.
@@ -14,20 +14,21 @@ import { apiError, DEMO, exportDocument, runDocument, startFakeAtlas } from '../
 import { summaryPage } from './render-markdown.mjs'
 import { ACTION_ENTRY, spawnAction } from './run-action.mjs'
 
+/** Prints a case as the runner shows it: without debug lines, and every masked value as ***. */
 function show(title, result) {
+  const lines = result.stdout.split('\n')
+  const masked = lines.filter((l) => l.startsWith('::add-mask::')).map((l) => l.slice('::add-mask::'.length))
+  const mask = (text) => masked.reduce((shown, secret) => (secret ? shown.split(secret).join('***') : shown), text)
   console.log(`\n===== ${title}: exit code ${result.code} (${result.ms} ms) =====`)
   console.log('--- log ---')
   process.stdout.write(
-    result.stdout
-      .split('\n')
-      .filter((l) => !l.startsWith('::debug::'))
-      .join('\n')
+    mask(lines.filter((l) => !l.startsWith('::debug::') && !l.startsWith('::add-mask::')).join('\n'))
   )
-  if (result.stderr) process.stdout.write(result.stderr)
+  if (result.stderr) process.stdout.write(mask(result.stderr))
   console.log('--- outputs ---')
-  for (const [name, value] of Object.entries(result.outputs)) console.log(`${name}=${value}`)
+  for (const [name, value] of Object.entries(result.outputs)) console.log(mask(`${name}=${value}`))
   console.log('--- job summary ---')
-  console.log(result.summary)
+  console.log(mask(result.summary))
 }
 
 const env = process.env
@@ -82,69 +83,6 @@ try {
   const inputs = { groupId: DEMO.groupId, pipelineName: DEMO.pipelineName, runId: DEMO.runId, baseUrl: atlas.url }
   const apiKey = { publicKey: DEMO.publicKey, privateKey: DEMO.privateKey }
   const serviceAccount = { clientId: DEMO.clientId, clientSecret: DEMO.clientSecret }
-  await demoCase('one-shot-done', 'one-shot check, API key (Digest)', { inputs: { ...inputs, ...apiKey } })
-
-  atlas.script([
-    { run: runDocument({ state: 'PENDING', phase: 'SNAPSHOT', stats: undefined }) },
-    { run: runDocument({ state: 'IN_PROGRESS', phase: 'SNAPSHOT', stats: undefined }) },
-    { run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT', stats: { bytesExported: 402653184, numDocs: 0 } }) },
-    { run: runDocument({ state: 'IN_PROGRESS', phase: 'INGESTION' }) },
-    { run: runDocument() }
-  ])
-  await demoCase('wait-done', 'wait mode, service account (OAuth)', {
-    inputs: { ...inputs, ...serviceAccount, wait: 'true', pollInterval: '1s', timeout: '1m' }
-  })
-  console.log(`The demo server saw ${atlas.requests.length} requests: ${atlas.requests.map((r) => r.kind).join(', ')}`)
-
-  // The failure classes, summaries only: what a person sees when it goes wrong.
-  const cases = [
-    [
-      'failed',
-      'run FAILED in EXPORT (wait mode)',
-      [
-        { run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT' }) },
-        { run: runDocument({ state: 'FAILED', phase: 'EXPORT', stats: undefined }) }
-      ],
-      { wait: 'true', pollInterval: '1s' }
-    ],
-    [
-      'timeout',
-      'timed out, still IN_PROGRESS',
-      [{ run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT', stats: undefined }) }],
-      { wait: 'true', pollInterval: '1s', timeout: '3s' }
-    ],
-    [
-      'not-found',
-      '404: run not found (sunset)',
-      [apiError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource pipeline run ${DEMO.runId}.`)],
-      {}
-    ],
-    ['gone', '410: run gone (sunset)', [apiError(410, 'VERSION_GONE', 'This resource has been sunset.')], {}],
-    [
-      'rate-limited',
-      'rate-limited (429) until the deadline',
-      [{ ...apiError(429, 'RATE_LIMITED', 'Too many requests.'), headers: { 'retry-after': '1' } }],
-      // A 429 is waited out until the deadline: a short one, so that the demo does not wait 30m.
-      { wait: 'true', pollInterval: '1s', timeout: '8s' }
-    ],
-    [
-      'hostile',
-      'hostile text from the API',
-      [
-        {
-          run: runDocument({
-            state: 'FAILED',
-            datasetName: '<img src=x onerror=alert(1)> **bold** https://evil.example | fake | row |'
-          })
-        }
-      ],
-      {}
-    ]
-  ]
-  for (const [slug, title, steps, extra] of cases) {
-    atlas.script(steps)
-    await demoCase(slug, title, { inputs: { ...inputs, ...apiKey, ...extra } }, { quiet: true })
-  }
   // The backup-export action (dist/backup-export.js): a one-shot check, then a wait that fails.
   const exportEntry = join(ACTION_ENTRY, '..', 'backup-export.js')
   const exportInputs = {
@@ -229,16 +167,121 @@ try {
     },
     entry: exportEntry
   })
+  // The backup-restore action (dist/backup-restore.js): a restore into staging, started and waited
+  // for; a target refused before anything changed; a download whose link stays out of sight.
+  const restoreEntry = join(ACTION_ENTRY, '..', 'backup-restore.js')
+  const restoreInputs = { groupId: DEMO.groupId, clusterName: DEMO.clusterName, baseUrl: atlas.url, ...serviceAccount }
+  const hours = (h) => new Date(Date.now() - h * 3_600_000).toISOString().replace(/\.\d+Z$/, 'Z')
+  atlas.state.lists.snapshots = [
+    { id: '6750e0a1b2c3d4e5f6a7b8c8', status: 'completed', createdAt: hours(30), snapshotType: 'scheduled' },
+    { id: '6750e0a1b2c3d4e5f6a7b8c9', status: 'completed', createdAt: hours(6), snapshotType: 'scheduled' }
+  ]
+  atlas.state.lists.restoreJobs = []
+  atlas.state.restorePolls = 2
+  await demoCase('restore-automated', 'backup-restore: restore the newest snapshot into staging-1, and wait', {
+    inputs: { ...restoreInputs, targetClusterName: 'staging-1', pollInterval: '1s', timeout: '1m' },
+    env: runner,
+    entry: restoreEntry
+  })
+  atlas.state.clusters[`${DEMO.groupId}/staging-1`] = { mongoDBMajorVersion: '7.0' }
   await demoCase(
-    'refused',
-    '401: the API key is refused',
-    { inputs: { ...inputs, publicKey: DEMO.publicKey, privateKey: 'wrong-key' } },
+    'restore-refused',
+    'backup-restore: a target refused before any restore is requested',
+    { inputs: { ...restoreInputs, targetClusterName: 'staging-1' }, env: runner, entry: restoreEntry },
     { quiet: true }
   )
+  await demoCase('restore-download', 'backup-restore: a download, its link masked', {
+    inputs: { ...restoreInputs, deliveryType: 'download', pollInterval: '1s', timeout: '1m' },
+    env: runner,
+    entry: restoreEntry
+  })
+  // Bad inputs, reported at once with their rules, before any request.
   await demoCase(
     'invalid-inputs',
-    'invalid inputs',
-    { inputs: { ...inputs, ...apiKey, groupId: 'not-an-id', timeout: '9d' } },
+    'backup-export: invalid inputs',
+    {
+      inputs: {
+        groupId: 'not-an-id',
+        clusterName: 'Cluster 0',
+        exportId: 'Latest',
+        timeout: '9d',
+        baseUrl: atlas.url,
+        ...apiKey
+      },
+      entry: exportEntry
+    },
+    { quiet: true }
+  )
+  // The retired Data Lake pipeline run action (dist/index.js), last: its API is sunset.
+  await demoCase('one-shot-done', 'pipeline run (retired): one-shot check, API key (Digest)', {
+    inputs: { ...inputs, ...apiKey }
+  })
+
+  atlas.script([
+    { run: runDocument({ state: 'PENDING', phase: 'SNAPSHOT', stats: undefined }) },
+    { run: runDocument({ state: 'IN_PROGRESS', phase: 'SNAPSHOT', stats: undefined }) },
+    { run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT', stats: { bytesExported: 402653184, numDocs: 0 } }) },
+    { run: runDocument({ state: 'IN_PROGRESS', phase: 'INGESTION' }) },
+    { run: runDocument() }
+  ])
+  await demoCase('wait-done', 'pipeline run (retired): wait mode, service account (OAuth)', {
+    inputs: { ...inputs, ...serviceAccount, wait: 'true', pollInterval: '1s', timeout: '1m' }
+  })
+  console.log(`The demo server saw ${atlas.requests.length} requests: ${atlas.requests.map((r) => r.kind).join(', ')}`)
+
+  // The failure classes, summaries only: what a person sees when it goes wrong.
+  const cases = [
+    [
+      'failed',
+      'pipeline run (retired): FAILED in EXPORT (wait mode)',
+      [
+        { run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT' }) },
+        { run: runDocument({ state: 'FAILED', phase: 'EXPORT', stats: undefined }) }
+      ],
+      { wait: 'true', pollInterval: '1s' }
+    ],
+    [
+      'timeout',
+      'pipeline run (retired): timed out, still IN_PROGRESS',
+      [{ run: runDocument({ state: 'IN_PROGRESS', phase: 'EXPORT', stats: undefined }) }],
+      { wait: 'true', pollInterval: '1s', timeout: '3s' }
+    ],
+    [
+      'not-found',
+      'pipeline run (retired): 404, run not found (sunset)',
+      [apiError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource pipeline run ${DEMO.runId}.`)],
+      {}
+    ],
+    ['gone', 'pipeline run (retired): 410, run gone (sunset)', [apiError(410, 'VERSION_GONE', 'This resource has been sunset.')], {}],
+    [
+      'rate-limited',
+      'pipeline run (retired): rate-limited (429) until the deadline',
+      [{ ...apiError(429, 'RATE_LIMITED', 'Too many requests.'), headers: { 'retry-after': '1' } }],
+      // A 429 is waited out until the deadline: a short one, so that the demo does not wait 30m.
+      { wait: 'true', pollInterval: '1s', timeout: '8s' }
+    ],
+    [
+      'hostile',
+      'pipeline run (retired): hostile text from the API',
+      [
+        {
+          run: runDocument({
+            state: 'FAILED',
+            datasetName: '<img src=x onerror=alert(1)> **bold** https://evil.example | fake | row |'
+          })
+        }
+      ],
+      {}
+    ]
+  ]
+  for (const [slug, title, steps, extra] of cases) {
+    atlas.script(steps)
+    await demoCase(slug, title, { inputs: { ...inputs, ...apiKey, ...extra } }, { quiet: true })
+  }
+  await demoCase(
+    'refused',
+    'pipeline run (retired): 401, the API key is refused',
+    { inputs: { ...inputs, publicKey: DEMO.publicKey, privateKey: 'wrong-key' } },
     { quiet: true }
   )
 } finally {

@@ -28,7 +28,25 @@ beforeEach(() => {
   state.clusterType = 'REPLICASET'
   state.restoreOutcome = undefined
   state.postScripts.restoreJobs = []
+  state.restorePolls = 1
+  state.forbidden = {}
 })
+
+/** Runs start mode and sends SIGINT (as the runner cancels a job) once the restore was requested. */
+async function cancelledOnceStarted(inputs: Record<string, string>) {
+  atlas().state.restorePolls = 1000
+  return runRestoreWithoutLeaksOrCrash(atlas().url, { ...START, ...inputs, timeout: '10m' }, [], {
+    onStart: (child) => {
+      const poll = setInterval(() => {
+        if (atlas().requests.some((r) => r.kind === 'restore')) {
+          clearInterval(poll)
+          child.kill('SIGINT')
+        }
+      }, 50)
+      child.once('exit', () => clearInterval(poll))
+    }
+  })
+}
 
 describe('backup-restore: start mode, automated', () => {
   it('checks both clusters, starts one restore of the newest completed snapshot, waits for it, and sets its outputs', async () => {
@@ -253,5 +271,62 @@ describe('backup-restore: check mode', () => {
     expect(result.outputs['restoreJobId']).toBe(at(1))
     // The job, then the target's connection string: at most two requests besides the list.
     expect(kinds()).toEqual(['list-restoreJobs', 'restore', 'cluster'])
+  })
+})
+
+describe('backup-restore: when the workflow is cancelled', () => {
+  it('leaves an automated restore going, and says that Atlas cannot cancel one', async () => {
+    const result = await cancelledOnceStarted({})
+    expect(result.code).toBe(1)
+    expect(kinds()).not.toContain('cancel-restore')
+    expect(errorAnnotation(result)).toMatch(
+      /^Cancelled while the restore job was InProgress .*\nThe restore goes on in Atlas: Atlas cannot cancel an automated or point-in-time restore once it has begun\. /s
+    )
+  })
+
+  it('cancels the download it started (DELETE), and says so in the summary', async () => {
+    const result = await cancelledOnceStarted({ deliveryType: 'download', targetClusterName: '' })
+    expect(result.code).toBe(1)
+    const cancel = atlas().requests.filter((r) => r.kind === 'cancel-restore')
+    expect(cancel).toHaveLength(1)
+    expect(cancel[0]!.method).toBe('DELETE')
+    expect(errorAnnotation(result)).toContain('This step started the download, so it asked Atlas to cancel it')
+    expect(renderGfm(result.summary)).toContain(
+      `<code>${cancel[0]!['restoreJobId']}</code>: cancelled (DELETE), as the workflow was cancelled`
+    )
+  })
+})
+
+describe('backup-restore: what Atlas refuses', () => {
+  it('a 403 on the POST names the roles of the spec and Project Owner', async () => {
+    atlas().state.forbidden = { 'post-restoreJobs': 'Insufficient privileges.' }
+    const result = await runRestoreWithoutLeaksOrCrash(atlas().url, START)
+    expect(result.code).toBe(1)
+    const annotation = errorAnnotation(result)
+    expect(annotation).toContain('Project Backup Recovery Operator or Project Backup Export Operator')
+    expect(annotation).toContain('Project Owner')
+    expect(renderGfm(result.summary)).toContain('Atlas denied access (403) to start the restore')
+  })
+
+  it('a 409 says that Atlas is already restoring into that cluster', async () => {
+    atlas().state.postScripts.restoreJobs = [
+      { status: 409, body: { error: 409, errorCode: 'CANNOT_RESTORE', detail: 'A restore is in progress.' } }
+    ]
+    const result = await runRestoreWithoutLeaksOrCrash(atlas().url, START)
+    expect(result.code).toBe(1)
+    expect(errorAnnotation(result)).toContain('Atlas is already restoring into that cluster')
+    expect(kinds().filter((k) => k === 'post-restoreJobs')).toHaveLength(1)
+  })
+
+  it('a download that expires while the step waits fails it', async () => {
+    atlas().state.restoreOutcome = 'expired'
+    const result = await runRestoreWithoutLeaksOrCrash(atlas().url, {
+      deliveryType: 'download',
+      pollInterval: '1s',
+      timeout: '1m'
+    })
+    expect(result.code).toBe(1)
+    expect(result.outputs['state']).toBe('Expired')
+    expect(errorAnnotation(result)).toContain('Expired: its download link no longer works.')
   })
 })

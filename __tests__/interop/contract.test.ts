@@ -1,13 +1,18 @@
 // The contract: the official Atlas spec (trimmed to the operations we use), served by Stoplight
 // Prism, judges our requests; ajv holds our own fixtures to the spec's schemas. One spec per
-// resource: the pipeline run, and the backup export job.
+// resource: the pipeline run, the backup export job, and the restore job.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse } from 'yaml'
-import { BEARER_INPUTS, runWithoutLeaksOrCrash, runExportWithoutLeaksOrCrash } from '../support/action.js'
+import {
+  BEARER_INPUTS,
+  runWithoutLeaksOrCrash,
+  runExportWithoutLeaksOrCrash,
+  runRestoreWithoutLeaksOrCrash
+} from '../support/action.js'
 import { apiError, bucketDocument, DEMO, exportDocument, runDocument, startFakeAtlas } from '../support/fake-atlas.mjs'
 import { freePort, httpGet, startServer, type RunningServer } from '../support/processes.js'
 
@@ -15,6 +20,30 @@ const SPEC = join('__tests__', 'fixtures', 'pipeline-run.openapi.yaml')
 const EXPORT_SPEC = join('__tests__', 'fixtures', 'backup-exports.openapi.yaml')
 const spec = parse(readFileSync(SPEC, 'utf8'))
 const exportSpec = parse(readFileSync(EXPORT_SPEC, 'utf8'))
+const RESTORE_SPEC = join('__tests__', 'fixtures', 'backup-restores.openapi.yaml')
+const restoreSpec = parse(readFileSync(RESTORE_SPEC, 'utf8'))
+
+type FakeRequest = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Sends a request made to our fake Atlas to Prism as it was sent: its status, and Prism's findings on it. */
+async function replay(server: { prism: () => RunningServer; baseUrl: () => string }, request: FakeRequest) {
+  const from = server.prism().output().length
+  const query =
+    request['query'] && Object.keys(request['query']).length
+      ? `?${new URLSearchParams(request['query']).toString()}`
+      : ''
+  const answer = await fetch(`${server.baseUrl()}${request['rawPath']}${query}`, {
+    method: request['method'],
+    headers: {
+      accept: request['headers']['accept'],
+      ...(request['body'] ? { 'content-type': request['headers']['content-type'] } : {}),
+      authorization: `Bearer ${DEMO.accessToken}`
+    },
+    body: request['body'] || undefined
+  })
+  await answer.arrayBuffer()
+  return { kind: request['kind'], status: answer.status, violations: requestViolations(server.prism(), from) }
+}
 
 /** Prism mocking one spec on a free loopback port, for the tests of one describe block. */
 function usePrism(specFile: string): { prism: () => RunningServer; baseUrl: () => string } {
@@ -239,6 +268,67 @@ describe('against Prism serving the Atlas spec of backup export jobs', () => {
   })
 })
 
+describe('against Prism serving the Atlas spec of restore jobs, clusters and snapshots', () => {
+  const server = usePrism(RESTORE_SPEC)
+  const SNAPSHOTS = [{ id: 'b'.repeat(24), status: 'completed', createdAt: '2026-12-01T06:00:00Z' }]
+
+  it('checks the example job Prism serves, and judges it by the state its flags give', async () => {
+    const from = server.prism().output().length
+    const result = await runRestoreWithoutLeaksOrCrash(server.baseUrl(), { restoreJobId: '32b6e34b3d91647abb20e7b8' })
+    expect(requestViolations(server.prism(), from)).toEqual([])
+    expect(server.prism().output().slice(from)).toContain('The request passed the validation rules')
+    expect(result.outputs['httpStatus']).toBe('200')
+    expect(['InProgress', 'Successful', 'Failed', 'Cancelled', 'Expired']).toContain(result.outputs['state'])
+  })
+
+  it.each([
+    ['automated, a replica set', 'REPLICASET', { targetClusterName: 'staging-1' }],
+    ['automated, a sharded cluster', 'SHARDED', { targetClusterName: 'staging-1' }],
+    ['automated, a snapshot taken now', 'REPLICASET', { targetClusterName: 'staging-1', takeSnapshot: 'true' }],
+    ['a download of a sharded cluster', 'SHARDED', { deliveryType: 'download' }],
+    [
+      'to a point in time, into another project',
+      'REPLICASET',
+      {
+        deliveryType: 'pointInTime',
+        pointInTime: '2026-12-01T05:00:00Z',
+        targetClusterName: 'staging-1',
+        targetGroupId: '5f4d3c2b1a09f8e7d6c5b4a3'
+      }
+    ]
+  ])('every request of start mode (%s) is one the spec accepts', async (_case, clusterType, inputs) => {
+    // Prism's example answers cannot drive a restore to its end (its job never finishes, its
+    // cluster is of a fixed kind), so the requests made to our server are replayed to Prism as sent.
+    const fake = await startFakeAtlas()
+    try {
+      fake.state.clusterType = clusterType
+      fake.state.lists.snapshots = structuredClone(SNAPSHOTS)
+      fake.state.clusters[`${DEMO.groupId}/Cluster0`] = { pitEnabled: true }
+      const result = await runRestoreWithoutLeaksOrCrash(fake.url, { ...inputs, pollInterval: '1s', timeout: '1m' })
+      expect(result.code).toBe(0)
+      const sent = fake.requests.filter((r) => r.kind !== 'token' && r.kind !== 'revoke')
+      expect(sent.map((r) => r.kind)).toContain('post-restoreJobs')
+      for (const request of sent) {
+        const replayed = await replay(server, request)
+        expect(replayed).toEqual({ kind: request['kind'], status: expect.any(Number), violations: [] })
+        expect([request['kind'], replayed.status < 400]).toEqual([request['kind'], true])
+      }
+    } finally {
+      await fake.close()
+    }
+  })
+
+  it('cancels a download (DELETE …/restoreJobs/{id}) in a form the spec accepts', async () => {
+    const replayed = await replay(server, {
+      kind: 'cancel-restore',
+      method: 'DELETE',
+      rawPath: `/api/atlas/v2/groups/${DEMO.groupId}/clusters/Cluster0/backup/restoreJobs/${'d'.repeat(24)}`,
+      headers: { accept: 'application/vnd.atlas.2023-01-01+json' }
+    })
+    expect(replayed.violations).toEqual([])
+  })
+})
+
 describe('our fixtures against the spec schemas', () => {
   const ajv = new Ajv({ strict: false, allErrors: true })
   addFormats.default(ajv)
@@ -314,5 +404,55 @@ describe('our fixtures against the spec schemas', () => {
   ])('a %i error body matches ApiError', (status, code) => {
     const { body } = apiError(status, code, 'detail')
     expect(error(body) ? [] : error.errors).toEqual([])
+  })
+
+  ajv.addSchema({ $id: 'atlas-restores', components: { schemas: restoreSpec.components.schemas } })
+  const restoreJob = ajv.compile({
+    $ref: 'atlas-restores#/components/schemas/DiskBackupSnapshotRestoreJob',
+    unevaluatedProperties: true
+  })
+  const cluster = ajv.compile({
+    $ref: 'atlas-restores#/components/schemas/ClusterDescription20240805',
+    unevaluatedProperties: true
+  })
+
+  it.each([
+    ['automated', 'REPLICASET', { targetClusterName: 'staging-1' }],
+    ['download', 'REPLICASET', { deliveryType: 'download' }],
+    ['sharded download', 'SHARDED', { deliveryType: 'download' }]
+  ])('each %s restore job the fake answers, and each cluster, matches the spec', async (_case, clusterType, inputs) => {
+    const fake = await startFakeAtlas()
+    try {
+      fake.state.clusterType = clusterType
+      fake.state.lists.snapshots = [{ id: 'b'.repeat(24), status: 'completed', createdAt: '2026-12-01T06:00:00Z' }]
+      await runRestoreWithoutLeaksOrCrash(fake.url, { ...inputs, pollInterval: '1s', timeout: '1m' })
+      const job = fake.state.lists.restoreJobs[0]!
+      const answers = [...fake.state.scripts.get(`restore:${job.id}`)].map((step) =>
+        typeof step.run === 'function' ? step.run() : step.run
+      )
+      expect(answers.length).toBeGreaterThan(0)
+      for (const answer of [job, ...answers]) {
+        expect(restoreJob(answer) ? [] : restoreJob.errors).toEqual([])
+        // Atlas sends no state, and the ids are ObjectIds with a real time.
+        expect('state' in answer).toBe(false)
+      }
+      expect(Math.abs(parseInt(job.id.slice(0, 8), 16) * 1000 - Date.now())).toBeLessThan(60_000)
+      const last = answers[answers.length - 1]
+      if (job.deliveryType === 'download') expect(last.finishedAt).toBeUndefined()
+      if (clusterType === 'SHARDED' && job.deliveryType === 'download') expect(last.components).toHaveLength(2)
+      const { body } = await httpGet(`${fake.url}/api/atlas/v2/groups/${DEMO.groupId}/clusters/Cluster0`, {
+        accept: 'application/vnd.atlas.2024-08-05+json',
+        authorization: `Bearer ${DEMO.accessToken}`
+      })
+      expect(cluster(JSON.parse(body)) ? [] : cluster.errors).toEqual([])
+    } finally {
+      await fake.close()
+    }
+  })
+
+  it('the restore job schema does reject a job that drifts', () => {
+    expect(restoreJob({ deliveryType: 'later' })).toBe(false)
+    expect(restoreJob({ deliveryType: 'download', id: 'XYZ' })).toBe(false)
+    expect(restoreJob({})).toBe(false)
   })
 })

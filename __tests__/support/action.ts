@@ -1,5 +1,6 @@
 // Helpers for action-level tests: run dist/index.js against the fake Atlas and check for leaks.
 import { afterAll, beforeAll, beforeEach, expect } from '@jest/globals'
+import type { ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { dirname, join } from 'node:path'
 import { DEMO, exportDocument, runDocument, startFakeAtlas } from './fake-atlas.mjs'
@@ -93,13 +94,15 @@ export const RESTORE_ENTRY = join(dirname(ACTION_ENTRY), 'backup-restore.js')
 export async function runRestoreWithoutLeaksOrCrash(
   baseUrl: string,
   inputs: Record<string, string>,
-  extraSecrets: string[] = []
+  extraSecrets: string[] = [],
+  options: { onStart?: (child: ChildProcess) => void } = {}
 ): Promise<ActionResult> {
   return runExpectingNoLeakOrCrash(
     {
       inputs: { groupId: DEMO.groupId, clusterName: DEMO.clusterName, baseUrl, ...BEARER_INPUTS, ...inputs },
       env: {},
-      entry: RESTORE_ENTRY
+      entry: RESTORE_ENTRY,
+      ...options
     },
     extraSecrets
   )

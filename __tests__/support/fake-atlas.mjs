@@ -129,6 +129,8 @@ export async function startFakeAtlas(options = {}) {
     clusters: {},
     /** @type {string | undefined} How restores started here end: restored (default), failed or expired. */
     restoreOutcome: undefined,
+    /** How many polls a restore started here answers unfinished before it ends (default 1). */
+    restorePolls: 1,
     /** @type {string | undefined} How snapshots taken here end: completed (default) or failed. */
     snapshotOutcome: undefined,
     /** @type {string} The cluster's clusterType: REPLICASET (default), SHARDED or GEOSHARDED. */
@@ -216,7 +218,6 @@ export async function startFakeAtlas(options = {}) {
       failed: false,
       expired: false,
       deliveryUrl: [],
-      desiredTimestamp: null,
       links: [
         {
           rel: 'self',
@@ -227,7 +228,8 @@ export async function startFakeAtlas(options = {}) {
     state.lists.restoreJobs.push(job)
     const outcome = state.restoreOutcome
     let last
-    if (outcome === 'failed') last = { ...job, failed: true }
+    if (outcome === 'failed')
+      last = { ...job, failed: true, finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }
     else if (input.deliveryType === 'download') {
       const token = randomBytes(16).toString('hex')
       const url = (rs) =>
@@ -248,8 +250,15 @@ export async function startFakeAtlas(options = {}) {
             }
           : {})
       }
-    } else last = { ...job, finishedAt: new Date().toISOString() }
-    state.scripts.set(`restore:${job.id}`, [{ run: job }, { run: last }])
+    }
+    // An automated or point-in-time restore finishes when it is seen finished (Atlas writes whole seconds).
+    const ending = last
+      ? { run: last }
+      : { run: () => ({ ...job, finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z') }) }
+    state.scripts.set(`restore:${job.id}`, [
+      ...Array.from({ length: state.restorePolls }, () => ({ run: job })),
+      ending
+    ])
     return job
   }
 
@@ -389,7 +398,8 @@ export async function startFakeAtlas(options = {}) {
       return
     }
     const status = step.run ? 200 : step.status
-    const body = step.run ?? step.body
+    // A run given as a function is made as it is answered (a finishedAt of that moment).
+    const body = typeof step.run === 'function' ? step.run() : (step.run ?? step.body)
     if (envelope) sendJson(res, 200, { status, content: body }, step.headers)
     else sendJson(res, status, body, step.headers)
   }

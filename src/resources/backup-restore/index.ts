@@ -35,13 +35,6 @@ const snapshotAge = (doc: AtlasDocument): number | undefined => spanMs(doc['time
 
 const isDownload = (doc: AtlasDocument): boolean => doc['deliveryType'] === 'download'
 
-function target(doc: AtlasDocument): string | undefined {
-  const name = text(doc['targetClusterName'])
-  if (name === undefined) return undefined
-  const group = text(doc['targetGroupId'])
-  return group ? `${name} (project ${group})` : name
-}
-
 const NOTHING: FollowUp = { outputs: {}, lines: [], warnings: [] }
 
 /**
@@ -51,7 +44,19 @@ const NOTHING: FollowUp = { outputs: {}, lines: [], warnings: [] }
 async function connectionOf(ref: RestoreRef, doc: AtlasDocument, steps: Steps): Promise<FollowUp> {
   const into = text(doc['targetClusterName'])
   const group = text(doc['targetGroupId'])
-  if (restoreState(doc) !== 'Successful' || isDownload(doc) || !into || !group) return NOTHING
+  if (restoreState(doc) !== 'Successful') return NOTHING
+  // Where the link is, never the link: it is a credential.
+  if (isDownload(doc))
+    return {
+      ...NOTHING,
+      lines: [
+        [
+          'Download links',
+          'in the deliveryUrl and deliveryUrls outputs of this step (masked; use them in a later step of this job)'
+        ]
+      ]
+    }
+  if (!into || !group) return NOTHING
   let connection = ref.targetConnectionString
   if (connection === undefined) {
     try {
@@ -156,7 +161,7 @@ export const backupRestore = defineResource<RestoreRef>({
     return [
       ['Restore took', took === undefined ? undefined : formatDuration(took)],
       ['Snapshot age at the start', age === undefined ? undefined : formatDuration(age)],
-      ['Target', target(doc) === undefined ? undefined : { api: target(doc)! }],
+      ['Target', api(doc['targetClusterName'])],
       ['Download expires', api(doc['expiresAt'])],
       ['Shards', shards > 0 ? String(shards) : undefined]
     ] satisfies Row[]

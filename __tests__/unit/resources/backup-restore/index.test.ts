@@ -86,7 +86,7 @@ describe('what the engine shows of a restore job', () => {
     expect(backupRestore.keyFigures(restored)).toEqual([
       ['Restore took', '3m 51s'],
       ['Snapshot age at the start', '2h 36m 19s'],
-      ['Target', { api: `staging-1 (project ${GROUP})` }],
+      ['Target', { api: 'staging-1' }],
       ['Download expires', undefined],
       ['Shards', undefined]
     ])
@@ -242,9 +242,21 @@ describe("the target's connection string, after a restore that passed", () => {
     expect([followed.outputs, asked]).toEqual([{ targetConnectionString: 'mongodb+srv://known' }, []])
   })
 
+  it('says where the links of a ready download are, without a request and without a link', async () => {
+    const { steps, asked } = reading(srv)
+    const followed = await backupRestore.followUp!(ref, download, steps)
+    expect(followed.lines).toEqual([
+      [
+        'Download links',
+        'in the deliveryUrl and deliveryUrls outputs of this step (masked; use them in a later step of this job)'
+      ]
+    ])
+    expect([followed.outputs, asked]).toEqual([{}, []])
+  })
+
   it('reads nothing for a download, a restore that did not pass, or a job without a target', async () => {
     for (const doc of [
-      download,
+      { ...download, deliveryUrl: [] },
       { ...restored, failed: true },
       { ...restored, finishedAt: undefined },
       { ...restored, targetGroupId: undefined }
