@@ -252,7 +252,12 @@ try {
       [apiError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource pipeline run ${DEMO.runId}.`)],
       {}
     ],
-    ['gone', 'pipeline run (retired): 410, run gone (sunset)', [apiError(410, 'VERSION_GONE', 'This resource has been sunset.')], {}],
+    [
+      'gone',
+      'pipeline run (retired): 410, run gone (sunset)',
+      [apiError(410, 'VERSION_GONE', 'This resource has been sunset.')],
+      {}
+    ],
     [
       'rate-limited',
       'pipeline run (retired): rate-limited (429) until the deadline',

@@ -282,7 +282,8 @@ export async function startFakeAtlas(options = {}) {
     const counts = { exportedCollections: 12, totalCollections: 12 }
     state.scripts.set(exportKey(groupId, clusterName, job.id), [
       { run: { ...job, state: 'InProgress', exportStatus: { ...counts, exportedCollections: 5 } } },
-      { run: { ...job, state: 'Successful', exportStatus: counts, finishedAt: new Date().toISOString() } }
+      // Finished when it is seen finished.
+      { run: () => ({ ...job, state: 'Successful', exportStatus: counts, finishedAt: new Date().toISOString() }) }
     ])
     return job
   }
@@ -439,6 +440,15 @@ export async function startFakeAtlas(options = {}) {
         }
         bucket.tokens -= 1
       }
+      // Random transient faults (a bench of how start mode rides them out): a 503 before or after
+      // the work is done (a POST answered 503 after it created), or a reset, at the given rate.
+      if (state.faults && rawPath.startsWith('/api/atlas/v2/') && state.faults.random() < state.faults.rate) {
+        entry.fault = true
+        const kind = state.faults.random()
+        if (req.method === 'POST' && kind < 0.5) entry.faultAfterWork = true
+        else if (kind < 0.75) return void req.socket.destroy()
+        else return sendJson(res, 503, apiError(503, 'SERVICE_UNAVAILABLE', 'Try again later.').body)
+      }
       if (req.method === 'POST' && url.pathname === '/api/oauth/token') {
         entry.kind = 'token'
         entry.body = await readBody(req)
@@ -504,6 +514,9 @@ export async function startFakeAtlas(options = {}) {
               ? createRestore(collection[1], collection[3], input)
               : createSnapshot(collection[1], collection[3], input)
         if (step?.afterCreate) return void (await play(step, req, res, false))
+        // The work is done, but its answer is lost.
+        if (entry.faultAfterWork)
+          return sendJson(res, 503, apiError(503, 'SERVICE_UNAVAILABLE', 'Try again later.').body)
         return sendJson(res, 200, created)
       }
       // The documents answered: a pipeline run, an export job, a snapshot (of a replica set or a
@@ -640,6 +653,23 @@ export async function startFakeAtlas(options = {}) {
     scriptExport(steps, ref = {}) {
       const r = { ...DEMO, ...ref }
       state.scripts.set(exportKey(r.groupId, r.clusterName, r.exportId), [...steps])
+    },
+    /**
+     * Answers a share (rate) of the requests to the Admin API with a transient fault, chosen by a
+     * seeded random source: a reset or a 503, and for a POST, half the time, a 503 after the work is done.
+     * @param {{ rate: number, seed?: number }} faults
+     */
+    faultAtRandom({ rate, seed = 42 }) {
+      // mulberry32: the same faults for the same seed, so a bench can be compared run to run.
+      let a = seed >>> 0
+      const random = () => {
+        a = (a + 0x6d2b79f5) >>> 0
+        let t = a
+        t = Math.imul(t ^ (t >>> 15), t | 1)
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+      }
+      state.faults = { rate, random }
     },
     /**
      * Puts every request to the Admin API behind one token bucket, as Atlas does per project:

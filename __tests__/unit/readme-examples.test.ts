@@ -6,7 +6,7 @@ import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { parse } from 'yaml'
 import { ACTIONS as REGISTRY } from '../../src/actions.js'
 
@@ -98,5 +98,69 @@ describe('the README examples', () => {
       }
     }
     expect(problems).toEqual([])
+  })
+
+  it('grant in each permissions block what the workflow needs: id-token for OIDC, statuses for a commit status', () => {
+    const problems: string[] = []
+    for (const [i, workflow] of EXAMPLES.filter(isWorkflow).entries()) {
+      const doc = parse(workflow) as {
+        permissions?: Record<string, string>
+        jobs: Record<string, { permissions?: Record<string, string>; steps?: Step[] }>
+      }
+      for (const [name, job] of Object.entries(doc.jobs)) {
+        const granted = job.permissions ?? doc.permissions ?? {}
+        const text = JSON.stringify(job.steps ?? [])
+        if (/role-to-assume|OIDC/i.test(text) && granted['id-token'] !== 'write')
+          problems.push(`workflow ${i + 1}, job ${name}: assumes a role with OIDC without id-token: write`)
+        if (/statusContext/.test(text) && granted['statuses'] !== 'write')
+          problems.push(`workflow ${i + 1}, job ${name}: posts a commit status without statuses: write`)
+      }
+    }
+    expect(problems).toEqual([])
+  })
+
+  it('explain OWNER once, near the top', () => {
+    const explained = README.split('\n').filter((line) => /\*\*`OWNER`\*\*/.test(line))
+    expect(explained).toHaveLength(1)
+    expect(README.indexOf('**`OWNER`**')).toBeLessThan(README.indexOf('## Try it locally'))
+  })
+
+  it('use the statusContext that each action.yml gives as its example', () => {
+    for (const [uses, action] of Object.entries(ACTIONS)) {
+      const described = (action.inputs['statusContext'] as { description: string }).description
+      const example = /e\.g\. ([\w/.-]+)\)/.exec(described)?.[1]
+      const used = EXAMPLES.flatMap((e) => stepsOf(e).flat())
+        .filter((step) => step.uses === uses && step.with?.['statusContext'] !== undefined)
+        .map((step) => step.with!['statusContext'])
+      for (const context of used) expect([uses, context]).toEqual([uses, example])
+    }
+  })
+})
+
+/** GitHub's anchor of a heading: lower case, punctuation dropped, spaces as hyphens. */
+const anchorOf = (heading: string): string =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-')
+
+describe('the links between the documents', () => {
+  const anchors = (file: string): Set<string> =>
+    new Set([...readFileSync(file, 'utf8').matchAll(/^#{1,6} (.+)$/gm)].map((m) => anchorOf(m[1]!)))
+
+  it.each([
+    'README.md',
+    'REFERENCE.md',
+    'CONTRIBUTING.md',
+    ...REGISTRY.filter((a) => a.folder !== '.').map((a) => `${a.folder}/README.md`)
+  ])('%s links only to headings that exist', (file) => {
+    const text = readFileSync(file, 'utf8')
+    const broken: string[] = []
+    for (const [, target, anchor] of text.matchAll(/\]\(((?:\.\.\/)?[\w./-]*?)#([\w-]+)\)/g)) {
+      const doc = target === '' ? file : join(dirname(file), target!)
+      if (!anchors(doc).has(anchor!)) broken.push(`${target}#${anchor}`)
+    }
+    expect(broken).toEqual([])
   })
 })
