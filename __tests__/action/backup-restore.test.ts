@@ -247,19 +247,22 @@ describe('backup-restore: a download, whose links are credentials', () => {
 })
 
 describe('backup-restore: check mode', () => {
+  // One moment for every id of a test, so that at(1) names the same job each time it is called.
+  const now = Date.now()
+  const at = (daysAgo: number) => Math.floor((now - daysAgo * 86_400_000) / 1000).toString(16) + '0'.repeat(16)
+  const job = (id: string, target: string) => ({
+    id,
+    deliveryType: 'automated',
+    snapshotId: hex('a'),
+    targetClusterName: target,
+    targetGroupId: DEMO.groupId,
+    cancelled: false,
+    failed: false,
+    expired: false,
+    finishedAt: new Date().toISOString()
+  })
+
   it('passes the gate "a drill succeeded in the last 8 days" on the newest job into the drill cluster', async () => {
-    const at = (daysAgo: number) => Math.floor((Date.now() - daysAgo * 86_400_000) / 1000).toString(16) + '0'.repeat(16)
-    const job = (id: string, target: string) => ({
-      id,
-      deliveryType: 'automated',
-      snapshotId: hex('a'),
-      targetClusterName: target,
-      targetGroupId: DEMO.groupId,
-      cancelled: false,
-      failed: false,
-      expired: false,
-      finishedAt: new Date().toISOString()
-    })
     atlas().state.lists.restoreJobs = [job(at(1), 'restore-drill'), job(at(3), 'restore-drill'), job(at(0), 'other')]
     atlas().state.scripts.set(`restore:${at(1)}`, [{ run: job(at(1), 'restore-drill') }])
     const result = await runRestoreWithoutLeaksOrCrash(atlas().url, {
@@ -271,6 +274,23 @@ describe('backup-restore: check mode', () => {
     expect(result.outputs['restoreJobId']).toBe(at(1))
     // The job, then the target's connection string: at most two requests besides the list.
     expect(kinds()).toEqual(['list-restoreJobs', 'restore', 'cluster'])
+  })
+
+  it('fails the gate when the newest drill is older than maxAge (by the time in its id), and says what to look at', async () => {
+    atlas().state.lists.restoreJobs = [job(at(9), 'restore-drill'), job(at(12), 'restore-drill')]
+    atlas().state.scripts.set(`restore:${at(9)}`, [{ run: job(at(9), 'restore-drill') }])
+    const result = await runRestoreWithoutLeaksOrCrash(atlas().url, {
+      restoreJobId: 'latest',
+      targetClusterName: 'restore-drill',
+      maxAge: '8d'
+    })
+    expect(result.code).toBe(1)
+    expect(result.outputs).toMatchObject({ state: 'Successful', succeeded: 'false', restoreJobId: at(9) })
+    const annotation = errorAnnotation(result)
+    expect(annotation).toMatch(/older than maxAge \(8d\)/)
+    expect(annotation).toContain('has the scheduled restore drill stopped running?')
+    // A stale job is not worth a look at its target.
+    expect(kinds()).not.toContain('cluster')
   })
 })
 

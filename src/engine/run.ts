@@ -130,9 +130,11 @@ async function followUpOf<Ref>(check: Check<Ref>, polled: PollResult): Promise<F
   const doc = polled.last?.document
   const after: Tally = { requests: 0, times: [] }
   if (!resource.followUp || !doc || polled.ending !== 'finished') return { after }
+  // Whether the check passes does not hang on the requests that follow it: judged here once for followUp().
+  const passed = judge(polled, settings, resource, clock.now()).ok
   const deadline = Math.max(startedAt + settings.timeoutMs, clock.now() + settings.requestTimeoutMs)
   const steps = stepsFor(check, deadline, after)
-  const followUp = await resource.followUp(settings.ref, doc, steps)
+  const followUp = await resource.followUp(settings.ref, doc, steps, { passed })
   for (const warning of followUp.warnings) core.warning(logLine(warning))
   return { followUp, after }
 }

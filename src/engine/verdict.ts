@@ -1,7 +1,7 @@
 import type { AtlasError } from '../atlas/errors.js'
 import { DEADLINE, StepError, type Step } from './step-error.js'
 import { isTlsCode } from '../atlas/transport-errors.js'
-import { formatAge, formatDuration } from './units.js'
+import { formatAge, formatDuration, formatLimit } from './units.js'
 import { faultName, type PollResult } from './poll.js'
 import { listed, oneLine, plural, stateText, type Explanation } from './text.js'
 import type { Resource } from '../resources/resource.js'
@@ -300,7 +300,8 @@ function ageVerdict(
 ): Explanation | undefined {
   if (settings.maxAgeMs === undefined) return undefined
   const described = resource.describe(settings.ref)
-  const maxAge = formatDuration(settings.maxAgeMs)
+  // As the user would write it: 8d, not 192h.
+  const maxAge = formatLimit(settings.maxAgeMs)
   const created = resource.createdAt(doc)
   const at = Date.parse(created ?? '')
   if (Number.isNaN(at))

@@ -116,8 +116,9 @@ export interface ResourceSteps<Ref> {
   /**
    * What is worth knowing once the check has its answer, read with the same steps toolkit (the
    * export job's files, from its bucket). It never changes the verdict: a failure is a warning.
+   * check.passed says whether the verdict passes (a follow-up may only be worth it then).
    */
-  followUp?(ref: Ref, doc: AtlasDocument, steps: Steps): Promise<FollowUp>
+  followUp?(ref: Ref, doc: AtlasDocument, steps: Steps, check: { passed: boolean }): Promise<FollowUp>
   /** wait's default when the input is not set (a step that starts an export waits for it). */
   waitByDefault?(ref: Ref): boolean
   /** How large the largest answer read can be (a page of 500 list items); a larger one is not Atlas. */

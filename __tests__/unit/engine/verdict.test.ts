@@ -446,6 +446,23 @@ describe('maxAge', () => {
       pipelineRun.staleHint
     ])
   })
+
+  it('writes a maxAge of whole days in days, as the user would (8d, not 192h)', () => {
+    const settings = readSettings(
+      pipelineRun,
+      (name) =>
+        ({ groupId: GROUP, pipelineName: 'nightly', runId: 'latest', accessToken: 't', maxAge: '8d' })[name] ?? '',
+      {}
+    )
+    const verdict = judgeWith(
+      finished(runDocument({ createdDate: '2026-11-20T09:00:00Z' })),
+      settings,
+      pipelineRun,
+      NOW
+    )
+    expect(verdict.headline).toBe('nightly: DONE, but 10d 3h old (maxAge 8d)')
+    expect(verdict.message).toMatch(/older than maxAge \(8d\)\.$/)
+  })
 })
 
 describe('what a step of the resource says for itself', () => {

@@ -16,7 +16,7 @@ import {
   shortTime,
   TERMINAL_RESTORE_STATES
 } from './job.js'
-import { cancelNote, restoresPath, standardSrv, START_OUTPUTS, startRestore, STEPS } from './start.js'
+import { restoresPath, standardSrv, START_OUTPUTS, startRestore, STEPS } from './start.js'
 
 // A Cloud Backup restore job (DiskBackupSnapshotRestoreJob): GET /groups/{groupId}/clusters/
 // {clusterName}/backup/restoreJobs/{restoreJobId}, under the source cluster. Its state and its
@@ -41,10 +41,16 @@ const NOTHING: FollowUp = { outputs: {}, lines: [], warnings: [] }
  * The target's connection string, for a later step (mongosh against the restored cluster): only
  * after a restore into a cluster passed, and without a request when start mode read the target.
  */
-async function connectionOf(ref: RestoreRef, doc: AtlasDocument, steps: Steps): Promise<FollowUp> {
+async function connectionOf(
+  ref: RestoreRef,
+  doc: AtlasDocument,
+  steps: Steps,
+  { passed }: { passed: boolean }
+): Promise<FollowUp> {
   const into = text(doc['targetClusterName'])
   const group = text(doc['targetGroupId'])
-  if (restoreState(doc) !== 'Successful') return NOTHING
+  // Only a restore that passed (Successful, and young enough for maxAge) is worth connecting to.
+  if (!passed || restoreState(doc) !== 'Successful') return NOTHING
   // Where the link is, never the link: it is a credential.
   if (isDownload(doc))
     return {
@@ -218,7 +224,8 @@ export const backupRestore = defineResource<RestoreRef>({
   waitByDefault: (ref) => ref.start !== undefined,
   async prepare(ref, steps) {
     if (ref.start) return startRestore(ref, ref.start, steps)
-    if (ref.restoreJobId !== 'latest') return { ref, onCancel: cancelNote(ref) }
+    // A check only watches: when it is cancelled, the engine says that the job goes on in Atlas.
+    if (ref.restoreJobId !== 'latest') return { ref }
     const into = ref.targetClusterName ? ` into ${ref.targetClusterName}` : ''
     const { id: restoreJobId } = await findLatest(steps, STEPS.listRestores, restoresPath(ref), {
       idField: 'id',
@@ -235,8 +242,7 @@ export const backupRestore = defineResource<RestoreRef>({
         hint: 'Check groupId, clusterName and targetClusterName (the source cluster is the one whose snapshot was restored), or run the restore first.'
       }
     })
-    const latest = { ...ref, restoreJobId }
-    return { ref: latest, onCancel: cancelNote(latest) }
+    return { ref: { ...ref, restoreJobId } }
   },
   createdAt: restoreCreatedAt,
   staleHint:

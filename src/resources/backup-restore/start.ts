@@ -144,8 +144,8 @@ const sameTarget = (job: AtlasDocument, start: RestoreStart): boolean => {
 }
 
 /** What the step says when the workflow is cancelled. */
-function onCancel(start: RestoreStart | undefined, restoreJobId: string, started: boolean, ref: RestoreRef): OnCancel {
-  if (start?.deliveryType === 'download' && started)
+function onCancel(start: RestoreStart, restoreJobId: string, started: boolean, ref: RestoreRef): OnCancel {
+  if (start.deliveryType === 'download' && started)
     return {
       hint: 'This step started the download, so it asked Atlas to cancel it; the summary says whether Atlas did.',
       undo: async (steps) => {
@@ -160,7 +160,7 @@ function onCancel(start: RestoreStart | undefined, restoreJobId: string, started
   return {
     hint:
       'The restore goes on in Atlas: Atlas cannot cancel an automated or point-in-time restore once it has begun. ' +
-      `Follow it under Backup, Restores in the Atlas UI, or check it with restoreJobId: ${restoreJobId || 'latest'}.`
+      `Follow it under Backup, Restores in the Atlas UI, or check it with restoreJobId: ${restoreJobId}.`
   }
 }
 
@@ -172,8 +172,6 @@ export const restoresPath = (ref: Pick<RestoreRef, 'groupId' | 'clusterName'>): 
   'backup',
   'restoreJobs'
 ]
-
-export const cancelNote = (ref: RestoreRef): OnCancel => onCancel(undefined, ref.restoreJobId, false, ref)
 
 /** A cluster's SRV connection string: host names only, no credentials. */
 export function standardSrv(cluster: AtlasDocument): string | undefined {

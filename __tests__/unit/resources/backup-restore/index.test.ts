@@ -35,6 +35,7 @@ const download = {
   failed: false,
   expired: false
 }
+const PASSED = { passed: true }
 const context = (wait = false) => ({
   wait,
   successStates: ['Successful'],
@@ -185,7 +186,8 @@ describe('latest: the newest restore job by the time in its id', () => {
     expect(into.lines[0]).toBe(
       `Newest restore job into staging-1: ${jobs[2]!.id}, created 2026-08-09T22:32:32Z (1 of 4).`
     )
-    expect(prepared.onCancel?.hint).toContain(`check it with restoreJobId: ${jobs[2]!.id}`)
+    // A check only watches: the engine's own words on a cancel suffice.
+    expect(prepared.onCancel).toBeUndefined()
   })
 
   it('fails the step when there is none, saying where it looked', async () => {
@@ -201,8 +203,7 @@ describe('latest: the newest restore job by the time in its id', () => {
 
   it('checks a job by id as it is named', async () => {
     const prepared = await backupRestore.prepare(ref, listing([]).steps)
-    expect(prepared.ref).toBe(ref)
-    expect(prepared.onCancel?.hint).toContain('Atlas cannot cancel an automated or point-in-time restore')
+    expect(prepared).toEqual({ ref })
   })
 })
 
@@ -223,7 +224,7 @@ describe("the target's connection string, after a restore that passed", () => {
 
   it('reads the target once, at the newest version, and shows the host', async () => {
     const { steps, asked } = reading(srv)
-    const followed = await backupRestore.followUp!(ref, restored, steps)
+    const followed = await backupRestore.followUp!(ref, restored, steps, PASSED)
     expect(followed).toEqual({
       outputs: { targetConnectionString: 'mongodb+srv://staging-1.ab1cd.mongodb.net' },
       lines: [['Connect to the target at', { api: 'mongodb+srv://staging-1.ab1cd.mongodb.net' }]],
@@ -237,14 +238,15 @@ describe("the target's connection string, after a restore that passed", () => {
     const followed = await backupRestore.followUp!(
       { ...ref, targetConnectionString: 'mongodb+srv://known' },
       restored,
-      steps
+      steps,
+      PASSED
     )
     expect([followed.outputs, asked]).toEqual([{ targetConnectionString: 'mongodb+srv://known' }, []])
   })
 
   it('says where the links of a ready download are, without a request and without a link', async () => {
     const { steps, asked } = reading(srv)
-    const followed = await backupRestore.followUp!(ref, download, steps)
+    const followed = await backupRestore.followUp!(ref, download, steps, PASSED)
     expect(followed.lines).toEqual([
       [
         'Download links',
@@ -252,6 +254,16 @@ describe("the target's connection string, after a restore that passed", () => {
       ]
     ])
     expect([followed.outputs, asked]).toEqual([{}, []])
+  })
+
+  it('reads nothing after a verdict that failed (a Successful restore older than maxAge)', async () => {
+    const { steps, asked } = reading(srv)
+    expect(await backupRestore.followUp!(ref, restored, steps, { passed: false })).toEqual({
+      outputs: {},
+      lines: [],
+      warnings: []
+    })
+    expect(asked).toEqual([])
   })
 
   it('reads nothing for a download, a restore that did not pass, or a job without a target', async () => {
@@ -262,15 +274,15 @@ describe("the target's connection string, after a restore that passed", () => {
       { ...restored, targetGroupId: undefined }
     ]) {
       const { steps, asked } = reading(srv)
-      expect((await backupRestore.followUp!(ref, doc, steps)).outputs).toEqual({})
+      expect((await backupRestore.followUp!(ref, doc, steps, PASSED)).outputs).toEqual({})
       expect(asked).toEqual([])
     }
-    expect((await backupRestore.followUp!(ref, restored, reading({}).steps)).lines).toEqual([])
+    expect((await backupRestore.followUp!(ref, restored, reading({}).steps, PASSED)).lines).toEqual([])
   })
 
   it('warns, naming Project Read Only, when the target cannot be read, and keeps the verdict', async () => {
     const { steps } = reading(new AtlasError('Atlas API 403', { kind: 'api', status: 403 }))
-    const followed = await backupRestore.followUp!(ref, restored, steps)
+    const followed = await backupRestore.followUp!(ref, restored, steps, PASSED)
     expect(followed.outputs).toEqual({})
     expect(followed.warnings).toEqual([
       'Could not read the target cluster staging-1 (Atlas API 403), so targetConnectionString is not set; the restore is judged as before. ' +
