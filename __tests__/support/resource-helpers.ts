@@ -3,6 +3,7 @@
 import { backupExport } from '../../src/resources/backup-export/index.js'
 import { pipelineRun } from '../../src/resources/pipeline-run/index.js'
 import type { Steps } from '../../src/engine/steps.js'
+import type { RestoreStart } from '../../src/resources/backup-restore/inputs.js'
 
 export const exportRef = {
   groupId: '32b6e34b3d91647abb20e7b8',
@@ -52,4 +53,17 @@ export function listing(items: Record<string, unknown>[]) {
     }
   }
   return { steps, lines, listed, done }
+}
+
+/** A restore start mode, automated into staging-1 of the demo project, with the inputs' defaults. */
+export function restoreStart(extra: Partial<RestoreStart> = {}): RestoreStart {
+  return {
+    deliveryType: 'automated',
+    targetClusterName: 'staging-1',
+    targetGroupId: '32b6e34b3d91647abb20e7b8',
+    takeSnapshot: false,
+    snapshotRetentionDays: 1,
+    allowOverwriteSource: false,
+    ...extra
+  }
 }

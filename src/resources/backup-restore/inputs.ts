@@ -86,10 +86,8 @@ function readDeliveryType(input: InputReader, problems: string[]): DeliveryType 
 function readStart(input: InputReader, problems: string[], groupId: string, clusterName: string): RestoreStart {
   const deliveryType = readDeliveryType(input, problems)
   const download = deliveryType === 'download'
-  const targetClusterName = readClusterName(input, problems, 'targetClusterName', {
-    optional: true,
-    what: 'the cluster to restore into'
-  })
+  // Optional here: which delivery types need it is said below.
+  const targetClusterName = readClusterName(input, problems, 'targetClusterName', { optional: true })
   if (download) {
     for (const name of ['targetClusterName', 'targetGroupId'])
       if (input(name) !== '')

@@ -26,11 +26,11 @@ export function readSnapshotChoice(input: InputReader, problems: string[]): Snap
   const snapshotId =
     // Stryker disable next-line StringLiteral: the words name an empty id, and an empty snapshotId is not read
     input('snapshotId') === '' ? undefined : readHexId(input, 'snapshotId', 'the snapshot id', problems)
-  // Stryker disable next-line ConditionalExpression: the default is false, as the mutant makes it
   const takeSnapshot = readBoolean(
     input,
     'takeSnapshot',
     problems,
+    // Stryker disable next-line ConditionalExpression: the default is false, as the mutant makes it
     parseBoolean(SNAPSHOT_DEFAULTS.takeSnapshot) === true
   )
   if (snapshotId && takeSnapshot)

@@ -6,7 +6,7 @@ import { AtlasError } from '../../../../src/atlas/errors.js'
 import type { Steps } from '../../../../src/engine/steps.js'
 import { backupRestore } from '../../../../src/resources/backup-restore/index.js'
 import type { RestoreRef } from '../../../../src/resources/backup-restore/inputs.js'
-import { listing } from '../../../support/resource-helpers.js'
+import { listing, restoreStart } from '../../../support/resource-helpers.js'
 import { during } from '../../../support/step-errors.js'
 
 const GROUP = '32b6e34b3d91647abb20e7b8'
@@ -297,6 +297,133 @@ describe('not found', () => {
     expect(backupRestore.notFound(410).headline).toBe('restore job gone (410)')
     expect(backupRestore.notFound(404, 'read the target cluster').headline).toBe(
       'not found (404) while trying to read the target cluster'
+    )
+  })
+})
+
+describe('every word the engine shows, pinned', () => {
+  it('names the source, the job and the project under the headline', () => {
+    expect(backupRestore.refRows(ref)).toEqual([
+      ['Source cluster', { api: 'Cluster0' }],
+      ['Restore job', { api: ref.restoreJobId }],
+      ['Project', { api: GROUP }]
+    ])
+  })
+
+  it('words Failed, Cancelled and Expired in full, and leaves other states to the engine', () => {
+    expect(backupRestore.judgeState('Failed', { ...restored, failed: true }, context())).toEqual({
+      headline: 'Failed: staging-1 holds neither its old data nor the snapshot',
+      message: 'Restore job X of cluster Cluster0 Failed.',
+      hint:
+        'Atlas deleted the data of staging-1 before the restore began, so the cluster is not usable as it is: ' +
+        "look at the project's Activity Feed in the Atlas UI for the cause, then run the restore again (or restore another snapshot) before anything uses the cluster."
+    })
+    expect(backupRestore.judgeState('Failed', { ...download, failed: true }, context())!.hint).toBe(
+      "Atlas could not prepare the download: start a new one, and look at the project's Activity Feed in the Atlas UI for the cause."
+    )
+    expect(backupRestore.judgeState('Cancelled', {}, context())).toEqual({
+      headline: 'Cancelled',
+      message: 'Restore job X of cluster Cluster0 was Cancelled.',
+      hint: 'Someone cancelled the restore in Atlas: start a new one if it is still needed, or add Cancelled to successStates if that is expected.'
+    })
+    expect(backupRestore.judgeState('Expired', download, context())).toEqual({
+      headline: 'Expired at 2026-08-10T04:40:10Z',
+      message: 'Restore job X of cluster Cluster0 Expired: its download link no longer works.',
+      hint: 'A download link works until expiresAt: start a new download and use its link within the same job.'
+    })
+    expect(backupRestore.judgeState('InProgress', restored, context())!.headline).toBe('not finished, InProgress')
+    expect(backupRestore.judgeState('Restoring', restored, context())).toBeUndefined()
+  })
+
+  it('says a download is ready only when it is, and leaves out figures it cannot compute', () => {
+    expect(backupRestore.headlineFacts({ ...download, deliveryUrl: [] })).toEqual([])
+    expect(backupRestore.headlineFacts({ ...restored, timestamp: undefined })).toEqual(['in 3m 51s'])
+    const figures = (doc: Record<string, unknown>) =>
+      backupRestore
+        .keyFigures(doc)
+        .filter(([, value]) => value !== undefined)
+        .map(([label]) => label)
+    expect(figures({ ...restored, finishedAt: undefined })).toEqual(['Snapshot age at the start', 'Target'])
+    expect(figures({ ...restored, timestamp: undefined })).toEqual(['Restore took', 'Target'])
+    expect(figures(download)).toEqual(['Download expires'])
+  })
+
+  it('details every field it reads, labelled, and the replica sets of the links by name', () => {
+    expect(
+      backupRestore.details({
+        ...download,
+        components: [
+          { replicaSetName: 'rs0', downloadUrl: 'a' },
+          { replicaSetName: 'rs1', downloadUrl: 'b' }
+        ]
+      })
+    ).toEqual([
+      ['State (derived from its flags)', { api: 'Successful' }],
+      ['Delivery type', { api: 'download' }],
+      ['Snapshot', { api: 'b'.repeat(24) }],
+      ['Snapshot taken', undefined],
+      ['Target cluster', undefined],
+      ['Target project', undefined],
+      ['Created (from its id)', { api: '2026-08-10T03:36:19Z' }],
+      ['Finished', undefined],
+      ['Expires', { api: '2026-08-10T04:40:10Z' }],
+      ['Download links', { api: 'rs0, rs1' }]
+    ])
+    expect(backupRestore.details(restored).slice(3, 8)).toEqual([
+      ['Snapshot taken', { api: '2026-08-10T01:00:00Z' }],
+      ['Target cluster', { api: 'staging-1' }],
+      ['Target project', { api: GROUP }],
+      ['Created (from its id)', { api: '2026-08-10T03:36:19Z' }],
+      ['Finished', { api: '2026-08-10T03:40:10Z' }]
+    ])
+  })
+
+  it('waits by default only when it starts the restore, and starts with the source cluster', async () => {
+    const start = restoreStart()
+    expect(backupRestore.waitByDefault!({ ...ref, start })).toBe(true)
+    expect(backupRestore.waitByDefault!(ref)).toBe(false)
+    const asked: string[][] = []
+    const steps: Steps = {
+      ...listing([]).steps,
+      call: async (_step, segments) => {
+        asked.push(segments)
+        throw new Error('stop here')
+      }
+    }
+    await expect(backupRestore.prepare({ ...ref, restoreJobId: '', start }, steps)).rejects.toThrow('stop here')
+    expect(asked).toEqual([['groups', GROUP, 'clusters', 'Cluster0']])
+  })
+
+  it('records the job found for latest, and says where it looked when it found none', async () => {
+    const found = listing([restored])
+    await backupRestore.prepare({ ...ref, restoreJobId: 'latest' }, found.steps)
+    expect(found.done).toEqual([`Restore job ${restored.id}: the newest, created 2026-08-10T03:36:19Z (of 1 listed)`])
+    await expect(backupRestore.prepare({ ...ref, restoreJobId: 'latest' }, listing([]).steps)).rejects.toMatchObject({
+      message: 'Atlas lists no restore job of cluster Cluster0',
+      headline: 'nothing to check: no restore job of cluster Cluster0',
+      hint: 'Check groupId, clusterName and targetClusterName (the source cluster is the one whose snapshot was restored), or run the restore first.'
+    })
+  })
+
+  it('lets a bug of ours through the follow-up as it is', async () => {
+    const steps: Steps = {
+      ...listing([]).steps,
+      call: async () => {
+        throw new TypeError('a bug')
+      }
+    }
+    await expect(backupRestore.followUp!(ref, restored, steps, PASSED)).rejects.toThrow('a bug')
+  })
+
+  it('says in full what to check when a job or a step finds nothing', () => {
+    expect(backupRestore.notFound(404)).toEqual({
+      headline: 'restore job not found (404)',
+      hint:
+        'Check groupId, clusterName and restoreJobId: a restore job lives under its source cluster (Backup, Restores in the Atlas UI), ' +
+        'and the id is the one POST /backup/restoreJobs returned.'
+    })
+    expect(backupRestore.notFound(404, 'read the target cluster').hint).toBe(
+      "Check groupId and clusterName (Atlas's detail above names what it did not find), and targetClusterName, targetGroupId and snapshotId when given."
     )
   })
 })

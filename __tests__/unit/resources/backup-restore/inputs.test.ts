@@ -63,6 +63,13 @@ describe('check mode', () => {
       'targetClusterName is set but restoreJobId names one job; give it with restoreJobId: latest (the newest job to that target), or to start a restore',
       'targetGroupId is set but restoreJobId names one job; give it with restoreJobId: latest (the newest job to that target), or to start a restore'
     ])
+    // One job named: nothing of a target in the ref, even when one was (wrongly) given.
+    expect(read({ restoreJobId: JOB, targetClusterName: 'x' }).ref).toStrictEqual({
+      groupId: GROUP,
+      clusterName: 'Cluster0',
+      restoreJobId: JOB
+    })
+    expect(read({ restoreJobId: 'latest' }).problems).toEqual([])
     // action.yml's defaults are no problem.
     expect(read({ restoreJobId: JOB, deliveryType: 'automated', takeSnapshot: 'false' }).problems).toEqual([])
   })
@@ -70,7 +77,7 @@ describe('check mode', () => {
 
 describe('start mode', () => {
   it('restores the newest snapshot into a target of the same project by default', () => {
-    expect(read({ targetClusterName: 'staging-1' })).toEqual({
+    expect(read({ targetClusterName: 'staging-1' })).toStrictEqual({
       ref: {
         groupId: GROUP,
         clusterName: 'Cluster0',
@@ -92,7 +99,8 @@ describe('start mode', () => {
     expect(read({}).problems).toEqual([
       'targetClusterName is required with deliveryType automated: the cluster to restore into'
     ])
-    expect(read({ deliveryType: 'download' }).ref.start).toEqual({
+    expect(read({ deliveryType: 'download' }).problems).toEqual([])
+    expect(read({ deliveryType: 'download' }).ref.start).toStrictEqual({
       deliveryType: 'download',
       takeSnapshot: false,
       snapshotRetentionDays: 1,
@@ -112,6 +120,9 @@ describe('start mode', () => {
     expect([pit.problems, pit.ref.start?.pointInTimeSeconds]).toEqual([[], 1796104800])
     expect(read({ deliveryType: 'pointInTime', targetClusterName: 'x' }).problems).toEqual([
       'pointInTime is required with deliveryType pointInTime: the moment to restore to (UTC)'
+    ])
+    expect(read({ deliveryType: 'pointInTime', targetClusterName: 'x', pointInTime: 'yesterday' }).problems).toEqual([
+      'pointInTime "yesterday": it must be an ISO 8601 date-time in UTC (like 2026-12-01T06:00:00Z) or seconds since the epoch (like 1796104800)'
     ])
     expect(read({ targetClusterName: 'x', pointInTime: '1796104800' }).problems).toEqual([
       'pointInTime is set but deliveryType is automated; set deliveryType: pointInTime to restore to a moment'
@@ -152,6 +163,9 @@ describe('start mode', () => {
       'targetGroupId "nope" must be 24 hexadecimal characters (digits and lowercase a to f), like 32b6e34b3d91647abb20e7b8',
       'snapshotId and takeSnapshot: true exclude each other; give one, or neither for the newest completed snapshot'
     ])
+    expect(read({ groupId: '', targetClusterName: 'x' }).problems).toEqual([
+      'groupId is required: the Atlas project id, 24 hexadecimal characters like 32b6e34b3d91647abb20e7b8'
+    ])
     expect(read({ clusterName: '' }).problems[0]).toBe(
       'clusterName is required: the source cluster, whose snapshots are restored, like Cluster0'
     )
@@ -172,6 +186,8 @@ describe('parsePointInTime()', () => {
   })
 
   it.each([
+    ['a2026-12-01T06:00:00Z', 'it must be an ISO 8601 date-time in UTC'],
+    ['2026-12-01T06:00:00Zjunk', 'it must be an ISO 8601 date-time in UTC'],
     ['2026-12-01T06:00:00+01:00', 'it must be an ISO 8601 date-time in UTC'],
     ['2026-12-01 06:00:00Z', 'it must be an ISO 8601 date-time in UTC'],
     ['yesterday', 'it must be an ISO 8601 date-time in UTC'],

@@ -64,23 +64,31 @@ describe('the time in an id', () => {
 
 describe('links and secrets', () => {
   it('takes one link per shard when there are components, else the deliveryUrl list', () => {
-    expect(deliveryLinks({ deliveryUrl: [LINK, 7, ''] })).toEqual([{ url: LINK }])
+    expect(deliveryLinks({ deliveryUrl: [LINK, 7, ''] })).toStrictEqual([{ url: LINK }])
     expect(
       deliveryLinks({
         deliveryUrl: ['ignored'],
         components: [{ replicaSetName: 'rs0', downloadUrl: 'a' }, { downloadUrl: 'b' }, { replicaSetName: 'rs2' }]
       })
-    ).toEqual([{ replicaSetName: 'rs0', url: 'a' }, { url: 'b' }])
+    ).toStrictEqual([{ replicaSetName: 'rs0', url: 'a' }, { url: 'b' }])
     expect(deliveryLinks({})).toEqual([])
   })
 
   it('counts every link as a secret: deliveryUrl, each shard, and the private-endpoint ones at both levels', () => {
     const doc = {
       deliveryUrl: ['d1'],
-      privateDownloadDeliveryUrls: [{ deliveryUrl: 'p1', endpointId: 'vpce-0123456789abcdef0' }, { deliveryUrl: '' }],
-      components: [{ downloadUrl: 'c1', privateDownloadDeliveryUrls: [{ deliveryUrl: 'p2' }] }, { downloadUrl: '' }]
+      privateDownloadDeliveryUrls: [
+        { deliveryUrl: 'p1', endpointId: 'vpce-0123456789abcdef0' },
+        { deliveryUrl: '' },
+        { endpointId: 'vpce-0123456789abcdef1' }
+      ],
+      components: [
+        { downloadUrl: 'c1', privateDownloadDeliveryUrls: [{ deliveryUrl: 'p2' }] },
+        { downloadUrl: '' },
+        { privateDownloadDeliveryUrls: [{ deliveryUrl: 'p3' }] }
+      ]
     }
-    expect(restoreSecrets(doc)).toEqual(['d1', 'p1', 'c1', 'p2'])
+    expect(restoreSecrets(doc)).toStrictEqual(['d1', 'p1', 'c1', 'p2', 'p3'])
     expect(restoreSecrets({})).toEqual([])
   })
 })

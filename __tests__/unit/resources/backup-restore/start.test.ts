@@ -3,14 +3,15 @@
 // order, the restore under way that it waits for instead, the body it POSTs, what it looks for
 // when the POST's answer is lost, and what a cancel means. The real engine runs under it in the
 // action-level suite.
-import { describe, expect, it } from '@jest/globals'
+import { describe, expect, it, jest } from '@jest/globals'
 import { AtlasError } from '../../../../src/atlas/errors.js'
 import type { Steps } from '../../../../src/engine/steps.js'
 import type { Step } from '../../../../src/engine/step-error.js'
-import type { RestoreRef, RestoreStart } from '../../../../src/resources/backup-restore/inputs.js'
+import type { RestoreRef } from '../../../../src/resources/backup-restore/inputs.js'
 import { startRestore, STEPS, targetRefusal } from '../../../../src/resources/backup-restore/start.js'
 import { stepFailure } from '../../../support/atlas-failure.js'
 import { during, scriptedPost } from '../../../support/step-errors.js'
+import { restoreStart } from '../../../support/resource-helpers.js'
 
 type Doc = Record<string, unknown>
 const GROUP = '32b6e34b3d91647abb20e7b8'
@@ -77,6 +78,46 @@ describe('targetRefusal(): the restore guide rules, from the two cluster documen
     expect(refusal?.headline).toBeTruthy()
   })
 
+  it('words each refusal in full', () => {
+    expect(targetRefusal(replicaSet(), replicaSet({ paused: true }), 't')).toEqual({
+      headline: 'the target cluster t is paused',
+      message: 'The target cluster t is paused',
+      hint: 'Resume t in the Atlas UI (or with the API), then run this step again.'
+    })
+    expect(targetRefusal(sharded(2), replicaSet(), 't')).toEqual({
+      headline: 'the source is SHARDED and t is a replica set',
+      message: 'The source cluster is SHARDED and the target cluster t is a replica set',
+      hint: 'A snapshot of a sharded cluster can only be restored into a sharded cluster: choose a sharded target with as many shards.'
+    })
+    expect(targetRefusal(sharded(3), sharded(2), 't')).toEqual({
+      headline: 'the source has 3 shards and t has 2',
+      message: 'The source cluster has 3 shards and the target cluster t has 2',
+      hint: 'A sharded snapshot restores only into a cluster with the same number of shards: give t 3 shards, or choose another target.'
+    })
+    expect(
+      targetRefusal(replicaSet({ mongoDBMajorVersion: '8.0' }), replicaSet({ mongoDBMajorVersion: '7.0' }), 't')
+    ).toEqual({
+      headline: "t runs MongoDB 7.0, older than the source's 8.0",
+      message: "The target cluster t runs MongoDB 7.0, older than the source's 8.0",
+      hint: 'Atlas restores a snapshot only into the same major version or the next one: upgrade t to 8.0 first.'
+    })
+    // A source without a kind is a replica set: no refusal for its kind.
+    expect(targetRefusal({ replicationSpecs: [{}, {}] }, replicaSet(), 't')).toBeUndefined()
+  })
+
+  it('reads a version strictly: major and minor of any length, from the start', () => {
+    const refuses = (source: string, target: string) =>
+      targetRefusal(replicaSet({ mongoDBMajorVersion: source }), replicaSet({ mongoDBMajorVersion: target }), 't') !==
+      undefined
+    expect(refuses('10.0', '9.0')).toBe(true)
+    expect(refuses('8.10', '8.9')).toBe(true)
+    expect(refuses('8.0', 'x7.0')).toBe(false)
+    // A newer major with a lower minor is newer.
+    expect(refuses('8.2', '9.0')).toBe(false)
+    // No shards listed on the source is no count to compare.
+    expect(targetRefusal(sharded(0), sharded(2), 't')).toBeUndefined()
+  })
+
   it('reads versions it cannot parse as no reason to refuse', () => {
     expect(
       targetRefusal(replicaSet({ mongoDBMajorVersion: 'eight' }), replicaSet({ mongoDBMajorVersion: '7.0' }), 't')
@@ -138,15 +179,7 @@ function scripted(script: Script) {
 }
 
 const ref: RestoreRef = { groupId: GROUP, clusterName: 'Cluster0', restoreJobId: '' }
-const start = (extra: Partial<RestoreStart> = {}): RestoreStart => ({
-  deliveryType: 'automated',
-  targetClusterName: 'staging-1',
-  targetGroupId: GROUP,
-  takeSnapshot: false,
-  snapshotRetentionDays: 1,
-  allowOverwriteSource: false,
-  ...extra
-})
+const start = restoreStart
 
 describe('startRestore()', () => {
   it('reads the source, then the target, lists the restores, the snapshots, then POSTs once', async () => {
@@ -180,6 +213,15 @@ describe('startRestore()', () => {
     expect(taken[1]).toBe(`read the target cluster ${OTHER_GROUP}/staging-1`)
   })
 
+  it('reads a target of the same name as the source in another project: another cluster', async () => {
+    const { steps, taken } = scripted({})
+    await startRestore(ref, start({ targetClusterName: 'Cluster0', targetGroupId: OTHER_GROUP }), steps)
+    expect(taken.slice(0, 2)).toEqual([
+      `read the source cluster ${GROUP}/Cluster0`,
+      `read the target cluster ${OTHER_GROUP}/Cluster0`
+    ])
+  })
+
   it('reads the source once when it is its own target (allowOverwriteSource)', async () => {
     const { steps, taken } = scripted({})
     await startRestore(ref, start({ targetClusterName: 'Cluster0', allowOverwriteSource: true }), steps)
@@ -208,6 +250,9 @@ describe('startRestore()', () => {
     const { steps } = scripted({ clusters: { [`${GROUP}/staging-1`]: missing } })
     const error = await stepFailure(startRestore(ref, start(), steps))
     expect(error.message).toBe(`The target cluster staging-1 does not exist in project ${GROUP}.`)
+    expect(error.hint).toBe(
+      'Check targetClusterName and targetGroupId: create the target cluster first (M10 or larger, of the same kind and number of shards as the source).'
+    )
     const forbidden = new AtlasError('Atlas API 403', { kind: 'api', status: 403 })
     const other = await stepFailure(
       startRestore(ref, start(), scripted({ clusters: { [`${GROUP}/staging-1`]: forbidden } }).steps)
@@ -219,10 +264,13 @@ describe('startRestore()', () => {
     const pit = start({ deliveryType: 'pointInTime', pointInTimeSeconds: 1796104800 })
     const off = await stepFailure(startRestore(ref, pit, scripted({}).steps))
     expect(off.message).toContain('Continuous Cloud Backup is off on the source cluster Cluster0')
+    expect(off.hint).toBe(
+      "Turn on Continuous Cloud Backup in the cluster's backup settings (pitEnabled), or restore a snapshot (deliveryType: automated)."
+    )
     const { steps, taken, bodies } = scripted({ clusters: { [`${GROUP}/Cluster0`]: replicaSet({ pitEnabled: true }) } })
     await startRestore(ref, pit, steps)
     expect(taken).not.toContain('list snapshots')
-    expect(bodies).toEqual([
+    expect(bodies).toStrictEqual([
       {
         deliveryType: 'pointInTime',
         pointInTimeUTCSeconds: 1796104800,
@@ -251,6 +299,8 @@ describe('startRestore()', () => {
     const none = scripted({ restoreLists: [elsewhere] })
     await startRestore(ref, start(), none.steps)
     expect(none.taken).toContain('POST restoreJobs')
+    expect(none.lines.filter((line) => line.includes('already under way'))).toEqual([])
+    expect(none.done.filter((line) => line.includes('already under way'))).toEqual([])
   })
 
   it("after a lost answer, takes this step's restore: unfinished, same snapshot and target, no older than the step", async () => {
@@ -302,5 +352,117 @@ describe('startRestore()', () => {
     expect(STEPS.startRestore.role).toContain('Project Backup Recovery Operator or Project Backup Export Operator')
     expect(STEPS.startRestore.role).toContain('Project Owner')
     expect(STEPS.startRestore.conflict).toContain('Atlas is already restoring into that cluster')
+  })
+})
+
+describe('startRestore(): what it says and what it looks for', () => {
+  it('logs and records what it started, a snapshot or a moment, into a cluster or as a download', async () => {
+    const automated = scripted({ posts: [{ id: hex('e') }] })
+    await startRestore(ref, start(), automated.steps)
+    expect(automated.lines).toContain(
+      `Started restore job ${hex('e')}: snapshot ${hex('b')}, into staging-1 (project ${GROUP}).`
+    )
+    expect(automated.done).toContain(`Restore job ${hex('e')}: started by this step, into staging-1 (project ${GROUP})`)
+    const pit = scripted({
+      clusters: { [`${GROUP}/Cluster0`]: replicaSet({ pitEnabled: true }) },
+      posts: [{ id: hex('f') }]
+    })
+    await startRestore(ref, start({ deliveryType: 'pointInTime', pointInTimeSeconds: 1796104800 }), pit.steps)
+    expect(pit.lines).toContain(`Started restore job ${hex('f')}: to a moment, into staging-1 (project ${GROUP}).`)
+    const download = scripted({ posts: [{ id: hex('d') }] })
+    await startRestore(
+      ref,
+      start({ deliveryType: 'download', targetClusterName: undefined, targetGroupId: undefined }),
+      download.steps
+    )
+    expect(download.done).toContain(`Restore job ${hex('d')}: started by this step, a download`)
+    expect(download.lines).toContain(`Started restore job ${hex('d')}: snapshot ${hex('b')}, a download.`)
+  })
+
+  it('says that Atlas cannot cancel an automated restore, naming the job to check', async () => {
+    const { steps } = scripted({ posts: [{ id: hex('e') }] })
+    expect((await startRestore(ref, start(), steps)).onCancel).toStrictEqual({
+      hint:
+        'The restore goes on in Atlas: Atlas cannot cancel an automated or point-in-time restore once it has begun. ' +
+        `Follow it under Backup, Restores in the Atlas UI, or check it with restoreJobId: ${hex('e')}.`
+    })
+  })
+
+  it('says so when there is no snapshot to restore, in its own words', async () => {
+    const error = await stepFailure(startRestore(ref, start(), scripted({ snapshots: [] }).steps))
+    expect(error.headline).toBe('no snapshot to restore: none is completed (fallback snapshots cannot be restored)')
+    expect(error.message).toBe('Atlas lists no completed snapshot of the cluster that can be restored')
+  })
+
+  it('marks a snapshot it takes with its own name', async () => {
+    const { steps, bodies } = scripted({ posts: [{ id: hex('9') }, { id: hex('e') }], snapshots: [] })
+    const waiting = { ...steps, waitFor: async () => ({ status: 'completed' }) }
+    await startRestore(ref, start({ takeSnapshot: true }), waiting)
+    expect((bodies[0] as Doc)['description']).toBe(
+      'GitHub run acme/warehouse#42: taken by atlas-pipeline-run-action/backup-restore'
+    )
+  })
+
+  it('names the answer without an id', async () => {
+    const error = await stepFailure(startRestore(ref, start(), scripted({ posts: [{}] }).steps))
+    expect(error.message).toBe('Atlas started the restore but answered without its id')
+  })
+
+  it('looks, after a lost answer, for a job created no earlier than a minute before the step, to the second', async () => {
+    const now = 1_796_000_000_000
+    const spy = jest.spyOn(Date, 'now').mockReturnValue(now)
+    try {
+      const idAt = (seconds: number) => seconds.toString(16) + '0'.repeat(16)
+      const job = (id: string) => ({
+        id,
+        deliveryType: 'automated',
+        snapshotId: hex('b'),
+        targetClusterName: 'staging-1',
+        targetGroupId: GROUP
+      })
+      const lost = new AtlasError('Atlas API 503', { kind: 'api', status: 503, retryable: true })
+      const edge = idAt((now - 60_000) / 1000)
+      const { steps } = scripted({
+        restoreLists: [[], [job(idAt((now - 61_000) / 1000)), job('x'), job(edge)]],
+        posts: [lost]
+      })
+      expect((await startRestore(ref, start(), steps)).ref.restoreJobId).toBe(edge)
+    } finally {
+      spy.mockRestore()
+    }
+  })
+
+  it('finds the lost restore of a moment (no snapshot to match) and of a download (no target to match)', async () => {
+    const lost = new AtlasError('Atlas API 503', { kind: 'api', status: 503, retryable: true })
+    const pitJob = {
+      id: nowId(),
+      deliveryType: 'pointInTime',
+      snapshotId: hex('7'),
+      targetClusterName: 'staging-1',
+      targetGroupId: GROUP
+    }
+    const pit = scripted({
+      clusters: { [`${GROUP}/Cluster0`]: replicaSet({ pitEnabled: true }) },
+      restoreLists: [[], [pitJob]],
+      posts: [lost]
+    })
+    const moment = start({ deliveryType: 'pointInTime', pointInTimeSeconds: 1796104800 })
+    expect((await startRestore(ref, moment, pit.steps)).ref.restoreJobId).toBe(pitJob.id)
+    const downloadJob = { id: nowId(), deliveryType: 'download', snapshotId: hex('b') }
+    const download = scripted({ restoreLists: [[downloadJob]], posts: [lost] })
+    const started = await startRestore(
+      ref,
+      start({ deliveryType: 'download', targetClusterName: undefined, targetGroupId: undefined }),
+      download.steps
+    )
+    expect(started.ref.restoreJobId).toBe(downloadJob.id)
+    expect(download.taken.filter((t) => t === 'POST restoreJobs')).toHaveLength(1)
+  })
+
+  it('reads no connection string from a target that has none, or whose strings are no object', async () => {
+    for (const connectionStrings of [undefined, null, 'mongodb+srv://x']) {
+      const { steps } = scripted({ clusters: { [`${GROUP}/staging-1`]: replicaSet({ connectionStrings }) } })
+      expect((await startRestore(ref, start(), steps)).ref.targetConnectionString).toBeUndefined()
+    }
   })
 })
