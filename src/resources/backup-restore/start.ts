@@ -1,7 +1,7 @@
 import { StepError, type Step } from '../../engine/step-error.js'
 import { stepError, type Steps } from '../../engine/steps.js'
 import type { Explanation } from '../../engine/text.js'
-import { clusterOnce, isSharded, readClusterStep, shardCount } from '../cloud-backup/cluster.js'
+import { clusterOnce, isSharded, isTenant, readClusterStep, shardCount } from '../cloud-backup/cluster.js'
 import { chooseSnapshot, snapshotSteps } from '../cloud-backup/snapshots.js'
 import { text } from '../fields.js'
 import type { AtlasDocument, OnCancel } from '../resource.js'
@@ -75,6 +75,23 @@ export function targetRefusal(
       headline: `the target cluster ${targetName} is paused`,
       message: `The target cluster ${targetName} is paused`,
       hint: `Resume ${targetName} in the Atlas UI (or with the API), then run this step again.`
+    }
+  // The spec: only CREATING and DELETING clusters may be unavailable.
+  const stateName = text(target['stateName'])
+  if (stateName === 'CREATING' || stateName === 'DELETING')
+    return {
+      headline: `the target cluster ${targetName} is ${stateName}`,
+      message: `The target cluster ${targetName} is ${stateName}`,
+      hint:
+        stateName === 'CREATING'
+          ? `Wait until ${targetName} is created (IDLE in the Atlas UI), then run this step again.`
+          : `${targetName} is being deleted: choose another target cluster.`
+    }
+  if (isTenant(target))
+    return {
+      headline: `the target cluster ${targetName} is an M0 (shared) cluster`,
+      message: `The target cluster ${targetName} is an M0 (shared) cluster, which takes no Cloud Backup restore`,
+      hint: 'Restore into a dedicated cluster (M10 or larger) with Cloud Backup.'
     }
   if (isSharded(source) && !isSharded(target))
     return {

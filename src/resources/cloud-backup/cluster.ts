@@ -49,6 +49,12 @@ export function isSharded(cluster: AtlasDocument): boolean {
   return kind === 'SHARDED' || kind === 'GEOSHARDED'
 }
 
+/** An M0 cluster: a tenant of a shared one (a region of provider TENANT), with backup paths of its own. */
+export const isTenant = (cluster: AtlasDocument): boolean =>
+  objects(cluster['replicationSpecs']).some((spec) =>
+    objects(spec['regionConfigs']).some((region) => region['providerName'] === 'TENANT')
+  )
+
 /** Its number of shards: one replicationSpecs entry per shard at CLUSTER_VERSION. */
 export const shardCount = (cluster: AtlasDocument): number => objects(cluster['replicationSpecs']).length
 

@@ -78,6 +78,31 @@ describe('targetRefusal(): the restore guide rules, from the two cluster documen
     expect(refusal?.headline).toBeTruthy()
   })
 
+  it('refuses a target that is being created or deleted, and an M0 one, and takes one that is updating', () => {
+    expect(targetRefusal(replicaSet(), replicaSet({ stateName: 'CREATING' }), 't')).toEqual({
+      headline: 'the target cluster t is CREATING',
+      message: 'The target cluster t is CREATING',
+      hint: 'Wait until t is created (IDLE in the Atlas UI), then run this step again.'
+    })
+    expect(targetRefusal(replicaSet(), replicaSet({ stateName: 'DELETING' }), 't')).toEqual({
+      headline: 'the target cluster t is DELETING',
+      message: 'The target cluster t is DELETING',
+      hint: 't is being deleted: choose another target cluster.'
+    })
+    for (const stateName of ['IDLE', 'UPDATING', 'REPAIRING', undefined])
+      expect(targetRefusal(replicaSet(), replicaSet({ stateName }), 't')).toBeUndefined()
+    const m0 = replicaSet({
+      replicationSpecs: [{ regionConfigs: [{ providerName: 'TENANT', backingProviderName: 'AWS' }] }]
+    })
+    expect(targetRefusal(replicaSet(), m0, 't')).toEqual({
+      headline: 'the target cluster t is an M0 (shared) cluster',
+      message: 'The target cluster t is an M0 (shared) cluster, which takes no Cloud Backup restore',
+      hint: 'Restore into a dedicated cluster (M10 or larger) with Cloud Backup.'
+    })
+    const dedicated = replicaSet({ replicationSpecs: [{ regionConfigs: [{ providerName: 'AWS' }, {}] }, {}] })
+    expect(targetRefusal(replicaSet(), dedicated, 't')).toBeUndefined()
+  })
+
   it('words each refusal in full', () => {
     expect(targetRefusal(replicaSet(), replicaSet({ paused: true }), 't')).toEqual({
       headline: 'the target cluster t is paused',
