@@ -2,7 +2,7 @@ import { stringifyJson } from '../../atlas/json.js'
 import { findLatest } from '../../engine/steps.js'
 import { StepError } from '../../engine/step-error.js'
 import { formatDuration } from '../../engine/units.js'
-import { clusterPath, readClusterStep } from '../cloud-backup/cluster.js'
+import { clusterPath, standardSrv } from '../cloud-backup/cluster.js'
 import { api, objects, spanMs, text } from '../fields.js'
 import { defineResource, type AtlasDocument, type FollowUp, type Row } from '../resource.js'
 import type { Steps } from '../../engine/steps.js'
@@ -16,7 +16,7 @@ import {
   shortTime,
   TERMINAL_RESTORE_STATES
 } from './job.js'
-import { restoresPath, standardSrv, START_OUTPUTS, startRestore, STEPS } from './start.js'
+import { restoresPath, START_OUTPUTS, startRestore, STEPS } from './start.js'
 
 // A Cloud Backup restore job (DiskBackupSnapshotRestoreJob): GET /groups/{groupId}/clusters/
 // {clusterName}/backup/restoreJobs/{restoreJobId}, under the source cluster. Its state and its
@@ -25,8 +25,6 @@ import { restoresPath, standardSrv, START_OUTPUTS, startRestore, STEPS } from '.
 
 /** The outputs that reading the target once the restore passed may set. */
 const TARGET_OUTPUTS = ['targetConnectionString'] as const
-
-const READ_TARGET_AFTER = readClusterStep('read the target cluster', {})
 
 const restoreSeconds = (doc: AtlasDocument): number | undefined => spanMs(restoreCreatedAt(doc), doc['finishedAt'])
 
@@ -66,14 +64,14 @@ async function connectionOf(
   let connection = ref.targetConnectionString
   if (connection === undefined) {
     try {
-      connection = standardSrv(await steps.call(READ_TARGET_AFTER, clusterPath(group, into)))
+      connection = standardSrv(await steps.call(STEPS.readTarget, clusterPath(group, into)))
     } catch (error) {
       if (!(error instanceof StepError)) throw error
       return {
         ...NOTHING,
         warnings: [
           `Could not read the target cluster ${into} (${error.message}), so targetConnectionString is not set; the restore is judged as before. ` +
-            `Reading a cluster needs the ${READ_TARGET_AFTER.role} role on project ${group}.`
+            `Reading a cluster needs the ${STEPS.readTarget.role} role on project ${group}.`
         ]
       }
     }

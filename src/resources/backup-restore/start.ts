@@ -1,7 +1,15 @@
 import { StepError, type Step } from '../../engine/step-error.js'
 import { stepError, type Steps } from '../../engine/steps.js'
 import type { Explanation } from '../../engine/text.js'
-import { clusterOnce, isSharded, isTenant, readClusterStep, shardCount } from '../cloud-backup/cluster.js'
+import {
+  clusterOnce,
+  clusterPath,
+  isSharded,
+  isTenant,
+  readClusterStep,
+  shardCount,
+  standardSrv
+} from '../cloud-backup/cluster.js'
 import { chooseSnapshot, snapshotSteps } from '../cloud-backup/snapshots.js'
 import { text } from '../fields.js'
 import type { AtlasDocument, OnCancel } from '../resource.js'
@@ -183,19 +191,10 @@ function onCancel(start: RestoreStart, restoreJobId: string, started: boolean, r
 }
 
 export const restoresPath = (ref: Pick<RestoreRef, 'groupId' | 'clusterName'>): string[] => [
-  'groups',
-  ref.groupId,
-  'clusters',
-  ref.clusterName,
+  ...clusterPath(ref.groupId, ref.clusterName),
   'backup',
   'restoreJobs'
 ]
-
-/** A cluster's SRV connection string: host names only, no credentials. */
-export function standardSrv(cluster: AtlasDocument): string | undefined {
-  const strings = cluster['connectionStrings']
-  return typeof strings === 'object' && strings !== null ? text((strings as AtlasDocument)['standardSrv']) : undefined
-}
 
 /** The outputs that start mode sets. */
 export const START_OUTPUTS = ['started'] as const

@@ -1,3 +1,4 @@
+import { isObject } from '../../atlas/json.js'
 import type { InputReader } from '../../engine/inputs.js'
 import type { Steps } from '../../engine/steps.js'
 import type { Step } from '../../engine/step-error.js'
@@ -57,6 +58,12 @@ export const isTenant = (cluster: AtlasDocument): boolean =>
 
 /** Its number of shards: one replicationSpecs entry per shard at CLUSTER_VERSION. */
 export const shardCount = (cluster: AtlasDocument): number => objects(cluster['replicationSpecs']).length
+
+/** Its SRV connection string: host names only, no credentials. */
+export function standardSrv(cluster: AtlasDocument): string | undefined {
+  const strings = cluster['connectionStrings']
+  return isObject(strings) ? text(strings['standardSrv']) : undefined
+}
 
 /** A reader of one cluster that sends its request once, however often it is asked. */
 export function clusterOnce(
